@@ -1,0 +1,577 @@
+"""Find and normalise the time commitments printed in a provision's text.
+
+One entry point: ``find_deadlines(text, issued_on) -> (hits, skipped)``.
+Matching runs on the text with all whitespace removed (PDF line breaks and the
+spaces left between digits and CJK fall inside expressions); offsets are mapped
+back, so ``text[hit.char_start:hit.char_end]`` is the printed expression.
+
+Kinds (``DeadlineHit.kind``)
+----------------------------
+- ``due_by``: something must be done by a date: 2023年底前, 2023年3月底前,
+  于2月15日前, 6月30日前完成, 2023年内, 截止日期为…, 不迟于….
+- ``target``: a goal to reach by a time: 到2025年, 力争到2025年底, 2023年实现…;
+  also 截至+date when that date is not before the issue date.
+- ``valid_until``: validity or expiry: 有效期至2025年12月31日, 政策实施期限截至…,
+  延续实施至2027年底, 2022年底到期, 有效期为3年 (resolved when the same sentence
+  says 自<date>起 or 自印发之日起: last valid day = start + duration - 1 day,
+  because the start day itself is in force).
+- ``time_limit``: a relative limit: 自进境之日起6个月内, 收到申请后，于120天内,
+  48小时内, 不超过15个工作日, 压缩至3个工作日.  ``anchor`` is what it counts
+  from; when that is the document's issue (印发之日, 本通知发布之日 …) and
+  ``issued_on`` is given, ``due_on = issued_on + duration`` (the issue day is
+  not counted, so 一年内 from 2023-06-01 is 2024-06-01); likewise when the
+  anchor is a printed day (自2023年6月1日起6个月内).  A long anchor is cut to
+  verb + head noun (收到…提交的…申请 -> 收到申请); the expression keeps it whole.
+- ``recurring``: a repeated duty: 每年, 每季度, 每月, 每两年, 每年12月31日前.
+  ``duration`` holds the period (每季度 -> P3M); ``due_on`` is None.
+
+Resolution of ``due_on`` / ``precision``
+----------------------------------------
+2023年6月30日 -> 2023-06-30 "day"; 2023年3月底 / 2023年3月 -> 2023-03-31 "month";
+2023年第一季度 / 一季度末 -> 2023-03-31 "quarter"; 2023年上半年 -> 2023-06-30 and
+下半年 -> 12-31, precision "quarter" (the schema has no half-year level and
+"year" would hide which half); 2023年底 / 到2025年 -> 12-31 "year".  A date
+printed without a year (6月30日前, 年底前) takes the year of ``issued_on``; 今年 /
+明年 / 去年 count from it; 当年 takes the years of a preceding list
+(2024年和2025年要在当年3月31日前 -> two hits).  A list (2023年3月15日、7月1日和
+12月1日前) gives one hit per item, later items inheriting the year.  Without the
+needed year ``due_on`` and ``precision`` are None.  Resolved dates outside
+1990-2100: printed ones are skipped ("out_of_range"); computed ones get None.
+
+Durations (``duration``)
+------------------------
+ISO 8601: 6个月 -> P6M, 120天 -> P120D, 一年 -> P1Y, 两周 -> P2W, 48小时 -> PT48H,
+半年 -> P6M, 半小时 -> PT30M.  Working days (工作日) use the NON-STANDARD
+designator ``WD`` (十五个工作日 -> P15WD) so they stay distinct from calendar
+days; they are never resolved to a date (that needs a holiday calendar).
+
+Skipped reasons (``Skipped.reason``): date-like expressions deliberately not
+treated as deadlines.
+- minimum_period: 不少于30日, 至少提前5个工作日, 1年以上.
+- invalid_date: 2月30日, 13月.
+- out_of_range: a deadline whose printed date lies outside 1990-2100.
+- historical_reference: 2022年以来.
+- effective_date: 自2023年6月1日起施行, 本办法自印发之日起实施.
+- start_date: other dates followed by 起 / 开始 / 后 / 以后.
+- as_of_date: 截至2022年底 when that is before the issue date.
+- date_range: 2023—2025年, 2023年1月1日至6月30日 outside a validity context.
+- rate_per_period: 每人每年 (a quota, not a duty).
+- period_length: a period stated as a fact, not a limit (公示期限为15日, 任期5年).
+- reference_date: a date with no deadline context (（2023年5月29日）, …通过).
+- year_reference: a bare year with no deadline context (2023年降成本重点工作).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+
+KINDS = ("due_by", "target", "valid_until", "time_limit", "recurring")
+SKIP_REASONS = (
+    "minimum_period", "invalid_date", "out_of_range", "historical_reference",
+    "effective_date", "start_date", "as_of_date", "date_range",
+    "rate_per_period", "period_length", "reference_date", "year_reference",
+)
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+
+
+@dataclass(frozen=True)
+class DeadlineHit:
+    expression: str
+    kind: str
+    due_on: datetime.date | None
+    precision: str | None
+    duration: str | None
+    anchor: str | None
+    char_start: int
+    char_end: int
+
+
+@dataclass(frozen=True)
+class Skipped:
+    expression: str
+    reason: str
+    char_start: int
+    char_end: int
+
+
+# ---------------------------------------------------------------- patterns
+_D = "一二两三四五六七八九"
+# Only well-formed numerals up to 9999; every string this accepts is accepted by
+# cn2an (checked exhaustively), so parsing cannot fail on odd runs like 十十.
+_CN_NUM = rf"(?=[{_D}十])(?:[{_D}]千)?(?:[{_D}]百)?(?:[{_D}]?十)?(?:(?<=[百千])零)?(?:[{_D}])?"
+_HALF = r"半(?=年|个?小时|天|日)"
+_NUM_FREE = rf"(?:\d{{1,3}}|{_CN_NUM}|{_HALF})"
+# The guards stop a number starting inside a longer number, a date (3月31日内)
+# or an ordinal/adverb (第一年, 同一天).
+_NUM = (rf"(?:(?<![\d.月])\d{{1,3}}|(?<![{_D}十百千零〇第同统唯每逐上下月]){_CN_NUM}"
+        rf"|(?<![{_D}十百千零〇]){_HALF})")
+_UNIT = r"(?:个?小时|个?工作日|个?自然日|个月|个?星期|周|年|天|日|分钟)"
+
+_ATOM = re.compile(
+    r"(?:(?P<year>(?<!\d)\d{4}|[今明去当])年"
+    r"(?:(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日|(?P<month_end>底|末))?"
+    r"|(?P<year_end>底|末)|(?P<half>[上下])半年|第?(?P<quarter>[一二三四1-4])季度(?:末|底)?|度)?"
+    r"|(?<!\d)(?P<month2>\d{1,2})月(?:(?P<day2>\d{1,2})日|(?P<month_end2>底|末))"
+    r"|(?<![\d每])第?(?P<quarter2>[一二三四])季度(?:末|底)?"
+    r"|(?<![\d每])(?P<half2>[上下])半年"
+    r"|(?<![\d今明去当每年])年(?P<year_end2>底|末))"
+)
+_YEAR_RANGE = re.compile(r"(?<!\d)(?P<first>\d{4})年?[—–\-－~～至到](?P<last>\d{4})年(?!\d{1,2}月)")
+_LIST_SEP = re.compile(r"、|和|及|以及|与|或")
+_RANGE_SEP = re.compile(r"[—–\-－~～至到]")
+_CARRY = re.compile(r"[要须应需均分别并在于将]{0,4}(?=当年)")
+_SUFFIX = re.compile(
+    r"(?P<due>之前|以前|前(?![一二两三四五六七八九十几\d期列沿])|以内|之内|内)"
+    r"|(?P<since>以来)|(?P<start>起|开始|以后|之后|后)"
+    r"|(?P<expiry>到期|届满|为止|止)"
+    r"|(?P<verb>(?:基本|全面|初步)?(?:实现|完成|建成|达到))"
+)
+_ENACT = re.compile(r"施行|实施|实行|执行|生效")
+_VALIDITY_WORD = re.compile(r"有效期|期限|延续|延长|执行|实施|施行|适用|有效")
+_AS_OF_LEAD = re.compile(r"(?:截至|截止)(?:到|至)?$")
+_DUE_LEAD = re.compile(r"(?:(?:截止|最迟|最晚)(?:日期|时间|期限)?(?:为|是|于|在)?|不晚于|不迟于)$")
+# 收到/达到/甚至 … end in 到/至 without meaning "by".
+_TARGET_LEAD = re.compile(r"(?:力争|争取|确保)?(?<![收达提得遇做看回受报送感找拿来乃甚以截])(?:到|至)$")
+_TO_END = re.compile(r"(?:到|至)$")
+_CLAUSE_BREAK = re.compile(r"[，,。；;：:！？!?、（）()“”《》]")
+
+_RECURRING = re.compile(
+    rf"(?P<rate>每(?:人|户|家|名|位|个|件|次|单位|企业))?每(?P<num>{_NUM_FREE})?"
+    r"(?P<per>年度|年|季度|季|个月|月|旬|周|星期|日|天|学期)"
+    r"(?:年底|年末|底|末|\d{1,2}月(?:\d{1,2}日|底|末)?|\d{1,2}日)?(?:之前|以前|前)?"
+)
+# The period each 每… names, as (amount, unit); a term (学期) has no fixed length.
+_PER_PERIOD: dict[str, tuple[int, str] | None] = {
+    "年度": (1, "年"), "年": (1, "年"), "季度": (3, "个月"), "季": (3, "个月"), "个月": (1, "个月"),
+    "月": (1, "个月"), "旬": (10, "日"), "周": (1, "周"), "星期": (1, "星期"), "日": (1, "日"),
+    "天": (1, "天"), "学期": None,
+}
+_MINIMUM = re.compile(
+    rf"(?:不少于|不低于|不短于|不得少于|不得低于|不得短于|至少|最少|最低)(?:提前)?{_NUM}{_UNIT}"
+    rf"|{_NUM}{_UNIT}(?:及以上|以上)"
+)
+_LIMIT = re.compile(
+    r"(?P<qual>最长不超过|最多不超过|不得超过|不超过|不超出|最长|压缩至|压缩到|压减至|压减到|缩短至|缩短到|减至|控制在)?"
+    rf"(?P<num>{_NUM})(?P<unit>{_UNIT})(?P<within>以内|之内|内)?"
+)
+_ANCHOR = re.compile(
+    r"(?:^|(?<=[，,。；;：:！？!?（）()在于经凡])|(?P<lead>[自从]))"
+    r"(?P<anchor>[^，,。；;：:！？!?（）()自从在于经凡]{2,80}?)(?:起|以后|之后|后)"
+    r"[，,]?(?:应当|应|须|需|要|均|必须|最晚|最迟)*(?:在|于)?$"
+)
+_ISSUE_ANCHOR = re.compile(
+    r"(?:本(?:通知|措施|若干措施|意见|实施意见|办法|细则|方案|实施方案|工作方案|规定|决定|公告|指南|规划|计划|文件))?"
+    r"(?:印发|发布|公布|出台|下发)(?:之日)?"
+)
+_ISSUE_ENACT = re.compile(rf"[自从]{_ISSUE_ANCHOR.pattern}起(?:{_ENACT.pattern})")
+_VALIDITY_SPAN = re.compile(
+    rf"有效期(?:为|是|延长至|延长到|放宽至|放宽到|调整为|至)?(?P<num>{_NUM_FREE})(?P<unit>{_UNIT})"
+)
+# A period's length stated as a fact (公示期限为15日, 任期5年): not a deadline.
+_PERIOD_LENGTH = re.compile(rf"(?:期|期限|时限|周期|任期)(?:一般|原则上|通常)?(?:为|是)?{_NUM}{_UNIT}")
+_START_PHRASE = re.compile(r"[自从](?P<what>[^，,。；;自从]{1,20}?)起")
+_DATE_TAIL = re.compile(r"(?:之前|以前|前)?")
+
+
+# ---------------------------------------------------------------- durations
+_UNIT_CODES = {"年": ("Y", False), "个月": ("M", False), "星期": ("W", False), "周": ("W", False),
+               "天": ("D", False), "日": ("D", False), "自然日": ("D", False),
+               "工作日": ("WD", False), "小时": ("H", True), "分钟": ("M", True)}
+_HALF_OF = {"年": (6, "个月"), "小时": (30, "分钟"), "天": (12, "小时"), "日": (12, "小时")}
+
+
+@dataclass(frozen=True)
+class _Duration:
+    amount: int
+    unit: str  # a key of _UNIT_CODES
+
+    @property
+    def iso(self) -> str:
+        code, is_time = _UNIT_CODES[self.unit]
+        return f"PT{self.amount}{code}" if is_time else f"P{self.amount}{code}"
+
+
+def _number(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    import cn2an  # costs ~0.1 s to import; most calls never reach a Chinese numeral
+    return int(cn2an.cn2an(text, "smart"))
+
+
+def _duration(num: str, unit: str) -> _Duration:
+    """Normalise a printed amount and unit: ``_duration("十五", "个工作日").iso == "P15WD"``."""
+    unit = unit if unit == "个月" else unit.removeprefix("个")
+    if num == "半":
+        return _Duration(*_HALF_OF[unit])
+    return _Duration(_number(num), unit)
+
+
+def _in_range(day: datetime.date) -> datetime.date | None:
+    return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
+
+
+def _add_months(start: datetime.date, months: int) -> datetime.date | None:
+    year, month0 = divmod(start.year * 12 + start.month - 1 + months, 12)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        return None
+    return datetime.date(year, month0 + 1, min(start.day, calendar.monthrange(year, month0 + 1)[1]))
+
+
+def _add(start: datetime.date, span: _Duration) -> datetime.date | None:
+    """Calendar addition; None for working days (need a holiday calendar) or beyond 1990-2100."""
+    code, is_time = _UNIT_CODES[span.unit]
+    if code == "WD":
+        return None
+    if not is_time and code in ("Y", "M"):
+        return _add_months(start, span.amount * (12 if code == "Y" else 1))
+    days = {"W": 7 * span.amount, "D": span.amount, "H": span.amount // 24, "M": span.amount // 1440}[code]
+    if days > (LAST_YEAR - FIRST_YEAR + 1) * 366:
+        return None
+    return _in_range(start + datetime.timedelta(days=days))
+
+
+# ---------------------------------------------------------------- date atoms
+def _group(m: re.Match[str], *names: str) -> str | None:
+    return next((m.group(n) for n in names if m.group(n) is not None), None)
+
+
+def _is_bare_year(m: re.Match[str]) -> bool:
+    """2023年, 2023年度, 今年: a year with nothing finer after it."""
+    finer = ("month", "year_end", "half", "quarter")
+    return m.group("year") is not None and all(m.group(n) is None for n in finer)
+
+
+def _atom_year(m: re.Match[str], issued_on: datetime.date | None, carried: int | None) -> int | None:
+    word = m.group("year")
+    if word is not None and word.isdigit():
+        return int(word)
+    if word == "当" or (word is None and carried is not None):
+        return carried
+    if issued_on is None:
+        return None
+    return issued_on.year + {None: 0, "今": 0, "明": 1, "去": -1}[word]
+
+
+_Resolved = tuple[datetime.date | None, str | None]
+
+
+def _atom_date(m: re.Match[str], year: int | None) -> _Resolved | None:
+    """Resolve one atom: ``2023年3月底`` -> (2023-03-31, "month"); None if no calendar has it (2月30日)."""
+    month, day = _group(m, "month", "month2"), _group(m, "day", "day2")
+    quarter, half = _group(m, "quarter", "quarter2"), _group(m, "half", "half2")
+    if month is not None:
+        mon = int(month)
+        if not 1 <= mon <= 12:
+            return None
+        last = calendar.monthrange(2000 if year is None else year, mon)[1]  # 2000: 2月29日 passes without a year
+        if day is not None and not 1 <= int(day) <= last:
+            return None
+        if year is None:
+            return None, None
+        return (datetime.date(year, mon, int(day)), "day") if day else (datetime.date(year, mon, last), "month")
+    if year is None:
+        return None, None
+    if quarter is not None:
+        q = "一二三四".find(quarter) + 1 or int(quarter)
+        return datetime.date(year, 3 * q, 30 if q in (2, 3) else 31), "quarter"
+    if half is not None:
+        return datetime.date(year, 6 if half == "上" else 12, 30 if half == "上" else 31), "quarter"
+    return datetime.date(year, 12, 31), "year"
+
+
+def _printed_day(phrase: str, issued_on: datetime.date | None) -> datetime.date | None:
+    """The day a phrase names when it is exactly a valid full date (2023年6月1日, 之日 allowed)."""
+    atom = _ATOM.fullmatch(phrase.removesuffix("之日"))
+    if atom is None or _group(atom, "day", "day2") is None:
+        return None
+    resolved = _atom_date(atom, _atom_year(atom, issued_on, None))
+    return resolved[0] if resolved else None
+
+
+# ---------------------------------------------------------------- scanning
+@dataclass
+class _Scan:
+    """Working state: the whitespace-free text and the spans already accounted for."""
+
+    issued_on: datetime.date | None
+    compact: str
+    where: list[int]  # where[i] is the offset in text of compact[i]
+    claimed: list[tuple[int, int]]
+    hits: list[DeadlineHit]
+    skipped: list[Skipped]
+
+    def free(self, start: int, end: int) -> bool:
+        i = bisect_left(self.claimed, (start, start))
+        before_ok = i == 0 or self.claimed[i - 1][1] <= start
+        return before_ok and (i == len(self.claimed) or self.claimed[i][0] >= end)
+
+    def claimed_end_before(self, pos: int) -> int:
+        i = bisect_left(self.claimed, (pos, pos))
+        return self.claimed[i - 1][1] if i else 0
+
+    def _claim(self, start: int, end: int) -> tuple[str, int, int]:
+        self.claimed.insert(bisect_left(self.claimed, (start, end)), (start, end))
+        return self.compact[start:end], self.where[start], self.where[end - 1] + 1
+
+    def hit(self, start: int, end: int, kind: str, due_on: datetime.date | None = None,
+            precision: str | None = None, duration: str | None = None, anchor: str | None = None) -> None:
+        expression, s, e = self._claim(start, end)
+        self.hits.append(DeadlineHit(expression, kind, due_on, precision if due_on else None,
+                                     duration, anchor, s, e))
+
+    def skip(self, start: int, end: int, reason: str) -> None:
+        expression, s, e = self._claim(start, end)
+        self.skipped.append(Skipped(expression, reason, s, e))
+
+
+def _scan_recurring(sc: _Scan) -> None:
+    for m in _RECURRING.finditer(sc.compact):
+        if m.group("rate"):
+            sc.skip(m.start(), m.end(), "rate_per_period")
+            continue
+        period = _PER_PERIOD[m.group("per")]
+        iso = None
+        if period is not None:
+            each = _duration(m.group("num") or "1", period[1])  # 每两年 -> 2 x 1年, 每半年 -> 6个月
+            iso = _Duration(each.amount * period[0], each.unit).iso
+        sc.hit(m.start(), m.end(), "recurring", duration=iso)
+
+
+# Expressions that look like time commitments but are not; order within matters
+# (a minimum period is taken before a period length can claim its number).
+_NOT_DEADLINES = ((_ISSUE_ENACT, "effective_date"), (_MINIMUM, "minimum_period"),
+                  (_PERIOD_LENGTH, "period_length"))
+
+
+def _scan_not_deadlines(sc: _Scan) -> None:
+    for pattern, reason in _NOT_DEADLINES:
+        for m in pattern.finditer(sc.compact):
+            if sc.free(m.start(), m.end()):
+                sc.skip(m.start(), m.end(), reason)
+
+
+def _start_of_sentence(sc: _Scan, pos: int) -> datetime.date | None:
+    """The day a 有效期 counts from: the last 自<day>起 / 自印发之日起 earlier in the sentence."""
+    sentence = sc.compact[sc.compact.rfind("。", 0, pos) + 1:pos]
+    starts = list(_START_PHRASE.finditer(sentence))
+    if not starts:
+        return None
+    what = starts[-1].group("what")
+    return sc.issued_on if _ISSUE_ANCHOR.fullmatch(what) else _printed_day(what, sc.issued_on)
+
+
+def _scan_validity_spans(sc: _Scan) -> None:
+    for m in _VALIDITY_SPAN.finditer(sc.compact):
+        if not sc.free(m.start(), m.end()):
+            continue
+        span = _duration(m.group("num"), m.group("unit"))
+        start = _start_of_sentence(sc, m.start())
+        last = _add(start, span) if start is not None else None
+        due_on = _in_range(last - datetime.timedelta(days=1)) if last is not None else None
+        sc.hit(m.start(), m.end(), "valid_until", due_on, "day", span.iso)
+
+
+def _compress_anchor(anchor: str) -> str:
+    """Long noun phrases keep the verb and the head noun: 收到…提交的…申请 -> 收到申请."""
+    if len(anchor) > 12 and "的" in anchor and not anchor.endswith("的"):
+        return anchor[:2] + anchor.rsplit("的", 1)[1]
+    return anchor
+
+
+def _anchor_of(sc: _Scan, pos: int) -> tuple[int, str | None, datetime.date | None]:
+    """What a limit starting at ``pos`` counts from: (span start, anchor, day counted from)."""
+    window_start = max(0, pos - 100, sc.claimed_end_before(pos))
+    found = _ANCHOR.search(sc.compact[window_start:pos])
+    if found is None:
+        return pos, None, None
+    lead = window_start + found.start("lead") if found.group("lead") else None
+    a_start, a_end = window_start + found.start("anchor"), window_start + found.end("anchor")
+    phrase = sc.compact[a_start:a_end]
+    day = _printed_day(phrase, sc.issued_on)
+    if day is not None:
+        return (a_start if lead is None else lead), phrase, day
+    inner = list(_ATOM.finditer(phrase))
+    if inner:  # a date inside the phrase is left to the date scan; the anchor is what follows it
+        a_start += inner[-1].end() + len(_DATE_TAIL.match(phrase, inner[-1].end()).group(0))
+        lead = None
+    if a_end - a_start < 2:  # 然后/随后/此后 are adverbs, not anchors
+        return pos, None, None
+    anchor = _compress_anchor(sc.compact[a_start:a_end])
+    base = sc.issued_on if _ISSUE_ANCHOR.fullmatch(anchor) else None
+    return (a_start if lead is None else lead), anchor, base
+
+
+def _scan_limits(sc: _Scan) -> None:
+    for m in _LIMIT.finditer(sc.compact):
+        if not (m.group("qual") or m.group("within")) or not sc.free(m.start(), m.end()):
+            continue
+        span = _duration(m.group("num"), m.group("unit"))
+        start, anchor, base = _anchor_of(sc, m.start())
+        due_on = _add(base, span) if base is not None else None
+        sc.hit(start, m.end(), "time_limit", due_on, "day", span.iso, anchor)
+
+
+def _classify(prefix: str, suffix: re.Match[str] | None, after: str) -> str:
+    """The kind of a date list from the words around it: a KINDS entry, "as_of", or a skip reason."""
+    name = suffix.lastgroup if suffix else None
+    if name == "since":
+        return "historical_reference"
+    if name == "start":
+        return "effective_date" if _ENACT.match(after) else "start_date"
+    validity = _VALIDITY_WORD.search(prefix) is not None
+    if _AS_OF_LEAD.search(prefix):
+        return "valid_until" if validity else "as_of"
+    if name == "expiry" or (validity and _TO_END.search(prefix)):
+        return "valid_until"
+    if name == "due" or _DUE_LEAD.search(prefix):
+        return "due_by"
+    if _TARGET_LEAD.search(prefix) or name == "verb":
+        return "target"
+    return "no_context"
+
+
+def _clause_prefix(sc: _Scan, pos: int) -> str:
+    window = sc.compact[max(0, pos - 12, sc.claimed_end_before(pos)):pos]
+    breaks = list(_CLAUSE_BREAK.finditer(window))
+    return window[breaks[-1].end():] if breaks else window
+
+
+_Item = tuple[re.Match[str], int | None, int, int]  # atom, year carried into it, span start, span end
+
+
+def _emit_dates(sc: _Scan, items: list[_Item], label: str) -> None:
+    """One hit or skip per list item; ``label`` comes from _classify."""
+    for atom, carried, start, end in items:
+        resolved = _atom_date(atom, _atom_year(atom, sc.issued_on, carried))
+        if resolved is None:
+            sc.skip(start, end, "invalid_date")
+            continue
+        due_on, precision = resolved
+        kind = label
+        if label == "as_of":  # 截至 a past date states a fact; a future one is a target
+            past = due_on is not None and sc.issued_on is not None and due_on < sc.issued_on
+            kind = "as_of_date" if past else "target"
+        elif label == "no_context":
+            kind = "year_reference" if _is_bare_year(atom) else "reference_date"
+        if kind in SKIP_REASONS:
+            sc.skip(start, end, kind)
+        elif due_on is not None and _in_range(due_on) is None:
+            sc.skip(start, end, "out_of_range")
+        else:
+            sc.hit(start, end, kind, due_on, precision)
+
+
+def _scan_dates(sc: _Scan) -> None:
+    pos = 0
+    while True:
+        found = [m for m in (_YEAR_RANGE.search(sc.compact, pos), _ATOM.search(sc.compact, pos)) if m]
+        if not found:
+            return
+        first = min(found, key=lambda m: (m.start(), -m.end()))
+        if sc.free(first.start(), first.end()):
+            pos = _scan_date_list(sc, first)
+        else:
+            pos = first.start() + 1
+
+
+def _read_list(sc: _Scan, first: re.Match[str]) -> tuple[list[re.Match[str]], bool]:
+    """Atoms joined by 、/和/及…, or a pair joined by 至/—; returns (atoms, is_range)."""
+    atoms = [first]
+    if first.re is _YEAR_RANGE:
+        return atoms, True
+    while True:
+        end = atoms[-1].end()
+        sep = _LIST_SEP.match(sc.compact, end) or _RANGE_SEP.match(sc.compact, end)
+        nxt = _ATOM.match(sc.compact, sep.end()) if sep else None
+        if nxt is None or not sc.free(end, nxt.end()):
+            return atoms, False
+        if sep.re is _RANGE_SEP:
+            return (atoms + [nxt], True) if len(atoms) == 1 else (atoms, False)
+        atoms.append(nxt)
+
+
+def _carried_date(sc: _Scan, atoms: list[re.Match[str]]) -> re.Match[str] | None:
+    """For 2024年和2025年要在当年3月31日前: the 当年 date the listed years apply to."""
+    if not all(_is_bare_year(a) and a.group("year").isdigit() for a in atoms):
+        return None
+    gap = _CARRY.match(sc.compact, atoms[-1].end())
+    carry = _ATOM.match(sc.compact, gap.end()) if gap else None
+    if carry is None or carry.group("year") != "当" or _is_bare_year(carry):
+        return None
+    return carry if sc.free(atoms[-1].end(), carry.end()) else None
+
+
+def _scan_date_list(sc: _Scan, first: re.Match[str]) -> int:
+    """Read, classify and record the dates starting at ``first``; return where to go on."""
+    atoms, is_range = _read_list(sc, first)
+    carry = None if is_range else _carried_date(sc, atoms)
+    tail = carry.end() if carry else atoms[-1].end()
+    suffix = _SUFFIX.match(sc.compact, tail)
+    stop = suffix.end() if suffix else tail
+    prefix = _clause_prefix(sc, first.start())
+    label = _classify(prefix, suffix, sc.compact[stop:stop + 2])
+    lead = _AS_OF_LEAD.search(prefix) or _TARGET_LEAD.search(prefix)
+    start = first.start() - (len(lead.group(0)) if lead and label in ("target", "valid_until", "as_of") else 0)
+    if is_range:
+        _emit_range(sc, atoms, start, stop, prefix)
+        return stop
+    if carry is not None:
+        items: list[_Item] = [(carry, int(a.group("year")), a.start(), a.end()) for a in atoms]
+    else:
+        printed: list[int | None] = [None]  # later items without a year inherit the previous one
+        for a in atoms:
+            printed.append(int(a.group("year")) if (a.group("year") or "").isdigit() else printed[-1])
+        items = [(a, y, a.start(), a.end()) for a, y in zip(atoms, printed)]
+    items[0] = (items[0][0], items[0][1], start, items[0][3])
+    items[-1] = (items[-1][0], items[-1][1], items[-1][2], stop)
+    _emit_dates(sc, items, label)
+    return stop
+
+
+def _emit_range(sc: _Scan, atoms: list[re.Match[str]], start: int, stop: int, prefix: str) -> None:
+    """A range is one expression: in a validity context it is valid_until its end, else skipped."""
+    if not _VALIDITY_WORD.search(prefix):
+        sc.skip(start, stop, "date_range")
+    elif atoms[0].re is _YEAR_RANGE:
+        year = int(atoms[0].group("last"))
+        if FIRST_YEAR <= year <= LAST_YEAR:
+            sc.hit(start, stop, "valid_until", datetime.date(year, 12, 31), "year")
+        else:
+            sc.skip(start, stop, "out_of_range")
+    else:
+        first_year = atoms[0].group("year") or ""
+        _emit_dates(sc, [(atoms[1], int(first_year) if first_year.isdigit() else None, start, stop)],
+                    "valid_until")
+
+
+def find_deadlines(text: str, issued_on: datetime.date | None) -> tuple[list[DeadlineHit], list[Skipped]]:
+    """Find every time commitment in ``text``; return (hits, skipped), each sorted by offset.
+
+    ``issued_on`` (the document's date) resolves dates printed without a year and
+    limits counted from the issue; it must lie in 1990-2100.
+
+    >>> hits, skipped = find_deadlines("并于2023 年5 月底前将有关工作报送", None)
+    >>> hits[0].expression, hits[0].kind, hits[0].due_on, hits[0].precision
+    ('2023年5月底前', 'due_by', datetime.date(2023, 5, 31), 'month')
+    >>> hits, _ = find_deadlines("应在本措施印发之日起一年内完成", datetime.date(2023, 6, 1))
+    >>> hits[0].kind, hits[0].duration, hits[0].anchor, hits[0].due_on
+    ('time_limit', 'P1Y', '本措施印发之日', datetime.date(2024, 6, 1))
+    >>> find_deadlines("原则上不少于30 日。", None)[1][0].reason
+    'minimum_period'
+    """
+    if issued_on is not None:
+        if isinstance(issued_on, datetime.datetime) or not isinstance(issued_on, datetime.date):
+            raise TypeError(f"issued_on must be a datetime.date, got {issued_on!r}")
+        if not FIRST_YEAR <= issued_on.year <= LAST_YEAR:
+            raise ValueError(f"issued_on {issued_on} lies outside {FIRST_YEAR}-{LAST_YEAR}")
+    where = [m.start() for m in re.finditer(r"\S", text)]
+    sc = _Scan(issued_on, "".join(text[i] for i in where), where, [], [], [])
+    # Order matters: each scan only takes text no earlier scan has accounted for.
+    # 有效期为3年 must be read before 期为3年 can pass for a period length.
+    for scan in (_scan_recurring, _scan_validity_spans, _scan_not_deadlines, _scan_limits, _scan_dates):
+        scan(sc)
+    return (sorted(sc.hits, key=lambda h: h.char_start), sorted(sc.skipped, key=lambda s: s.char_start))

@@ -1,0 +1,262 @@
+"""Step 5a: normalise each contents entry and its body into a document row.
+
+Here the raw facts become clean values: the 发文字号, the type of instrument,
+the issuing jurisdiction and the issuing bodies. Every disagreement between
+the compilation's own headings and what the document says about itself is kept
+as a quality flag, never silently resolved.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from .agencies import AgencyName, agency_id, issuer_part, split_issuers
+from .regions import RegionIndex
+from .repair import DATE_LINE, PagedText, clean, join_lines, signature_above
+from .segment import Body, Segmentation
+from .toc import Toc, TocEntry
+
+NATIONAL = "100000"
+
+# 发文字号: issuer abbreviation, year in 〔〕, number, 号. Digits may be lost in
+# extraction (国发〔 〕 号); such a number is kept raw and never guessed.
+_DOC_NUMBER = re.compile(r"^(?P<org>[\u4e00-\u9fff]{1,20})〔(?P<year>\d{4})?〕(?P<num>\d{1,5})?号$")
+_DOC_NUMBER_MAX_LINES = 3
+_DRAFT = re.compile(r"征求意见稿|草案|送审稿")
+# Instrument words a title ends with, longest first within each family.
+_DOC_TYPES = (
+    "实施细则", "细则", "通知", "意见", "方案", "条例", "办法", "要点", "清单", "措施", "举措",
+    "公告", "规划", "规定", "决定", "计划", "标准", "规范", "制度", "任务", "政策", "机制", "安排",
+)
+_TRAILING_PAREN = re.compile(r"（[^（）]*）$")
+
+
+@dataclass
+class DocumentTables:
+    documents: list[dict[str, Any]] = field(default_factory=list)
+    agencies: dict[str, dict[str, Any]] = field(default_factory=dict)
+    document_agencies: list[dict[str, Any]] = field(default_factory=list)
+    flags: list[dict[str, Any]] = field(default_factory=list)
+    texts: dict[str, PagedText] = field(default_factory=dict)  # doc_id → text with pages
+    counts: Counter[str] = field(default_factory=Counter)
+
+
+def make_doc_id(edition: str, entry: TocEntry) -> str:
+    """Stable id from raw source facts: edition, section, heading and number.
+
+    >>> from policydata_build.toc import TocEntry
+    >>> e = TocEntry(1, "国家", 0, None, 3, "t", "t", None, None, 3, 32)
+    >>> make_doc_id("2023", e)
+    '2023-01-00-003'
+    """
+    return f"{edition}-{entry.section_no:02d}-{entry.group_no:02d}-{entry.seq:03d}"
+
+
+def doc_type(title: str) -> str | None:
+    """The kind of instrument named at the end of a title.
+
+    >>> doc_type("关于印发《上海市建筑工程施工许可管理规定》的通知")
+    '通知'
+    >>> doc_type("潍坊市优化营商环境条例（草案送审稿）")
+    '条例'
+    """
+    t = title.rstrip("》")
+    while _TRAILING_PAREN.search(t):
+        t = _TRAILING_PAREN.sub("", t).rstrip("》")
+    for word in _DOC_TYPES:
+        if t.endswith(word):
+            return word
+    return None
+
+
+def parse_doc_number(lines: list[str]) -> tuple[str | None, str | None]:
+    """(canonical 发文字号 or None, raw text or None) from a body's first lines.
+
+    >>> parse_doc_number(["发改法规［2023］27 号", "各省、自治区"])
+    ('发改法规〔2023〕27号', '发改法规［2023］27 号')
+    >>> parse_doc_number(["国发〔", "〕", " 号", "各省"])
+    (None, '国发〔\\n〕\\n 号')
+    >>> parse_doc_number(["为加快推进"])
+    (None, None)
+    """
+    for k in range(1, min(_DOC_NUMBER_MAX_LINES, len(lines)) + 1):
+        m = _DOC_NUMBER.match(clean("".join(lines[:k])))
+        if m:
+            raw = "\n".join(lines[:k])
+            if m.group("year") and m.group("num"):
+                return f"{m.group('org')}〔{m.group('year')}〕{int(m.group('num'))}号", raw
+            return None, raw
+    return None, None
+
+
+def signature_lines(lines: list[str]) -> tuple[int, list[str]]:
+    """Index of the first signature date line and the name lines above it.
+
+    A signature is a run of name-only lines right above a date standing
+    alone. Returns (-1, []) when the body has none.
+    """
+    cleaned = [clean(line) for line in lines]
+    for d, line in enumerate(cleaned):
+        names = signature_above(cleaned, d) if DATE_LINE.match(line) else []
+        if names:
+            return d, [cleaned[i] for i in names]
+    return -1, []
+
+
+class _Builder:
+    def __init__(self, edition: str, index: RegionIndex) -> None:
+        self.edition = edition
+        self.index = index
+        self.out = DocumentTables()
+        self._flag_counts: Counter[tuple[str, str]] = Counter()
+        self._noted: set[tuple[str, str]] = set()
+
+    def flag(self, doc_id: str, code: str, detail: str, page: int | None) -> None:
+        n = self._flag_counts[(doc_id, code)] = self._flag_counts[(doc_id, code)] + 1
+        self.out.flags.append(
+            {"flag_id": f"{doc_id}:{code}:{n}", "doc_id": doc_id, "code": code, "detail": detail, "page": page}
+        )
+
+    def note(self, doc_id: str, note: str, detail: str, page: int | None) -> None:
+        """Flag a normaliser's note once per document, however often it recurs."""
+        if (doc_id, note) not in self._noted:
+            self._noted.add((doc_id, note))
+            self.flag(doc_id, note.split(":", 1)[0], detail, page)
+
+    def add_agencies(self, doc_id: str, names: list[AgencyName], source: str, page: int) -> None:
+        seen = set()
+        for a in names:
+            for note in a.notes:
+                self.note(doc_id, note, f"{source} issuer {a.raw}: {note}", page)
+            aid = agency_id(a.canonical, a.region_code)
+            row = self.out.agencies.setdefault(
+                aid,
+                {"agency_id": aid, "name": a.canonical, "aliases": set(a.aliases), "level": a.level, "region_code": a.region_code},
+            )
+            if a.raw != a.canonical:
+                row["aliases"].add(a.raw)
+            if aid in seen:
+                continue
+            seen.add(aid)
+            self.out.document_agencies.append(
+                {"doc_id": doc_id, "agency_id": aid, "role": "issuer", "source": source, "name_raw": a.raw, "page": page}
+            )
+
+    def document(self, entry: TocEntry, body: Body | None) -> None:
+        doc_id = make_doc_id(self.edition, entry)
+        for code, detail in entry.flags:
+            self.flag(doc_id, code, detail, entry.toc_page)
+        heading_code = NATIONAL if entry.group_name is None else self.index.province_code(entry.group_name)
+
+        doc_number = doc_number_raw = None
+        text = None
+        page_start = page_end = None
+        signature: list[str] = []
+        sig_page = entry.toc_page
+        if body is not None:
+            for code, detail in body.flags:
+                self.flag(doc_id, code, detail, body.heading[0][1])
+            lines = [line for line, _ in body.lines]
+            doc_number, doc_number_raw = parse_doc_number(lines)
+            if doc_number_raw is not None and doc_number is None:
+                self.flag(doc_id, "doc_number_garbled", f"digits missing in {clean(doc_number_raw)!r}", body.lines[0][1])
+            d, signature = signature_lines(lines)
+            if d >= 0:
+                sig_page = body.lines[d][1]
+            paged = join_lines(list(body.lines))
+            self.out.texts[doc_id] = paged
+            text = paged.text
+            page_start = body.heading[0][1]
+            page_end = body.lines[-1][1] if body.lines else page_start
+
+        region = self._region(doc_id, entry, signature, heading_code)
+        self._issuers(doc_id, entry, signature, sig_page)
+        self.out.documents.append(
+            {
+                "doc_id": doc_id,
+                "edition": self.edition,
+                "section_no": entry.section_no,
+                "section": entry.section,
+                "group_no": entry.group_no,
+                "group_name": entry.group_name,
+                "seq": entry.seq,
+                "title": entry.title,
+                "title_raw": entry.title_raw,
+                "doc_number": doc_number,
+                "doc_number_raw": doc_number_raw,
+                "issued_on": entry.issued_on,
+                "issued_on_raw": entry.issued_on_raw,
+                "region_code": region,
+                "level": self.index.get(region).level,
+                "doc_type": self._doc_type(doc_id, entry),
+                "is_draft": bool(_DRAFT.search(entry.title)),
+                "toc_page": entry.toc_page,
+                "listed_page": entry.listed_page,
+                "page_start": page_start,
+                "page_end": page_end,
+                "has_text": body is not None,
+                "text": text,
+            }
+        )
+
+    def _doc_type(self, doc_id: str, entry: TocEntry) -> str | None:
+        kind = doc_type(entry.title)
+        if kind is None:
+            self.flag(doc_id, "doc_type_unrecognised", f"no instrument word at the end of {entry.title!r}", entry.toc_page)
+        return kind
+
+    def _region(self, doc_id: str, entry: TocEntry, signature: list[str], heading_code: str) -> str:
+        """Jurisdiction named by the issuer in the title, else the signature, else (flagged) the heading."""
+        candidates = [t for t in (issuer_part(entry.title), entry.title, *signature) if t]
+        found = None
+        for text in candidates:
+            try:
+                found = self.index.issuer_jurisdiction(text, province_hint=None if heading_code == NATIONAL else heading_code)
+                break
+            except ValueError:
+                continue
+        if found is None:
+            self.flag(doc_id, "region_from_heading", f"no issuer named in {entry.title!r}; used the heading {entry.group_name or entry.section}", entry.toc_page)
+            return heading_code
+        for note in found.notes:
+            self.note(doc_id, note, f"jurisdiction {found.matched}: {note}", entry.toc_page)
+        expected_prefix = heading_code[:2]
+        if (heading_code == NATIONAL) != (found.code == NATIONAL) or (heading_code != NATIONAL and found.code[:2] != expected_prefix):
+            self.flag(
+                doc_id,
+                "heading_region_mismatch",
+                f"filed under {entry.group_name or entry.section} ({heading_code}) but issued by {found.matched} ({found.code})",
+                entry.toc_page,
+            )
+        return found.code
+
+    def _issuers(self, doc_id: str, entry: TocEntry, signature: list[str], sig_page: int) -> None:
+        part = issuer_part(entry.title)
+        if part:
+            try:
+                self.add_agencies(doc_id, split_issuers(part, self.index), "title", entry.toc_page)
+            except ValueError as exc:
+                self.flag(doc_id, "issuer_unparsed", f"title issuer {part!r}: {exc}", entry.toc_page)
+        names: list[AgencyName] = []
+        # Read upwards from the date: a line that is not a body's name ends the block.
+        for line in reversed(signature):
+            try:
+                names[:0] = split_issuers(line, self.index)
+            except ValueError:
+                self.out.counts["signature_lines_not_agencies"] += 1
+                break
+        if names:
+            self.add_agencies(doc_id, names, "signature", sig_page)
+
+
+def build_documents(edition: str, toc: Toc, seg: Segmentation, index: RegionIndex) -> DocumentTables:
+    """Document rows, issuers and flags for every contents entry."""
+    b = _Builder(edition, index)
+    for entry in toc.entries:
+        b.document(entry, seg.bodies.get((entry.section_no, entry.group_no, entry.seq)))
+    for row in b.out.agencies.values():
+        row["aliases"] = sorted(row["aliases"] - {row["name"]})
+    return b.out

@@ -1,0 +1,184 @@
+"""Step 5b: provisions, their deadlines, responsible agencies and tags, as rows.
+
+For every document with text: the provision tree (:mod:`provisions`), the
+time commitments inside it (:mod:`deadlines`), who must carry it out
+(:mod:`responsibility`) and what it is about (:mod:`tags`). The invariants
+that make the rows trustworthy are checked here and stop the build when they
+break: a document with text and no provisions, an offset that does not slice
+back to its text, a deadline outside its document's plausible range.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from .agencies import agency_id
+from .deadlines import find_deadlines
+from .errors import BuildError
+from .provisions import parse_provisions
+from .regions import RegionIndex
+from .repair import PagedText
+from .responsibility import find_responsibilities
+from .tags import TagDef, tag_text
+
+# A resolved date earlier than this before the issue date, or later than this
+# after it, is a parsing error, not a policy (targets reach 2035, 2050 at most).
+PLAUSIBLE_BEFORE = dt.timedelta(days=366)
+PLAUSIBLE_AFTER_YEARS = 30
+_EXAMPLES = 20
+
+
+@dataclass
+class MeasureTables:
+    measures: list[dict[str, Any]] = field(default_factory=list)
+    measure_agencies: list[dict[str, Any]] = field(default_factory=list)
+    deadlines: list[dict[str, Any]] = field(default_factory=list)
+    measure_tags: list[dict[str, Any]] = field(default_factory=list)
+    document_tags: list[dict[str, Any]] = field(default_factory=list)
+    agencies: dict[str, dict[str, Any]] = field(default_factory=dict)  # agencies first seen in provisions
+    quality: dict[str, Any] = field(default_factory=dict)
+
+
+def _plausible(due: dt.date, issued: dt.date | None, edition: str) -> bool:
+    base = issued or dt.date(int(edition), 1, 1)
+    return base - PLAUSIBLE_BEFORE <= due <= base.replace(year=base.year + PLAUSIBLE_AFTER_YEARS)
+
+
+def build_measures(
+    documents: list[dict[str, Any]],
+    texts: dict[str, PagedText],
+    codebook: list[TagDef],
+    index: RegionIndex,
+    edition: str,
+) -> MeasureTables:
+    out = MeasureTables()
+    per_doc: dict[str, int] = {}
+    rejected: Counter[str] = Counter()
+    skipped: Counter[str] = Counter()
+    skipped_examples: list[dict[str, Any]] = []
+    unresolved: Counter[str] = Counter()
+    ignored_mentions: Counter[str] = Counter()
+    for doc in documents:
+        if not doc["has_text"]:
+            continue
+        doc_id = doc["doc_id"]
+        paged = texts[doc_id]
+        text = paged.text
+        provisions, stats = parse_provisions(text)
+        if not provisions:
+            raise BuildError(f"{doc_id}: document has text but no provisions were found")
+        rejected.update(stats.rejected_labels)
+        per_doc[doc_id] = len(provisions)
+        starts = [p.char_start for p in provisions]
+        ids = []
+        doc_tag_counts: Counter[str] = Counter()
+        for p in provisions:
+            mid = f"{doc_id}/{p.path}"
+            ids.append(mid)
+            body = text[p.char_start : p.char_end]
+            if not body.strip() or (p.label is not None and not body.startswith(p.label)):
+                raise BuildError(f"{mid}: offsets {p.char_start}:{p.char_end} do not slice back to its label {p.label!r}: {body[:30]!r}")
+            out.measures.append(
+                {
+                    "measure_id": mid,
+                    "doc_id": doc_id,
+                    "parent_id": f"{doc_id}/{p.parent_path}" if p.parent_path else None,
+                    "depth": p.depth,
+                    "label": p.label,
+                    "path": p.path,
+                    "heading": p.heading,
+                    "text": body,
+                    "page_start": paged.page_at(p.char_start),
+                    "page_end": paged.page_at(p.char_end - 1),
+                    "char_start": p.char_start,
+                    "char_end": p.char_end,
+                }
+            )
+            for hit in tag_text(body, codebook):
+                out.measure_tags.append({"measure_id": mid, "tag_id": hit.tag_id, "evidence": hit.evidence})
+                doc_tag_counts[hit.tag_id] += 1
+            found = find_responsibilities(body, doc["region_code"], index)
+            unresolved.update(found.unresolved)
+            ignored_mentions.update(found.ignored)
+            seen = set()
+            for r in found.links:
+                aid = agency_id(r.agency.canonical, r.agency.region_code)
+                out.agencies.setdefault(
+                    aid,
+                    {"agency_id": aid, "name": r.agency.canonical, "aliases": set(r.agency.aliases),
+                     "level": r.agency.level, "region_code": r.agency.region_code},
+                )
+                if r.agency.raw != r.agency.canonical:
+                    out.agencies[aid]["aliases"].add(r.agency.raw)
+                if (aid, r.role) in seen:
+                    continue
+                seen.add((aid, r.role))
+                out.measure_agencies.append({"measure_id": mid, "agency_id": aid, "role": r.role, "evidence": r.evidence})
+        for tag_id, n in doc_tag_counts.items():
+            out.document_tags.append({"doc_id": doc_id, "tag_id": tag_id, "measure_count": n})
+
+        hits, skips = find_deadlines(text, doc["issued_on"])
+        for s in skips:
+            skipped[s.reason] += 1
+            if len(skipped_examples) < _EXAMPLES * 5:
+                skipped_examples.append({"doc_id": doc_id, "expression": s.expression, "reason": s.reason, "page": paged.page_at(s.char_start)})
+        for h in hits:
+            i = bisect.bisect_right(starts, h.char_start) - 1
+            if i < 0 or h.char_start >= provisions[i].char_end:
+                raise BuildError(f"{doc_id}: deadline {h.expression!r} at offset {h.char_start} lies outside every provision")
+            if re.sub(r"\s", "", text[h.char_start : h.char_end]) != h.expression:
+                raise BuildError(f"{doc_id}: deadline offsets {h.char_start}:{h.char_end} do not slice back to {h.expression!r}")
+            if h.due_on is not None and not _plausible(h.due_on, doc["issued_on"], edition):
+                raise BuildError(
+                    f"{doc_id}: deadline {h.expression!r} resolves to {h.due_on}, outside the plausible range "
+                    f"for a document issued {doc['issued_on']}"
+                )
+            out.deadlines.append(
+                {
+                    "deadline_id": f"{ids[i]}@{h.char_start}",
+                    "doc_id": doc_id,
+                    "measure_id": ids[i],
+                    "expression": h.expression,
+                    "kind": h.kind,
+                    "due_on": h.due_on,
+                    "precision": h.precision,
+                    "duration": h.duration,
+                    "anchor": h.anchor,
+                    "page": paged.page_at(h.char_start),
+                    "char_start": h.char_start,
+                    "char_end": h.char_end,
+                }
+            )
+    for row in out.agencies.values():
+        row["aliases"] = row["aliases"] - {row["name"]}
+
+    with_text = [d["doc_id"] for d in documents if d["has_text"]]
+    tagged = {r["measure_id"] for r in out.measure_tags}
+    schemes = Counter(r["tag_id"].split(":", 1)[0] for r in out.measure_tags)
+    out.quality = {
+        "measures": len(out.measures),
+        "measures_per_document": dict(sorted(per_doc.items())),
+        "documents_with_text_but_no_measures": sorted(set(with_text) - set(per_doc)),
+        "labels_not_taken_as_provisions": dict(rejected.most_common()),
+        "deadlines": len(out.deadlines),
+        "deadlines_by_kind": dict(sorted(Counter(d["kind"] for d in out.deadlines).items())),
+        "deadlines_unresolved": sum(d["due_on"] is None for d in out.deadlines),
+        "deadlines_unresolved_by_kind": dict(sorted(Counter(d["kind"] for d in out.deadlines if d["due_on"] is None).items())),
+        "time_expressions_left_out": dict(sorted(skipped.items())),
+        "time_expressions_left_out_examples": skipped_examples,
+        "measure_agencies": len(out.measure_agencies),
+        "agency_mentions_unresolved": dict(unresolved.most_common()),
+        "agency_mentions_generic_ignored": dict(ignored_mentions.most_common()),
+        "tag_coverage": {
+            "measures_with_any_tag": len(tagged),
+            "share_with_any_tag": round(len(tagged) / len(out.measures), 4) if out.measures else None,
+            "measure_tags_by_scheme": dict(sorted(schemes.items())),
+            "tags_never_used": sorted({t.tag_id for t in codebook} - {r["tag_id"] for r in out.measure_tags}),
+        },
+    }
+    return out

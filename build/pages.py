@@ -1,0 +1,125 @@
+"""Step 1: read the source into pages.
+
+Two readers share one page model. The text dump marks each page with a line
+``# Page N:``; a PDF is read page by page with pypdf. Anything that is not a
+readable, complete, in-order compilation is rejected with a :class:`SourceError`.
+
+>>> import tempfile, pathlib
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "s.txt"
+>>> _ = p.write_text("# Page 1:\\n标题\\n\\n# Page 2:\\n正文\\n", encoding="utf-8")
+>>> [(pg.number, pg.lines) for pg in read_pages(p)]
+[(1, ('标题',)), (2, ('正文',))]
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import SourceError
+
+PAGE_MARKER = re.compile(r"^# Page (\d+):[ \t]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int
+    # Lines as extracted, right-stripped, blank lines dropped: blank lines carry
+    # no meaning in either reader's output.
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Source:
+    path: Path
+    kind: str  # "text" or "pdf"
+    sha256: str
+    pages: tuple[Page, ...]
+
+
+def read_source(path: Path, *, progress: bool = False) -> Source:
+    """Read a text dump or a PDF of the compilation."""
+    import hashlib
+
+    path = Path(path)
+    if not path.exists():
+        raise SourceError(path, "file does not exist")
+    if not path.is_file():
+        raise SourceError(path, "not a regular file")
+    data = path.read_bytes()
+    if not data.strip():
+        raise SourceError(path, "file is empty")
+    digest = hashlib.sha256(data).hexdigest()
+    if data.startswith(b"%PDF-"):
+        pages = _read_pdf(path, progress=progress)
+        kind = "pdf"
+    else:
+        pages = _parse_text(path, data)
+        kind = "text"
+    return Source(path, kind, digest, tuple(pages))
+
+
+def read_pages(path: Path, *, progress: bool = False) -> list[Page]:
+    """The pages of a source file (text dump or PDF)."""
+    return list(read_source(path, progress=progress).pages)
+
+
+def _lines(text: str) -> tuple[str, ...]:
+    return tuple(line.rstrip() for line in text.splitlines() if line.strip())
+
+
+def _parse_text(path: Path, data: bytes) -> list[Page]:
+    if b"\x00" in data:
+        raise SourceError(path, "binary data (NUL bytes): expected a UTF-8 text dump or a PDF")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceError(path, f"not UTF-8 text (invalid byte at offset {exc.start})") from None
+    text = text.lstrip("\ufeff")
+    markers = list(PAGE_MARKER.finditer(text))
+    if not markers:
+        raise SourceError(path, "no '# Page N:' markers: not a page-marked text dump")
+    preamble = text[: markers[0].start()]
+    if preamble.strip():
+        raise SourceError(path, f"text before the first page marker: {preamble.strip()[:60]!r}")
+    pages = []
+    for i, m in enumerate(markers):
+        number = int(m.group(1))
+        expected = pages[-1].number + 1 if pages else 1
+        if number != expected:
+            problem = "duplicated" if any(p.number == number for p in pages) else "out of order"
+            line = text.count("\n", 0, m.start()) + 1
+            raise SourceError(path, f"page {number} is {problem} at line {line} (expected page {expected})")
+        end = markers[i + 1].start() if i + 1 < len(markers) else len(text)
+        pages.append(Page(number, _lines(text[m.end() : end])))
+    return pages
+
+
+def _read_pdf(path: Path, *, progress: bool) -> list[Page]:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+    from tqdm import tqdm
+
+    try:
+        reader = PdfReader(path, strict=False)
+        if reader.is_encrypted:
+            raise SourceError(path, "PDF is encrypted: decrypt it first (e.g. qpdf --decrypt)")
+        count = len(reader.pages)
+    except (PdfReadError, ValueError, KeyError, OSError) as exc:
+        raise SourceError(path, f"unreadable PDF ({type(exc).__name__}: {exc})") from None
+    if count == 0:
+        raise SourceError(path, "PDF has no pages")
+    pages = []
+    # tqdm hides itself when stderr is not a terminal (disable=None).
+    bar = tqdm(total=count, unit="page", desc="reading PDF", file=sys.stderr, disable=None if progress else True)
+    with bar:
+        for number, page in enumerate(reader.pages, start=1):
+            try:
+                text = page.extract_text() or ""
+            except (PdfReadError, ValueError, KeyError, OSError) as exc:
+                raise SourceError(path, f"page {number}: text cannot be extracted ({type(exc).__name__}: {exc})") from None
+            pages.append(Page(number, _lines(text)))
+            bar.update(1)
+    return pages

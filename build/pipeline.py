@@ -1,0 +1,113 @@
+"""The build, end to end: read pages → repair → segment → parse → normalise → write.
+
+``policydata build`` runs :func:`main`. Each stage is a module of its own;
+this one only wires them together and decides what goes in the quality report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from . import BUNDLED_SOURCE, DATASET_VERSION
+from .documents import build_documents
+from .errors import BuildError, ParseError
+from .pages import Source, read_source
+from .regions import RegionIndex
+from .repair import clean
+from .segment import segment
+from .toc import parse_toc
+from .write import SourceInfo, WriteResult, check_version, write_version
+
+_EDITION = re.compile(r"汇编（(\d{4})年）")
+
+
+def default_out() -> Path:
+    import policydata_dataset
+
+    return Path(policydata_dataset.__file__).parent
+
+
+def edition_of(source: Source) -> str:
+    """The edition year printed on the compilation's title page."""
+    for page in source.pages[:3]:
+        m = _EDITION.search(clean("".join(page.lines)))
+        if m:
+            return m.group(1)
+    raise ParseError(f"{source.path}, pages 1-3", "no edition '汇编（YYYY 年）' on the title page")
+
+
+def build_tables(source: Source) -> tuple[dict[str, list[dict[str, Any]]], dict[str, Any], str]:
+    """All table rows and the quality report for one source."""
+    pages = list(source.pages)
+    edition = edition_of(source)
+    toc = parse_toc(pages)
+    seg = segment(pages, toc)
+    index = RegionIndex.load()
+    docs = build_documents(edition, toc, seg, index)
+
+    region_codes = {d["region_code"] for d in docs.documents} | {a["region_code"] for a in docs.agencies.values()}
+    regions = [
+        {"region_code": r.code, "name": r.name, "level": r.level, "parent_code": r.parent_code}
+        for r in index.with_ancestors(region_codes)
+    ]
+    rows = {
+        "documents": docs.documents,
+        "regions": regions,
+        "agencies": list(docs.agencies.values()),
+        "document_agencies": docs.document_agencies,
+        "flags": docs.flags,
+    }
+    quality = {
+        "edition": edition,
+        "documents": len(docs.documents),
+        "documents_with_text": sum(d["has_text"] for d in docs.documents),
+        "documents_by_section": dict(sorted(Counter(d["section"] for d in docs.documents).items())),
+        "source_pages": len(pages),
+        "toc_pages": [min(toc.pages), max(toc.pages)],
+        "ignored": dict(sorted((toc.ignored + seg.ignored + docs.counts).items())),
+        "flags_by_code": dict(sorted(Counter(f["code"] for f in docs.flags).items())),
+        "flags": [{k: f[k] for k in ("flag_id", "code", "detail", "page")} for f in sorted(docs.flags, key=lambda f: f["flag_id"])],
+    }
+    return rows, quality, edition
+
+
+def build(source_path: Path | None = None, out: Path | None = None, version: str | None = None, *, progress: bool = False) -> WriteResult:
+    """Build one dataset version from a source file (text dump or PDF)."""
+    version = check_version(version or DATASET_VERSION)
+    source = read_source(source_path or BUNDLED_SOURCE, progress=progress)
+    rows, quality, edition = build_tables(source)
+    info = SourceInfo(source.path.name, source.kind, source.sha256, len(source.pages))
+    return write_version(rows, out or default_out(), version, info, quality, edition)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="policydata build",
+        description="Build a dataset version from the compilation (the bundled text, or your PDF).",
+        epilog=(
+            "examples:\n"
+            "  policydata build                      # bundled source -> dataset/<declared version>\n"
+            "  policydata build --source 汇编.pdf --out ./mydata --version 1.1.0"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--source", type=Path, help="text dump ('# Page N:' markers) or PDF; default: the bundled text")
+    parser.add_argument("--out", type=Path, help="folder that holds versions; default: the package's dataset folder")
+    parser.add_argument("--version", help=f"dataset version X.Y.Z; default: {DATASET_VERSION}")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar while reading a PDF")
+    args = parser.parse_args(argv)
+    try:
+        result = build(args.source, args.out, args.version, progress=not args.no_progress)
+    except BuildError as exc:
+        print(f"policydata build: error: {exc}", file=sys.stderr)
+        return 1
+    if result.created:
+        print(f"built {result.path}")
+    else:
+        print(f"{result.path} already holds this exact content; nothing written")
+    return 0

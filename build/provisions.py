@@ -1,0 +1,173 @@
+"""Step 4: parse a document's text into a tree of provisions (measures).
+
+The text comes from :func:`repair.join_lines`, one paragraph per line. A
+paragraph that opens with a label starts a provision. Label styles:
+
+====================  ===========================
+style                 examples
+====================  ===========================
+chapter               第一章 第二节
+article               第一条
+cn                    一、
+paren_cn              （一）
+arabic                1. 1． 1、
+paren_arabic          （1）
+====================  ===========================
+
+Nesting follows the order in which styles first appear, as a stack: a style
+already on the stack closes everything below it; a new style opens a level.
+A label is accepted only if its number continues the sequence: the next
+sibling, ``1`` for a new level, or the number after the last one of that style
+(documents often number （一）–（十九） straight through 一、–六、); one missing
+label is tolerated. Anything
+else is not a label but text (``2.`` in a list of attachments) and is counted.
+When the top-level style restarts at 1 (a second embedded regulation), a new
+part begins and its paths get a ``2/`` prefix so ids stay unique.
+
+A provision's ``text`` is its own words, from its label to the next label of
+any level; unnumbered paragraphs after it continue it. Unnumbered paragraphs
+before the first label of a part are provisions of their own (``p1``, ``p2``).
+
+>>> ms, skipped = parse_provisions("通知如下：\\n一、总体要求\\n（一）加强监管。提高效率。\\n（二）优化服务。\\n二、保障措施")
+>>> [(m.path, m.label, m.depth, m.heading) for m in ms]
+[('p1', None, 1, None), ('1', '一、', 1, '总体要求'), ('1.1', '（一）', 2, '加强监管'), ('1.2', '（二）', 2, '优化服务'), ('2', '二、', 1, '保障措施')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .numerals import cn_int
+
+_CN = "[零〇一二两三四五六七八九十百]+"
+_LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("chapter", re.compile(rf"^第({_CN})([章节])[ \u3000]*")),
+    ("article", re.compile(rf"^第({_CN})条[ \u3000]*")),
+    ("cn", re.compile(rf"^({_CN})、")),
+    ("paren_cn", re.compile(rf"^[（(]({_CN})[）)]")),
+    ("arabic", re.compile(r"^(\d{1,3})[.．、](?!\d)")),
+    ("paren_arabic", re.compile(r"^[（(](\d{1,3})[）)]")),
+)
+# A lead phrase longer than this, or one with a comma, is a sentence, not a heading.
+_MAX_HEADING = 40
+_MAX_GAP = 1
+_HEADING_STOP = re.compile(r"[，,；;：:]")
+
+
+@dataclass(frozen=True)
+class Provision:
+    path: str
+    parent_path: str | None
+    depth: int
+    label: str | None
+    heading: str | None
+    char_start: int
+    char_end: int
+
+
+@dataclass
+class _Open:
+    style: str
+    number: int
+    path: str
+
+
+@dataclass
+class ParseStats:
+    rejected_labels: Counter[str] = field(default_factory=Counter)
+    parts: int = 1
+
+
+def _label(paragraph: str) -> tuple[str, int, str] | None:
+    for style, rx in _LABELS:
+        m = rx.match(paragraph)
+        if m:
+            raw = m.group(1)
+            number = int(raw) if raw.isdigit() else cn_int(raw)
+            return style, number, m.group(0).rstrip(" \u3000")
+    return None
+
+
+def _heading(text: str) -> str | None:
+    lead = text.split("。", 1)[0].strip()
+    if not lead or len(lead) > _MAX_HEADING or _HEADING_STOP.search(lead):
+        return None
+    return lead
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        if line.strip():
+            spans.append((start, end))
+        start = end + 1
+    return spans
+
+
+def parse_provisions(text: str) -> tuple[list[Provision], ParseStats]:
+    """Provisions of ``text`` in document order, and what was not taken as a label."""
+    out: list[Provision] = []
+    ends: list[int] = []
+    stats = ParseStats()
+    stack: list[_Open] = []
+    last_seen: dict[str, int] = {}
+    part = 1
+    preamble = 0
+
+    for start, end in _paragraphs(text):
+        para = text[start:end]
+        found = _label(para)
+        accepted = found is not None and _fits(found[0], found[1], stack, last_seen)
+        if found is not None and not accepted and stack and found[0] == stack[0].style and found[1] == 1:
+            # The top-level style restarts: a new part (e.g. a second regulation).
+            part += 1
+            stats.parts = part
+            stack.clear()
+            last_seen.clear()
+            preamble = 0
+            accepted = True
+        if found is not None and not accepted:
+            stats.rejected_labels[found[2]] += 1
+        if not accepted:
+            if stack:
+                ends[-1] = end
+                continue
+            preamble += 1
+            path = _prefixed(part, f"p{preamble}")
+            out.append(Provision(path, None, 1, None, None, start, end))
+            ends.append(end)
+            continue
+        style, number, label = found  # type: ignore[misc]
+        styles = [o.style for o in stack]
+        if style in styles:
+            del stack[styles.index(style) :]
+        parent = stack[-1] if stack else None
+        path = f"{parent.path}.{number}" if parent else _prefixed(part, str(number))
+        body = para[len(label) :].lstrip()
+        out.append(
+            Provision(path, parent.path if parent else None, len(stack) + 1, label, _heading(body), start, end)
+        )
+        ends.append(end)
+        stack.append(_Open(style, number, path))
+        last_seen[style] = number
+    return [
+        Provision(p.path, p.parent_path, p.depth, p.label, p.heading, p.char_start, e)
+        for p, e in zip(out, ends)
+    ], stats
+
+
+def _prefixed(part: int, path: str) -> str:
+    return path if part == 1 else f"{part}/{path}"
+
+
+def _fits(style: str, number: int, stack: list[_Open], last_seen: dict[str, int]) -> bool:
+    # One missing label is tolerated (extraction sometimes drops a line that
+    # holds only a label); a repeated or backward number never fits.
+    for o in stack:
+        if o.style == style:
+            return o.number < number <= o.number + 1 + _MAX_GAP
+    previous = last_seen.get(style, 0)
+    return number <= 1 + _MAX_GAP or previous < number <= previous + 1 + _MAX_GAP

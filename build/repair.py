@@ -1,0 +1,167 @@
+"""Step 2: repair the text that PDF extraction breaks.
+
+Two entry points:
+
+* :func:`clean` repairs one string: stray spaces around CJK characters and
+  digits (``2023 年6 月1 日``), variant brackets (``〔〕 ［］ [] ﹝﹞``),
+  ASCII parentheses and punctuation inside Chinese text.
+* :func:`join_lines` turns extracted lines into paragraphs, keeping a map from
+  every character back to the page it came from.
+
+>>> clean("发改法规［2023］27 号（2023 年6 月1 日）")
+'发改法规〔2023〕27号（2023年6月1日）'
+>>> clean("( 二) 与该标准项目")
+'（二）与该标准项目'
+>>> clean("late bottled vintage")
+'late bottled vintage'
+>>> t = join_lines([("一、总体要求", 5), ("（一）加强监管，提高", 5), ("效率。", 6), ("国务院", 6), ("2023 年6 月1 日", 6)])
+>>> t.text
+'一、总体要求\\n（一）加强监管，提高效率。\\n国务院\\n2023年6月1日'
+>>> t.page_at(t.text.index("效率"))
+6
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+# Characters that make a neighbouring space meaningless in Chinese typesetting:
+# ideographs, CJK and full-width punctuation, curly quotes, dashes, ellipsis.
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2014\u2026\u00b7"
+_SPACE = "[ \t\u00a0\u3000]+"
+_SPACE_NEAR_CJK = re.compile(
+    rf"(?<=[{CJK}]){_SPACE}|{_SPACE}(?=[{CJK}])|(?<=\d){_SPACE}(?=[{CJK}])"
+)
+_YEAR_BRACKET = re.compile(r"[〔［\[﹝【]\s*(\d{4})\s*[〕］\]﹞】]")
+_EMPTY_BRACKET = re.compile(r"[〔［\[﹝【]\s*[〕］\]﹞】]")
+_PAREN = re.compile(r"[(（]([^()（）\n]{0,120})[)）]")
+_HAS_CJK = re.compile(rf"[{CJK}]")
+_ASCII_PUNCT_IN_CJK = re.compile(rf"(?<=[{CJK}])([,;:!?])|([,;:!?])(?=[{CJK}])")
+_FULLWIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
+
+DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
+# A 发文字号 (国办发〔2023〕1号) closes its paragraph, even when extraction lost its digits.
+_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,20}〔\d*〕\d*号$")
+# A note standing alone in brackets: （此件有删减）, （此页无正文）.
+_BRACKET_NOTE = re.compile(r"^（[^（）]*）$")
+# A line of a signature block: a body's name and nothing else.
+SIGNATURE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,40}$")
+# A line that starts a new provision, chapter, article or attachment.
+LABEL_START = re.compile(
+    r"^(第[一二三四五六七八九十百零〇]+[章节条]|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）"
+    r"|\d+[.．、](?!\d)|（\d+）|附件)"
+)
+_PARAGRAPH_END = "。！？；："
+_TRAILING_CLOSERS = "”’）》」』"
+_TRAILING_NOTE = re.compile(r"(?<=[。！？；])（[^（）]*）$")
+
+
+def clean(s: str) -> str:
+    """Repair one extracted string (see module docstring)."""
+    # Each step can expose work for another (a bracket made full-width makes
+    # the space beside it removable), so repeat until nothing changes.
+    while True:
+        before = s
+        s = _YEAR_BRACKET.sub(r"〔\1〕", s)
+        s = _EMPTY_BRACKET.sub("〔〕", s)
+        s = _PAREN.sub(_paren, s)
+        s = _ASCII_PUNCT_IN_CJK.sub(lambda m: _FULLWIDTH[m.group(1) or m.group(2)], s)
+        s = _SPACE_NEAR_CJK.sub("", s).strip()
+        if s == before:
+            return s
+
+
+def _paren(m: re.Match[str]) -> str:
+    inner = m.group(1).strip()
+    if _HAS_CJK.search(inner) or m.group(0)[0] == "（" or m.group(0)[-1] == "）":
+        return f"（{inner}）"
+    return m.group(0)
+
+
+@dataclass(frozen=True)
+class PagedText:
+    """Text with the page of every character: ``page_at(i)`` for offset ``i``."""
+
+    text: str
+    offsets: tuple[int, ...]  # offsets where a new page begins, ascending
+    page_numbers: tuple[int, ...]  # page beginning at each offset
+
+    def page_at(self, offset: int) -> int:
+        if not 0 <= offset <= len(self.text):
+            raise IndexError(f"offset {offset} outside text of length {len(self.text)}")
+        return self.page_numbers[bisect.bisect_right(self.offsets, offset) - 1]
+
+
+def ends_paragraph(line: str) -> bool:
+    """True if the line ends a sentence, allowing for closing quotes and a
+    trailing note in brackets after the full stop (``…品。（适用范围：上海）``)."""
+    line = _TRAILING_NOTE.sub("", line).rstrip(_TRAILING_CLOSERS)
+    return line[-1:] in _PARAGRAPH_END if line else True
+
+
+def join_lines(lines: list[tuple[str, int]]) -> PagedText:
+    """Join extracted ``(line, page)`` pairs into paragraphs separated by ``\\n``.
+
+    A line break survives where a sentence ends (。！？；：), after a
+    发文字号 or a note in brackets, before a line that starts a provision label
+    (一、 （一） 1. 第一条 附件), around a date standing alone, and between
+    the names of a signature block above such a date. Every other break was
+    made by the page width and is removed; a space is kept only between two
+    Latin words.
+    """
+    for raw, page in lines:
+        if "\n" in raw:
+            raise ValueError(f"page {page}: a line must not contain a line break: {raw[:40]!r}")
+    cleaned = [(line, page) for line, page in ((clean(raw), page) for raw, page in lines) if line]
+    texts = [line for line, _ in cleaned]
+    signature = {i for d, line in enumerate(texts) if DATE_LINE.match(line) for i in signature_above(texts, d)}
+    parts: list[str] = []
+    offsets: list[int] = []
+    pages: list[int] = []
+    length = 0
+    paragraph = ""
+    for i, (line, page) in enumerate(cleaned):
+        if parts:
+            prev = cleaned[i - 1][0]
+            if i in signature or _keeps_break(prev, paragraph, line):
+                sep = "\n"
+            elif prev[-1:].isascii() and prev[-1:].isalpha() and line[:1].isascii() and line[:1].isalpha():
+                sep = " "
+            else:
+                sep = ""
+            parts.append(sep)
+            length += len(sep)
+            paragraph = paragraph + sep + line if sep != "\n" else line
+        else:
+            paragraph = line
+        if not pages or pages[-1] != page:
+            offsets.append(length)
+            pages.append(page)
+        parts.append(line)
+        length += len(line)
+    return PagedText("".join(parts), tuple(offsets), tuple(pages))
+
+
+def signature_above(lines: list[str], d: int) -> list[int]:
+    """Indices of the name-only lines (cleaned) directly above line ``d``, top first.
+
+    >>> signature_above(["报送国家发展改革委。", "（此页无正文）", "国家发展改革委", "工业和信息化部", "2023年1月6日"], 4)
+    [2, 3]
+    """
+    i = d - 1
+    while i >= 0 and SIGNATURE_NAME.match(lines[i]) and not LABEL_START.match(lines[i]):
+        i -= 1
+    return list(range(i + 1, d))
+
+
+def _keeps_break(prev: str, paragraph: str, line: str) -> bool:
+    return (
+        ends_paragraph(prev)
+        or bool(_DOC_NUMBER.match(paragraph))
+        or bool(_BRACKET_NOTE.match(prev))
+        or bool(LABEL_START.match(line))
+        or bool(DATE_LINE.match(prev))
+        or bool(DATE_LINE.match(line))
+    )

@@ -1,0 +1,128 @@
+"""Step 3b: find each document's body in the pages after the table of contents.
+
+The table of contents drives the search: for each entry, in order, the body
+heading is a line starting with the entry's number (``16.``, possibly alone on
+its line) followed by lines whose text spells the entry's title and date. The
+body runs to the next heading. Section and province headings printed between
+bodies (``二、华北``, ``（一）北京``) are dropped and counted. An entry whose
+listed page lies inside the source but whose heading cannot be found stops the
+build: silently losing a body would make every later body wrong.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .errors import ParseError
+from .pages import Page
+from .repair import clean
+from .toc import Toc, TocEntry
+
+_NOT_KEY = re.compile(r"[\W_]+")
+_NUMBER_LINE = re.compile(r"^\s*(\d+)\s*[.．]\s*(.*)$")
+# Lines a heading may span: number, several title lines, date.
+_MAX_HEADING_LINES = 8
+# How alike a body heading must be to its contents entry (typos such as
+# 通知知 occur in the contents; anything less alike is a different document).
+_MIN_TITLE_SIMILARITY = 0.9
+
+Line = tuple[str, int]  # (text as extracted, page)
+
+
+def key(s: str) -> str:
+    """Comparison key: cleaned text without punctuation or spaces."""
+    return _NOT_KEY.sub("", clean(s))
+
+
+@dataclass(frozen=True)
+class Body:
+    entry: TocEntry
+    heading: tuple[Line, ...]
+    lines: tuple[Line, ...]
+    flags: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class Segmentation:
+    bodies: dict[tuple[int, int, int], Body]  # by (section_no, group_no, seq)
+    last_page: int
+    ignored: Counter[str] = field(default_factory=Counter)
+
+
+def segment(pages: list[Page], toc: Toc) -> Segmentation:
+    """Link every contents entry whose body lies in ``pages`` to its lines."""
+    after = max(toc.pages)
+    stream: list[Line] = [(line, p.number) for p in pages if p.number > after for line in p.lines]
+    last_page = pages[-1].number
+    heading_keys = {_heading_key(h.kind, h.number, h.name) for h in toc.headings}
+    seg = Segmentation(bodies={}, last_page=last_page)
+
+    found: list[tuple[TocEntry, int, int, tuple[tuple[str, str], ...]]] = []  # entry, start, end, flags
+    pos = 0
+    for entry in toc.entries:
+        if entry.listed_page > last_page:
+            continue
+        hit = _find_heading(stream, pos, entry)
+        if hit is None:
+            raise ParseError(
+                f"body, after page {stream[pos][1] if pos < len(stream) else last_page}",
+                f"heading of contents entry {entry.section} {entry.group_name or ''} {entry.seq}. "
+                f"{entry.title[:40]!r} (listed on page {entry.listed_page}) not found",
+            )
+        start, end, flags = hit
+        found.append((entry, start, end, flags))
+        pos = end
+
+    if found:
+        for line, _ in stream[: found[0][1]]:
+            seg.ignored["section_heading" if key(line) in heading_keys else "before_first_body"] += 1
+    for i, (entry, start, end, flags) in enumerate(found):
+        stop = found[i + 1][1] if i + 1 < len(found) else len(stream)
+        while stop > end and key(stream[stop - 1][0]) in heading_keys:
+            stop -= 1
+            seg.ignored["section_heading"] += 1
+        extra = list(flags)
+        if stream[start][1] != entry.listed_page:
+            extra.append(("listed_page_mismatch", f"contents lists page {entry.listed_page}, heading found on page {stream[start][1]}"))
+        seg.bodies[(entry.section_no, entry.group_no, entry.seq)] = Body(
+            entry, tuple(stream[start:end]), tuple(stream[end:stop]), tuple(extra)
+        )
+    return seg
+
+
+def _heading_key(kind: str, number: int, name: str) -> str:
+    numeral = "零一二三四五六七八九十"[number] if number <= 10 else str(number)
+    return key((f"{numeral}、{name}" if kind == "section" else f"（{numeral}）{name}"))
+
+
+def _find_heading(stream: list[Line], pos: int, entry: TocEntry) -> tuple[int, int, tuple[tuple[str, str], ...]] | None:
+    title_key = key(entry.title)
+    full_key = title_key + key(entry.issued_on_raw or "")
+    for i in range(pos, len(stream)):
+        m = _NUMBER_LINE.match(stream[i][0])
+        if not m or int(m.group(1)) != entry.seq:
+            continue
+        acc = key(m.group(2))
+        j = i + 1
+        while len(acc) < len(title_key) and j < len(stream) and j - i < _MAX_HEADING_LINES:
+            acc += key(stream[j][0])
+            j += 1
+        head = acc[: len(title_key)]
+        if head[:6] != title_key[:6]:
+            continue
+        similarity = difflib.SequenceMatcher(None, head, title_key, autojunk=False).ratio()
+        if similarity < _MIN_TITLE_SIMILARITY:
+            continue
+        # Take the lines that continue the title and date (a date often wraps).
+        while j < len(stream) and j - i < _MAX_HEADING_LINES and full_key.startswith(acc + key(stream[j][0])):
+            acc += key(stream[j][0])
+            j += 1
+        flags: tuple[tuple[str, str], ...] = ()
+        if head != title_key:
+            body_title = "".join(clean(line) for line, _ in stream[i:j])
+            flags = (("body_title_differs", f"contents: {entry.title} | body: {body_title}"),)
+        return i, j, flags
+    return None

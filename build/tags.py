@@ -1,0 +1,286 @@
+"""Topic tags for provisions: a codebook of phrase rules and the matcher.
+
+The rules live in data (``build/data/tag_rules.json``) so a researcher can
+read why a provision carries a tag, disagree, and run an edited copy through
+:func:`load_codebook`. A tag matches when one of its phrases occurs in the
+text; whitespace inside the text is ignored (the source breaks lines in the
+middle of words), and the evidence kept is the original slice of the text.
+
+An ``exclude`` phrase vetoes a match it contains, e.g. ``市场监管总局`` keeps
+the agency's name from counting as evidence of the 市场监管 topic.
+
+Example:
+    >>> codebook = load_codebook()
+    >>> [(h.tag_id, h.evidence) for h in tag_text("规范保证金收取，推广投标保证金保函。", codebook)]
+    [('bei:bidding', '投标保证金'), ('bready:market_competition', '投标')]
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+DEFAULT_CODEBOOK_PATH = Path(__file__).parent / "data" / "tag_rules.json"
+
+# Names of the 18 indicators of China's business-environment evaluation, as
+# published; bei tags must use exactly these as label_zh.
+BEI_INDICATORS: tuple[str, ...] = (
+    "开办企业", "办理建筑许可", "获得电力", "获得用水用气", "登记财产", "纳税",
+    "跨境贸易", "办理破产", "获得信贷", "执行合同", "劳动力市场监管", "政府采购",
+    "招标投标", "政务服务", "知识产权创造保护和运用", "市场监管", "包容普惠创新",
+    "保护中小投资者",
+)
+# The ten World Bank B-READY topics; bready tags must use exactly these as label_en.
+BREADY_TOPICS: tuple[str, ...] = (
+    "Business Entry", "Business Location", "Utility Services", "Labor",
+    "Financial Services", "International Trade", "Taxation", "Dispute Resolution",
+    "Market Competition", "Business Insolvency",
+)
+# Scheme -> (label field that must carry the official name, official names).
+_OFFICIAL_LABELS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "bei": ("label_zh", BEI_INDICATORS),
+    "bready": ("label_en", BREADY_TOPICS),
+}
+
+_TOP_KEYS = frozenset({"version", "schemes", "tags"})
+_SCHEME_KEYS = frozenset({"label_zh", "label_en", "description"})
+_TAG_REQUIRED = frozenset({"tag_id", "scheme", "label_zh", "label_en", "description", "phrases"})
+_TAG_OPTIONAL = frozenset({"exclude"})
+_SNAKE = re.compile(r"[a-z][a-z0-9_]*")
+_MIN_PHRASE_CHARS = 2  # one character is never specific enough to defend a tag
+
+
+@dataclass(frozen=True)
+class TagDef:
+    """One tag of the codebook with its matching rules."""
+
+    tag_id: str
+    scheme: str
+    label_zh: str
+    label_en: str
+    description: str
+    phrases: tuple[str, ...]
+    exclude: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TagHit:
+    """The first match of a tag in a text; ``evidence == text[char_start:char_end]``."""
+
+    tag_id: str
+    evidence: str
+    char_start: int
+    char_end: int
+
+
+def load_codebook(path: Path | None = None) -> list[TagDef]:
+    """Read and strictly validate a codebook; the bundled one by default.
+
+    Raises ValueError naming the tag (or scheme) and the problem for unknown
+    or missing keys, duplicate tag ids or phrases, empty, one-character or
+    whitespace-containing phrases, exclude phrases that can never veto, and
+    bei / bready labels that are not exactly the official names.
+
+    Example:
+        >>> codebook = load_codebook()
+        >>> len([t for t in codebook if t.scheme == "bei"])
+        18
+        >>> next(t for t in codebook if t.tag_id == "bei:taxes").label_zh
+        '纳税'
+    """
+    source = DEFAULT_CODEBOOK_PATH if path is None else path
+    with open(source, encoding="utf-8") as f:
+        try:
+            raw = json.load(f, object_pairs_hook=_reject_duplicate_keys)
+        except json.JSONDecodeError as e:
+            raise ValueError(f"{source}: not valid JSON: {e}") from e
+    return _parse_codebook(raw, str(source))
+
+
+def tag_text(text: str, codebook: list[TagDef]) -> list[TagHit]:
+    """Tag a text: at most one hit per tag, its earliest match, sorted by tag_id.
+
+    On ties at the same position the longest phrase wins. Whitespace inside
+    the text is ignored, so a phrase broken across a line still matches.
+
+    Example:
+        >>> codebook = load_codebook()
+        >>> hits = tag_text("提升口岸通\\n关效率", codebook)
+        >>> [(h.tag_id, h.evidence, h.char_start, h.char_end) for h in hits]
+        [('bei:cross_border_trade', '口岸', 2, 4), ('bready:international_trade', '口岸', 2, 4)]
+    """
+    hits: list[TagHit] = []
+    for tag in codebook:
+        span = _matcher(tag).first(text)
+        if span is not None:
+            start, end = span
+            hits.append(TagHit(tag.tag_id, text[start:end], start, end))
+    hits.sort(key=lambda h: h.tag_id)
+    return hits
+
+
+class _Matcher:
+    """Compiled rules of one tag."""
+
+    def __init__(self, tag: TagDef) -> None:
+        self._phrases = _phrase_regex(tag.phrases)
+        # A lookahead reports every start position, so overlapping exclude
+        # matches are all seen; at each start the longest one is kept, which
+        # is the one that can contain the most.
+        self._exclude = (
+            re.compile(f"(?=({_phrase_regex(tag.exclude).pattern}))") if tag.exclude else None
+        )
+
+    def first(self, text: str) -> tuple[int, int] | None:
+        vetoes: list[tuple[int, int]] | None = None
+        pos = 0
+        while (m := self._phrases.search(text, pos)) is not None:
+            if self._exclude is None:
+                return m.span()
+            if vetoes is None:
+                vetoes = [x.span(1) for x in self._exclude.finditer(text)]
+            start, end = m.span()
+            if not any(vs <= start and end <= ve for vs, ve in vetoes):
+                return start, end
+            # Shorter phrases at the same start are inside the vetoed span too.
+            pos = start + 1
+        return None
+
+
+@lru_cache(maxsize=None)
+def _matcher(tag: TagDef) -> _Matcher:
+    return _Matcher(tag)
+
+
+def _phrase_regex(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    # Longest first: alternation takes the first branch that matches, so at a
+    # given start the longest phrase wins.
+    ordered = sorted(phrases, key=lambda p: (-len(p), p))
+    return re.compile("|".join(r"\s*".join(re.escape(c) for c in p) for p in ordered))
+
+
+def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [k for k, _ in pairs]
+    dupes = sorted({k for k in keys if keys.count(k) > 1})
+    if dupes:
+        raise ValueError(f"duplicate JSON key(s) {dupes}")
+    return dict(pairs)
+
+
+def _check_keys(obj: Any, required: frozenset[str], optional: frozenset[str], where: str) -> dict[str, Any]:
+    if not isinstance(obj, dict):
+        raise ValueError(f"{where}: expected a JSON object, found {type(obj).__name__}")
+    unknown = sorted(set(obj) - required - optional)
+    if unknown:
+        raise ValueError(f"{where}: unknown key(s) {unknown}")
+    missing = sorted(required - set(obj))
+    if missing:
+        raise ValueError(f"{where}: missing key(s) {missing}")
+    return obj
+
+
+def _text_field(obj: dict[str, Any], key: str, where: str) -> str:
+    value = obj[key]
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{where}: {key} must be a non-empty string, found {value!r}")
+    return value
+
+
+def _parse_codebook(raw: Any, source: str) -> list[TagDef]:
+    top = _check_keys(raw, _TOP_KEYS, frozenset(), source)
+    _text_field(top, "version", source)
+    schemes = top["schemes"]
+    if not isinstance(schemes, dict) or not schemes:
+        raise ValueError(f"{source}: schemes must be a non-empty object, found {schemes!r}")
+    for scheme_id, scheme in schemes.items():
+        where = f"scheme {scheme_id!r}"
+        if not _SNAKE.fullmatch(scheme_id):
+            raise ValueError(f"{where}: id must be snake_case")
+        _check_keys(scheme, _SCHEME_KEYS, frozenset(), where)
+        for key in sorted(_SCHEME_KEYS):
+            _text_field(scheme, key, where)
+    if not isinstance(top["tags"], list):
+        raise ValueError(f"{source}: tags must be a list, found {type(top['tags']).__name__}")
+    tags: list[TagDef] = []
+    seen: set[str] = set()
+    for i, raw_tag in enumerate(top["tags"]):
+        tag = _parse_tag(raw_tag, f"tags[{i}]", schemes)
+        if tag.tag_id in seen:
+            raise ValueError(f"tag {tag.tag_id!r}: duplicate tag_id")
+        seen.add(tag.tag_id)
+        tags.append(tag)
+    for scheme_id in schemes:
+        _check_scheme_labels(scheme_id, [t for t in tags if t.scheme == scheme_id])
+    return tags
+
+
+def _parse_tag(raw: Any, where: str, schemes: dict[str, Any]) -> TagDef:
+    # Name the tag in every error once its id can be read.
+    if isinstance(raw, dict) and "tag_id" in raw and isinstance(raw["tag_id"], str):
+        where = f"tag {raw['tag_id']!r}"
+    obj = _check_keys(raw, _TAG_REQUIRED, _TAG_OPTIONAL, where)
+    tag_id = _text_field(obj, "tag_id", where)
+    scheme = _text_field(obj, "scheme", where)
+    if scheme not in schemes:
+        raise ValueError(f"{where}: scheme {scheme!r} is not declared in schemes")
+    prefix, _, name = tag_id.partition(":")
+    if prefix != scheme or not _SNAKE.fullmatch(name):
+        raise ValueError(f"{where}: tag_id must be '{scheme}:<snake_case_name>'")
+    phrases = _phrase_list(obj["phrases"], "phrases", where)
+    if not phrases:
+        raise ValueError(f"{where}: phrases is empty")
+    exclude = _phrase_list(obj["exclude"], "exclude", where) if "exclude" in obj else ()
+    for ex in exclude:
+        if ex in phrases:
+            raise ValueError(f"{where}: exclude phrase {ex!r} is also a phrase")
+        if not any(p in ex for p in phrases):
+            raise ValueError(f"{where}: exclude phrase {ex!r} contains no phrase, so it can never veto")
+    return TagDef(
+        tag_id=tag_id,
+        scheme=scheme,
+        label_zh=_text_field(obj, "label_zh", where),
+        label_en=_text_field(obj, "label_en", where),
+        description=_text_field(obj, "description", where),
+        phrases=phrases,
+        exclude=exclude,
+    )
+
+
+def _phrase_list(value: Any, key: str, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise ValueError(f"{where}: {key} must be a list, found {type(value).__name__}")
+    seen: set[str] = set()
+    for p in value:
+        if not isinstance(p, str) or not p:
+            raise ValueError(f"{where}: empty or non-string entry {p!r} in {key}")
+        if any(c.isspace() for c in p):
+            raise ValueError(f"{where}: {key} entry {p!r} contains whitespace (matching ignores it)")
+        if len(p) < _MIN_PHRASE_CHARS:
+            raise ValueError(f"{where}: {key} entry {p!r} is shorter than {_MIN_PHRASE_CHARS} characters")
+        if p in seen:
+            raise ValueError(f"{where}: duplicate entry {p!r} in {key}")
+        seen.add(p)
+    return tuple(value)
+
+
+def _check_scheme_labels(scheme_id: str, tags: list[TagDef]) -> None:
+    if not tags:
+        raise ValueError(f"scheme {scheme_id!r}: declared but has no tags")
+    if scheme_id not in _OFFICIAL_LABELS:
+        return
+    field, official = _OFFICIAL_LABELS[scheme_id]
+    used: dict[str, str] = {}
+    for tag in tags:
+        label = getattr(tag, field)
+        if label not in official:
+            raise ValueError(f"tag {tag.tag_id!r}: {field} {label!r} is not an official {scheme_id} name")
+        if label in used:
+            raise ValueError(f"tag {tag.tag_id!r}: {field} {label!r} already used by tag {used[label]!r}")
+        used[label] = tag.tag_id
+    missing = [name for name in official if name not in used]
+    if missing:
+        raise ValueError(f"scheme {scheme_id!r}: no tag for official name(s) {missing}")

@@ -1,0 +1,1 @@
+"""Built dataset versions, one folder per version (see README)."""

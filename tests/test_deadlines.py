@@ -1,0 +1,281 @@
+"""Tests for policydata_build.deadlines: real lines from the 2023 compilation plus rule and property tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import doctest
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policydata_build import deadlines
+from policydata_build.deadlines import KINDS, SKIP_REASONS, DeadlineHit, Skipped, find_deadlines
+
+D = dt.date
+ISSUED = D(2023, 6, 1)
+
+
+def hit_rows(hits: list[DeadlineHit]) -> list[tuple[object, ...]]:
+    return [(h.expression, h.kind, h.due_on, h.precision, h.duration, h.anchor) for h in hits]
+
+
+def skip_rows(skipped: list[Skipped]) -> list[tuple[str, str]]:
+    return [(s.expression, s.reason) for s in skipped]
+
+
+# (line(s) copied verbatim from build/source/compilation-2023.txt, issued_on, hits, skipped)
+REAL_LINES = [
+    ("有关部门应在收到试点方案后6 个月内共同研究作出决定。", ISSUED,
+     [("收到试点方案后6个月内", "time_limit", None, None, "P6M", "收到试点方案")], []),
+    ("上述货物应当自进境之日起6 个月内复运出境，暂时", ISSUED,
+     [("自进境之日起6个月内", "time_limit", None, None, "P6M", "进境之日")], []),
+    ("海关单据的空运快运货物，正常情况下在抵达后6 小时内放行。", ISSUED,
+     [("抵达后6小时内", "time_limit", None, None, "PT6H", "抵达")], []),
+    ("已抵达并提交通关所需全部信息的货物，尽可能在48 小时内放行。", ISSUED,
+     [("48小时内", "time_limit", None, None, "PT48H", None)], []),
+    ("14.试点地区金融管理部门应按照内外一致原则，在收到境外金融机构、境外金融机构\n的投资者、跨境金融服务提供者提交的"
+     "与开展金融服务相关的完整且符合法定形式的申请\n后，于120 天内作出决定，并及时通知申请人。如不能在上述期限内作出决定，金融管理部",
+     ISSUED,
+     [("收到境外金融机构、境外金融机构的投资者、跨境金融服务提供者提交的与开展金融服务相关的完整且符合法定形式的申请后，于120天内",
+       "time_limit", None, None, "P120D", "收到申请")], []),
+    ("的，应在本措施印发之日起一年内完成，确保落地见效。需调整现行法律或行政法规的，按", ISSUED,
+     [("本措施印发之日起一年内", "time_limit", D(2024, 6, 1), "day", "P1Y", "本措施印发之日")], []),
+    ("的，应在本措施印发之日起一年内完成，确保落地见效。需调整现行法律或行政法规的，按", None,
+     [("本措施印发之日起一年内", "time_limit", None, None, "P1Y", "本措施印发之日")], []),
+    ("到2027 年，优质均衡的基本公共教育服务体系初步建立，供给总量进一步扩大，供给", ISSUED,
+     [("到2027年", "target", D(2027, 12, 31), "year", None, None)], []),
+    ("（一）完善税费优惠政策。2023 年底前，对月销售额10 万元以下的小规模纳税人免征", ISSUED,
+     [("2023年底前", "due_by", D(2023, 12, 31), "year", None, None)], []),
+    ("保障金政策，延续实施至2027 年底。", ISSUED,
+     [("至2027年底", "valid_until", D(2027, 12, 31), "year", None, None)], []),
+    ("见时，应明确征求意见的期限，原则上不少于30 日。", ISSUED, [], [("不少于30日", "minimum_period")]),
+    ("全部函审工作最晚应于函审通知下发之日起60 日内完成。第三十四条审查结论", ISSUED,
+     [("函审通知下发之日起60日内", "time_limit", None, None, "P60D", "函审通知下发之日")], []),
+    ("单位实施评估工作，分别填写《市场监管行业标准实施评估调查表》，并于每年12 月31\n日前提交组织协调部门。", ISSUED,
+     [("每年12月31日前", "recurring", None, None, "P1Y", None)], []),
+    ("于6 月30 日前，", D(2023, 4, 28), [("6月30日前", "due_by", D(2023, 6, 30), "day", None, None)], []),
+    ("于6 月30 日前，", None, [("6月30日前", "due_by", None, None, None, None)], []),
+    ("2024\n年和2025 年要在当年3 月31 日前分别将第二批、第三批试点企业名单报送两部门备案。", D(2023, 4, 28),
+     [("2024年", "due_by", D(2024, 3, 31), "day", None, None),
+      ("2025年要在当年3月31日前", "due_by", D(2025, 3, 31), "day", None, None)], []),
+    ("各省级知识产权局的实施方案、半年和全年工作总结请分别于2023 年3 月15 日、7 月1 日\n和12 月1 日前报送国家知识产权局"
+     "知识产权保护司，电子件同时发送至联系邮箱。", None,
+     [("2023年3月15日", "due_by", D(2023, 3, 15), "day", None, None),
+      ("7月1日", "due_by", D(2023, 7, 1), "day", None, None),
+      ("12月1日前", "due_by", D(2023, 12, 1), "day", None, None)], []),
+    ("求意见稿）》。现向社会公开征求意见。有关单位和公众可于2023 年2 月22 日前，通过以", ISSUED,
+     [("2023年2月22日前", "due_by", D(2023, 2, 22), "day", None, None)], []),
+    ("40%以上政策延续到2023 年底。落实扩大汽车、", ISSUED,
+     [("到2023年底", "valid_until", D(2023, 12, 31), "year", None, None)], []),
+    ("和小微企业融资担保业务降费奖补。到2023 年底，累计培育创新型中小企业15 万家以上、", ISSUED,
+     [("到2023年底", "target", D(2023, 12, 31), "year", None, None)], []),
+    ("请各有关地方公共资源交易平台整合工作牵头部门和有关企业分别于2 月15 日、3 月\n31 日前统计试运行期间参与互认平台"
+     "网络共享数字证书实际应用情况，书面报送国家发展", D(2023, 1, 19),
+     [("2月15日", "due_by", D(2023, 2, 15), "day", None, None),
+      ("3月31日前", "due_by", D(2023, 3, 31), "day", None, None)], []),
+    ("四、清理历史沉淀保证金。2023 年3 月底前，各地方政府有关部门、各有关单位和企", ISSUED,
+     [("2023年3月底前", "due_by", D(2023, 3, 31), "month", None, None)], []),
+    ("提高政治站位，结合实际制定落实本通知的实施方案或具体措施，并于2023 年5 月底前将", ISSUED,
+     [("2023年5月底前", "due_by", D(2023, 5, 31), "month", None, None)], []),
+    ("实施此项政策的统筹地区上年\n度失业保险基金滚存结余备付期限应在1 年以上，政策实施期限截至2023 年12 月31 日。", ISSUED,
+     [("截至2023年12月31日", "valid_until", D(2023, 12, 31), "day", None, None)], [("1年以上", "minimum_period")]),
+    ("技能等级证书的，可申请技能提升补贴，每人每年享受补贴次数最多不超过三次，政策实施\n期限截至2023 年12 月31 日。", ISSUED,
+     [("截至2023年12月31日", "valid_until", D(2023, 12, 31), "day", None, None)], [("每人每年", "rate_per_period")]),
+    ("留有效期放宽至2 年，且允许随行配偶和家属享有与其相同的入境和临时停留期限。", ISSUED,
+     [("有效期放宽至2年", "valid_until", None, None, "P2Y", None)], []),
+    ("第十七条行业标准制定周期一般不超过24 个月，修订周期一般不超过18 个月。", ISSUED,
+     [("不超过24个月", "time_limit", None, None, "P24M", None),
+      ("不超过18个月", "time_limit", None, None, "P18M", None)], []),
+    ("台政策措施落地见效。结合实际优化调整2022 年底到期的阶段性政策。加强中小微企业运", D(2023, 1, 11),
+     [("2022年底到期", "valid_until", D(2022, 12, 31), "year", None, None)], []),
+    ("第三十条本办法自印发之日起实施。", ISSUED, [], [("自印发之日起实施", "effective_date")]),
+    ("六、本通知自2023 年6 月1 日起施行。", ISSUED, [], [("2023年6月1日起", "effective_date")]),
+    ("《市场监管行业标准管理办法》及《市场监管行业标准制定管理实施细则》已经2023\n年5 月15 日市场监管总局第9 次局务会议通过，"
+     "现印发给你们，请认真贯彻执行。", ISSUED, [], [("2023年5月15日", "reference_date")]),
+    ("3. 国家发展改革委等部门关于做好2023 年降成本重点工作的", ISSUED, [], [("2023年", "year_reference")]),
+    ("规划纲要（2021-2035 年）》要求，加快推进地方各级国土空间总体规划编制审批。下级规", ISSUED,
+     [], [("2021-2035年", "date_range")]),
+    ("协会等有关方面的专家组成，委员每届任期5 年，期满后可连任；", ISSUED, [], [("任期5年", "period_length")]),
+    ("组织协调部门组织汇总评审结论，对通过评审的项目进行公示，原则上公示期限为15\n日，对公示无异议或相关异议已处理完毕的项目，"
+     "总局下达年度标准制修订项目计划，签", ISSUED, [], [("期限为15日", "period_length")]),
+]
+
+
+@pytest.mark.parametrize("text, issued_on, want_hits, want_skipped", REAL_LINES,
+                         ids=[f"line{i}" for i in range(len(REAL_LINES))])
+def test_real_lines(text: str, issued_on: D | None, want_hits: list, want_skipped: list) -> None:
+    hits, skipped = find_deadlines(text, issued_on)
+    assert hit_rows(hits) == want_hits
+    assert skip_rows(skipped) == want_skipped
+
+
+# ------------------------------------------------------------ resolution rules
+@pytest.mark.parametrize("text, due_on, precision", [
+    ("2023年第一季度末前完成", D(2023, 3, 31), "quarter"),
+    ("2023年三季度前完成", D(2023, 9, 30), "quarter"),
+    ("2023年上半年前完成", D(2023, 6, 30), "quarter"),
+    ("2023年下半年前完成", D(2023, 12, 31), "quarter"),
+    ("2024年2月底前完成", D(2024, 2, 29), "month"),
+    ("力争到2025年6月", D(2025, 6, 30), "month"),
+    ("今年底前完成", D(2023, 12, 31), "year"),
+    ("明年3月底前完成", D(2024, 3, 31), "month"),
+    ("年底前完成", D(2023, 12, 31), "year"),
+    ("2023年内完成", D(2023, 12, 31), "year"),
+    ("一季度末前完成", D(2023, 3, 31), "quarter"),
+])
+def test_date_resolution(text: str, due_on: D, precision: str) -> None:
+    (hit,), skipped = find_deadlines(text, ISSUED)
+    assert (hit.due_on, hit.precision, skipped) == (due_on, precision, [])
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("2023年底前完成", "due_by"), ("最迟于2023年6月30日", "due_by"), ("截止日期为2023年6月30日", "due_by"),
+    ("力争到2025年底", "target"), ("2023年实现全覆盖", "target"), ("截至2023年底，累计", "target"),
+    ("有效期至2025年12月31日", "valid_until"), ("实施期限延长至2024年底", "valid_until"),
+])
+def test_kind_from_context(text: str, kind: str) -> None:
+    (hit,), _ = find_deadlines(text, ISSUED)
+    assert hit.kind == kind
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("2 月30 日前完成", "invalid_date"), ("2023年13月底前", "invalid_date"), ("2023年2月29日前", "invalid_date"),
+    ("1949年10月1日前", "out_of_range"), ("2022年以来", "historical_reference"),
+    ("自2024年起", "start_date"), ("截至2022年底，全国累计", "as_of_date"),
+    ("2023年1月1日至6月30日", "date_range"), ("至少提前5个工作日", "minimum_period"),
+    ("登记失业半年以上人员", "minimum_period"), ("（2023年6月13日）", "reference_date"),
+    ("本细则自发布之日起实行", "effective_date"),
+])
+def test_skipped_reasons(text: str, reason: str) -> None:
+    hits, skipped = find_deadlines(text, ISSUED)
+    assert hits == [] and [s.reason for s in skipped] == [reason]
+
+
+def test_past_date_without_deadline_words_is_not_a_hit() -> None:
+    hits, skipped = find_deadlines("2023年5月15日局务会议通过，2023年2月22日前报送", ISSUED)
+    assert hit_rows(hits) == [("2023年2月22日前", "due_by", D(2023, 2, 22), "day", None, None)]
+    assert skip_rows(skipped) == [("2023年5月15日", "reference_date")]
+
+
+def test_year_words_need_issued_on() -> None:
+    (hit,), _ = find_deadlines("今年底前完成", None)
+    assert (hit.kind, hit.due_on, hit.precision) == ("due_by", None, None)
+
+
+def test_chinese_numerals_and_units() -> None:
+    text = "十五个工作日内办结；三个月内；两年内；半年内；一百二十天内；两周内"
+    assert [h.duration for h in find_deadlines(text, None)[0]] == ["P15WD", "P3M", "P2Y", "P6M", "P120D", "P2W"]
+
+
+def test_issue_anchor_resolution_and_working_days() -> None:
+    hits, _ = find_deadlines("自本通知印发之日起48小时内；自本通知印发之日起30个工作日内；自发布之日起3个月内", D(2023, 1, 31))
+    assert [(h.duration, h.due_on) for h in hits] == [("PT48H", D(2023, 2, 2)), ("P30WD", None), ("P3M", D(2023, 4, 30))]
+
+
+def test_printed_day_as_anchor() -> None:
+    (hit,), skipped = find_deadlines("自2023年6月1日起6个月内完成", None)
+    assert (hit.expression, hit.anchor, hit.due_on, skipped) == ("自2023年6月1日起6个月内", "2023年6月1日", D(2023, 12, 1), [])
+
+
+def test_date_inside_anchor_is_reported_separately() -> None:
+    hits, _ = find_deadlines("于2023年6月30日前提交材料后30日内", None)
+    assert hit_rows(hits) == [("2023年6月30日前", "due_by", D(2023, 6, 30), "day", None, None),
+                              ("提交材料后30日内", "time_limit", None, None, "P30D", "提交材料")]
+
+
+def test_validity_period_counts_from_start_in_same_sentence() -> None:
+    hits, skipped = find_deadlines("本办法自2023年7月1日起施行，有效期5年。", None)
+    assert hit_rows(hits) == [("有效期5年", "valid_until", D(2028, 6, 30), "day", "P5Y", None)]
+    assert skip_rows(skipped) == [("2023年7月1日起", "effective_date")]
+    hits, _ = find_deadlines("本办法自印发之日起施行，有效期3年。", D(2023, 6, 1))
+    assert hits[0].due_on == D(2026, 5, 31)
+
+
+def test_validity_range() -> None:
+    (hit,), _ = find_deadlines("政策执行期限为2023年1月1日至2025年12月31日", None)
+    assert (hit.kind, hit.due_on, hit.precision) == ("valid_until", D(2025, 12, 31), "day")
+
+
+def test_recurring_periods() -> None:
+    hits, skipped = find_deadlines("每两年开展一次；每季度报送；每月10日前；每半年；每学期", None)
+    assert [(h.expression, h.duration) for h in hits] == [
+        ("每两年", "P2Y"), ("每季度", "P3M"), ("每月10日前", "P1M"), ("每半年", "P6M"), ("每学期", None)]
+    assert all(h.kind == "recurring" and h.due_on is None for h in hits) and skipped == []
+
+
+def test_adverb_before_limit_is_not_an_anchor() -> None:
+    (hit,), _ = find_deadlines("随后5日内办结", None)
+    assert (hit.expression, hit.anchor) == ("5日内", None)
+
+
+def test_first_quarters_are_not_a_deadline() -> None:
+    hits, _ = find_deadlines("2023年前三季度增长", ISSUED)
+    assert hits == []
+
+
+def test_offsets_cover_whitespace_inside_expression() -> None:
+    text = "并于2023 年\n3 月底前报送"
+    (hit,), _ = find_deadlines(text, None)
+    assert text[hit.char_start:hit.char_end] == "2023 年\n3 月底前"
+
+
+@pytest.mark.parametrize("bad", [D(1989, 12, 31), D(2101, 1, 1)])
+def test_issued_on_out_of_range_raises(bad: D) -> None:
+    with pytest.raises(ValueError, match="outside"):
+        find_deadlines("2023年底前", bad)
+
+
+def test_issued_on_datetime_raises() -> None:
+    with pytest.raises(TypeError):
+        find_deadlines("2023年底前", dt.datetime(2023, 6, 1))
+
+
+def test_docstring_documents_every_kind_and_reason() -> None:
+    doc = deadlines.__doc__ or ""
+    for name in KINDS + SKIP_REASONS:
+        assert f"{name}" in doc, name
+    assert "WD" in doc and "NON-STANDARD" in doc
+
+
+def test_doctests() -> None:
+    assert doctest.testmod(deadlines).failed == 0
+
+
+# ------------------------------------------------------------ properties
+DOMAIN = list("0123456789年月日天底末前后内以来起至到截止每季度上下半第个小时工作周有效期为不少于超过自之日印发本措施收到申请、和及，。"
+              "一二两三四五六七八九十百千零〇当今明去施行实施延续人以上—-到期力争")
+TEXT = st.text(
+    alphabet=st.one_of(st.sampled_from(DOMAIN), st.sampled_from(list(" \n\t\u3000")),
+                       st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), st.characters()),
+    max_size=80,
+)
+ISSUED_ON = st.none() | st.dates(D(1990, 1, 1), D(2100, 12, 31))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(TEXT, ISSUED_ON)
+def test_properties(text: str, issued_on: D | None) -> None:
+    hits, skipped = find_deadlines(text, issued_on)
+    for item in [*hits, *skipped]:
+        assert 0 <= item.char_start < item.char_end <= len(text)
+        assert re.sub(r"\s", "", text[item.char_start:item.char_end]) == item.expression
+    for hit in hits:
+        assert hit.kind in KINDS
+        assert (hit.due_on is None) == (hit.precision is None)
+        assert hit.due_on is None or D(1990, 1, 1) <= hit.due_on <= D(2100, 12, 31)
+    assert all(s.reason in SKIP_REASONS for s in skipped)
+    spans = sorted((i.char_start, i.char_end) for i in [*hits, *skipped])
+    assert all(a_end <= b_start for (_, a_end), (b_start, _) in zip(spans, spans[1:]))
+    assert find_deadlines(text, issued_on) == (hits, skipped)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(DOMAIN), max_size=40), st.lists(st.sampled_from([" ", "\n", " \n"]), max_size=40),
+       ISSUED_ON)
+def test_whitespace_inside_expressions_changes_nothing_but_offsets(text: str, gaps: list[str], issued_on: D | None) -> None:
+    spaced = "".join(c + (gaps[i] if i < len(gaps) else "") for i, c in enumerate(text))
+    plain, spread = find_deadlines(text, issued_on), find_deadlines(spaced, issued_on)
+    assert hit_rows(plain[0]) == hit_rows(spread[0])
+    assert skip_rows(plain[1]) == skip_rows(spread[1])

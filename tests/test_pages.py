@@ -1,0 +1,80 @@
+"""Reading the source: both readers, and every kind of bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sourcefiles import bundled, write_pdf, write_text_dump
+
+from policydata_build.errors import SourceError
+from policydata_build.pages import read_pages, read_source
+
+
+
+def test_bundled_source_has_102_pages_in_order():
+    src = bundled()
+    assert src.kind == "text"
+    assert [p.number for p in src.pages] == list(range(1, 103))
+    assert src.pages[22].lines[:2] == ("一、国家", "1. 国务院印发关于在有条件的自由贸易试验区和自由贸易港试")
+
+
+def test_pdf_reader_gives_the_same_pages_as_the_text(tmp_path):
+    pdf = write_pdf(tmp_path / "c.pdf", bundled().pages[20:30])
+    got = read_pages(pdf)
+    assert [p.lines for p in got] == [p.lines for p in bundled().pages[20:30]]
+    assert read_source(pdf).kind == "pdf"
+
+
+def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
+    good_pdf = write_pdf(tmp_path / "good.pdf", bundled().pages[:3])
+    data = good_pdf.read_bytes()
+    truncated = tmp_path / "truncated.pdf"
+    truncated.write_bytes(data[: len(data) // 3])
+    encrypted = tmp_path / "encrypted.pdf"
+    from pypdf import PdfReader, PdfWriter
+
+    w = PdfWriter()
+    for p in PdfReader(good_pdf).pages:
+        w.add_page(p)
+    w.encrypt("secret")
+    with encrypted.open("wb") as f:
+        w.write(f)
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    (tmp_path / "binary.bin").write_bytes(b"\x00\x01\x02\xff" * 100)
+    (tmp_path / "latin1.txt").write_bytes("# Page 1:\ncafé\n".encode("latin-1"))
+    (tmp_path / "gbk.txt").write_bytes("# Page 1:\n营商环境\n".encode("gbk"))
+    (tmp_path / "nomarkers.txt").write_text("国家及各省市营商环境\n政策汇编\n", encoding="utf-8")
+    write_text_dump(tmp_path / "dup.txt", [(1, ["a"]), (2, ["b"]), (2, ["c"])])
+    write_text_dump(tmp_path / "order.txt", [(1, ["a"]), (3, ["b"]), (2, ["c"])])
+    return {
+        "missing": (tmp_path / "nope.txt", "does not exist"),
+        "empty": (tmp_path / "empty.txt", "empty"),
+        "binary": (tmp_path / "binary.bin", "binary"),
+        "latin1": (tmp_path / "latin1.txt", "not UTF-8"),
+        "gbk": (tmp_path / "gbk.txt", "not UTF-8"),
+        "no markers": (tmp_path / "nomarkers.txt", "no '# Page N:' markers"),
+        "duplicated": (tmp_path / "dup.txt", "page 2 is duplicated"),
+        "out of order": (tmp_path / "order.txt", "page 3 is out of order"),
+        "truncated pdf": (truncated, "PDF"),
+        "encrypted pdf": (encrypted, "encrypted"),
+    }
+
+
+def test_bad_inputs_raise_one_clear_error(tmp_path):
+    for name, (path, words) in _bad_inputs(tmp_path).items():
+        with pytest.raises(SourceError) as info:
+            read_source(path)
+        assert words in str(info.value), name
+        assert str(path) in str(info.value), name
+
+
+def test_bad_inputs_exit_nonzero_and_write_nothing(tmp_path, capsys):
+    from policydata_build.pipeline import main
+
+    out = tmp_path / "out"
+    for name, (path, words) in _bad_inputs(tmp_path).items():
+        assert main(["--source", str(path), "--out", str(out), "--version", "9.9.9", "--no-progress"]) == 1, name
+        err = capsys.readouterr().err
+        assert err.count("error:") == 1 and words in err, (name, err)
+        assert not out.exists() or not any(out.iterdir()), name

@@ -1,0 +1,84 @@
+"""The provision tree: real documents with known structure, and properties."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sourcefiles import bundled
+
+from policydata_build.provisions import parse_provisions
+from policydata_build.repair import join_lines
+from policydata_build.segment import segment
+from policydata_build.toc import parse_toc
+
+
+@pytest.fixture(scope="module")
+def texts():
+    pages = list(bundled().pages)
+    seg = segment(pages, parse_toc(pages))
+    return {k[2]: join_lines(list(b.lines)).text for k, b in seg.bodies.items()}
+
+
+def test_free_trade_zone_notice_has_33_measures_under_six_parts(texts):
+    ms, stats = parse_provisions(texts[1])
+    top = [m for m in ms if m.depth == 1 and m.label]
+    leaves = [m for m in ms if m.depth == 2]
+    assert [m.label for m in top] == ["一、", "二、", "三、", "四、", "五、", "六、"]
+    assert [m.label for m in leaves] == [f"{n}." for n in range(1, 34)]
+    assert [m.path for m in leaves[11:13]] == ["1.12", "2.13"]
+    first = leaves[0]
+    assert first.heading == "支持试点地区开展重点行业再制造产品进口试点"
+    assert texts[1][first.char_start : first.char_end].startswith("1.支持试点地区")
+    assert not stats.rejected_labels
+
+
+def test_cross_department_opinion_numbers_straight_through(texts):
+    ms, _ = parse_provisions(texts[18])
+    sub = [m for m in ms if m.label and m.label.startswith("（")]
+    assert [m.label for m in sub][0] == "（一）" and sub[-1].label == "（十九）" and len(sub) == 19
+    assert [m.label for m in ms if m.depth == 1 and m.label] == ["一、", "二、", "三、", "四、", "五、", "六、"]
+    (eighth,) = [m for m in sub if m.label == "（八）"]
+    assert eighth.path == "3.8" and eighth.parent_path == "3"
+    assert eighth.heading == "加强风险隐患跨部门联合监测"
+
+
+def test_embedded_regulations_restart_as_a_second_part(texts):
+    ms, stats = parse_provisions(texts[4])
+    assert stats.parts == 2
+    chapters = [m.label for m in ms if m.label and m.label.endswith("章")]
+    assert chapters[0] == "第一章" and chapters.count("第一章") == 2
+    assert any(m.path.startswith("2/") for m in ms)
+    assert len({m.path for m in ms}) == len(ms)
+
+
+def test_preamble_paragraphs_are_unnumbered_provisions(texts):
+    ms, _ = parse_provisions(texts[1])
+    pre = [m for m in ms if m.label is None]
+    assert pre[0].path == "p1" and pre[0].depth == 1
+    assert texts[1][pre[0].char_start : pre[0].char_end].startswith("国发〔〕号")
+
+
+LABELISH = st.sampled_from(["一、", "二、", "（一）", "（二）", "1.", "2.", "3、", "（1）", "第一条", "第二章", "附件", ""])
+PARA = st.tuples(LABELISH, st.text(alphabet="营商环境优化。，1２3 ", max_size=15)).map("".join)
+
+
+@given(st.lists(PARA, max_size=25).map("\n".join))
+def test_properties(text):
+    ms, _ = parse_provisions(text)
+    assert len({m.path for m in ms}) == len(ms)
+    depth = {m.path: m.depth for m in ms}
+    last_end = 0
+    for m in ms:
+        assert 0 <= m.char_start < m.char_end <= len(text)
+        assert m.char_start >= last_end  # in order, no overlap
+        last_end = m.char_end
+        assert m.depth == (1 if m.parent_path is None else depth[m.parent_path] + 1)
+        if m.label:
+            assert text[m.char_start :].startswith(m.label)
+    assert parse_provisions(text)[0] == ms  # deterministic
+
+
+@given(st.text(max_size=200))
+def test_never_crashes_on_arbitrary_text(text):
+    parse_provisions(text)

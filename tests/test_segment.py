@@ -1,0 +1,52 @@
+"""Finding bodies: headings split over lines, and bodies outside the source."""
+
+from __future__ import annotations
+
+import pytest
+from sourcefiles import bundled
+
+from policydata_build.errors import ParseError
+from policydata_build.pages import Page
+from policydata_build.segment import segment
+from policydata_build.toc import parse_toc
+
+
+@pytest.fixture(scope="module")
+def seg():
+    pages = list(bundled().pages)
+    return segment(pages, parse_toc(pages))
+
+
+def test_all_national_bodies_and_only_those(seg):
+    assert sorted(seg.bodies) == [(1, 0, n) for n in range(1, 20)]
+    assert seg.ignored["section_heading"] == 1  # 一、国家 above the first body
+
+
+def test_heading_with_number_alone_on_its_line(seg):
+    body = seg.bodies[(1, 0, 16)]
+    assert [line for line, _ in body.heading] == [
+        "16.", "国务院促进中小企业发展工作领导小组办公室印发", "《助力", "中小微企业稳增长调结构强能力若干措施》", "（2023 年1 月11 日）",
+    ]
+    assert body.lines[0] == ("工信部企业函﹝2023﹞4 号", 90)
+
+
+def test_heading_across_a_page_break(seg):
+    body = seg.bodies[(1, 0, 15)]
+    assert body.heading[0][1] == 85 and body.heading[-1] == ("知（2023 年2 月8 日）", 86)
+    assert body.lines[0][0].startswith("为加快推进房屋建筑")
+
+
+def test_bodies_end_where_the_next_begins(seg):
+    b1, b2 = seg.bodies[(1, 0, 1)], seg.bodies[(1, 0, 2)]
+    assert b1.lines[-1] == ("法定程序办理。重大事项及时向党中央、国务院请示报告。", 27)
+    assert b2.heading[0] == ("2. 中共中央办公厅国务院办公厅印发", 27)
+    assert b1.flags == ()
+
+
+def test_missing_heading_stops_the_build():
+    pages = [
+        Page(1, ("一、国家........ 2", "1. 甲部关于乙的通知（2023 年1 月1 日）.... 2")),
+        Page(2, ("一、国家", "1. 丙部关于丁的通知（2023 年1 月1 日）", "正文。")),
+    ]
+    with pytest.raises(ParseError, match="not found"):
+        segment(pages, parse_toc(pages))

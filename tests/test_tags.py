@@ -1,0 +1,368 @@
+"""Tests for the tag codebook (build/data/tag_rules.json) and the tagger."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import time
+from pathlib import Path
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policydata_build.tags import DEFAULT_CODEBOOK_PATH, TagDef, load_codebook, tag_text
+
+SOURCE = Path(__file__).resolve().parents[1] / "build" / "source" / "compilation-2023.txt"
+
+# Written out here rather than imported, so a wrong constant in the module fails.
+BEI_NAMES = {
+    "开办企业", "办理建筑许可", "获得电力", "获得用水用气", "登记财产", "纳税", "跨境贸易",
+    "办理破产", "获得信贷", "执行合同", "劳动力市场监管", "政府采购", "招标投标", "政务服务",
+    "知识产权创造保护和运用", "市场监管", "包容普惠创新", "保护中小投资者",
+}
+BREADY_NAMES = {
+    "Business Entry", "Business Location", "Utility Services", "Labor", "Financial Services",
+    "International Trade", "Taxation", "Dispute Resolution", "Market Competition",
+    "Business Insolvency",
+}
+WHITESPACE = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+
+
+@pytest.fixture(scope="module")
+def codebook() -> list[TagDef]:
+    return load_codebook()
+
+
+# --- the bundled codebook -------------------------------------------------
+
+
+def test_bundled_codebook_has_the_official_labels(codebook: list[TagDef]) -> None:
+    bei = [t for t in codebook if t.scheme == "bei"]
+    bready = [t for t in codebook if t.scheme == "bready"]
+    assert len(bei) == 18 and {t.label_zh for t in bei} == BEI_NAMES
+    assert len(bready) == 10 and {t.label_en for t in bready} == BREADY_NAMES
+    assert {t.scheme for t in codebook} == {"bei", "bready"}
+
+
+def test_bundled_codebook_tags_are_complete(codebook: list[TagDef]) -> None:
+    for tag in codebook:
+        assert re.fullmatch(rf"{tag.scheme}:[a-z][a-z0-9_]*", tag.tag_id), tag.tag_id
+        assert tag.label_zh and tag.label_en and tag.description, tag.tag_id
+        assert len(tag.phrases) >= 5, tag.tag_id
+        assert all(len(p) >= 2 for p in tag.phrases + tag.exclude), tag.tag_id
+    assert len({t.tag_id for t in codebook}) == len(codebook)
+
+
+def test_default_path_is_the_shipped_data_file() -> None:
+    assert DEFAULT_CODEBOOK_PATH == SOURCE.parents[1] / "data" / "tag_rules.json"
+    assert load_codebook(DEFAULT_CODEBOOK_PATH) == load_codebook()
+
+
+# --- validation -------------------------------------------------------------
+
+
+def _raw() -> dict[str, Any]:
+    return json.loads(DEFAULT_CODEBOOK_PATH.read_text(encoding="utf-8"))
+
+
+def _tag(raw: dict[str, Any], tag_id: str) -> dict[str, Any]:
+    return next(t for t in raw["tags"] if t["tag_id"] == tag_id)
+
+
+Mutation = Callable[[dict[str, Any]], None]
+
+
+def _set(tag_id: str, key: str, value: Any) -> Mutation:
+    def mutate(raw: dict[str, Any]) -> None:
+        _tag(raw, tag_id)[key] = value
+    return mutate
+
+
+def _del(tag_id: str, key: str) -> Mutation:
+    def mutate(raw: dict[str, Any]) -> None:
+        del _tag(raw, tag_id)[key]
+    return mutate
+
+
+def _duplicate_tag(raw: dict[str, Any]) -> None:
+    raw["tags"].append(copy.deepcopy(_tag(raw, "bei:taxes")))
+
+
+def _drop_tag(raw: dict[str, Any]) -> None:
+    raw["tags"] = [t for t in raw["tags"] if t["tag_id"] != "bei:insolvency"]
+
+
+def _unknown_top_key(raw: dict[str, Any]) -> None:
+    raw["comment"] = "x"
+
+
+def _second_tag_same_label(raw: dict[str, Any]) -> None:
+    extra = copy.deepcopy(_tag(raw, "bei:taxes"))
+    extra["tag_id"] = "bei:taxes_again"
+    raw["tags"].append(extra)
+
+
+INVALID: list[tuple[Mutation, str]] = [
+    (_unknown_top_key, r"unknown key\(s\) \['comment'\]"),
+    (_set("bei:taxes", "colour", "red"), r"tag 'bei:taxes': unknown key\(s\) \['colour'\]"),
+    (_del("bei:taxes", "description"), r"tag 'bei:taxes': missing key\(s\) \['description'\]"),
+    (_duplicate_tag, r"tag 'bei:taxes': duplicate tag_id"),
+    (_set("bei:taxes", "phrases", ["纳税", "税费", "纳税"]), r"tag 'bei:taxes': duplicate entry '纳税' in phrases"),
+    (_set("bei:taxes", "phrases", ["纳税", ""]), r"tag 'bei:taxes': empty or non-string entry '' in phrases"),
+    (_set("bei:taxes", "phrases", []), r"tag 'bei:taxes': phrases is empty"),
+    (_set("bei:taxes", "phrases", ["纳税", "税"]), r"tag 'bei:taxes': phrases entry '税' is shorter"),
+    (_set("bei:taxes", "phrases", ["纳税", "退 税"]), r"tag 'bei:taxes': phrases entry '退 税' contains whitespace"),
+    (_set("bei:taxes", "phrases", "纳税"), r"tag 'bei:taxes': phrases must be a list"),
+    (_set("bei:taxes", "label_zh", "缴纳税款"), r"tag 'bei:taxes': label_zh '缴纳税款' is not an official bei name"),
+    (_second_tag_same_label, r"tag 'bei:taxes_again': label_zh '纳税' already used by tag 'bei:taxes'"),
+    (_drop_tag, r"scheme 'bei': no tag for official name\(s\) \['办理破产'\]"),
+    (_set("bready:taxation", "label_en", "Paying Taxes"), r"tag 'bready:taxation': label_en 'Paying Taxes' is not an official bready name"),
+    (_set("bei:taxes", "scheme", "oecd"), r"tag 'bei:taxes': scheme 'oecd' is not declared"),
+    (_set("bei:taxes", "tag_id", "bei:Taxes"), r"tag 'bei:Taxes': tag_id must be 'bei:<snake_case_name>'"),
+    (_set("bei:taxes", "tag_id", "bready:taxes"), r"tag 'bready:taxes': tag_id must be 'bei:<snake_case_name>'"),
+    (_set("bei:taxes", "exclude", ["海关总署"]), r"tag 'bei:taxes': exclude phrase '海关总署' contains no phrase"),
+    (_set("bei:taxes", "exclude", ["纳税"]), r"tag 'bei:taxes': exclude phrase '纳税' is also a phrase"),
+    (_set("bei:taxes", "description", " "), r"tag 'bei:taxes': description must be a non-empty string"),
+]
+
+
+@pytest.mark.parametrize("mutate, message", INVALID)
+def test_broken_codebook_is_rejected(tmp_path: Path, mutate: Mutation, message: str) -> None:
+    raw = _raw()
+    mutate(raw)
+    path = tmp_path / "rules.json"
+    path.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        load_codebook(path)
+
+
+def test_unmodified_copy_is_accepted(tmp_path: Path) -> None:
+    # Guards the test above: the mutations, not the copying, cause the errors.
+    path = tmp_path / "rules.json"
+    path.write_text(json.dumps(_raw(), ensure_ascii=False), encoding="utf-8")
+    assert load_codebook(path) == load_codebook()
+
+
+def test_duplicate_json_key_is_rejected(tmp_path: Path) -> None:
+    text = DEFAULT_CODEBOOK_PATH.read_text(encoding="utf-8").replace(
+        '"version": "1",', '"version": "1", "version": "2",', 1
+    )
+    path = tmp_path / "rules.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=r"duplicate JSON key\(s\) \['version'\]"):
+        load_codebook(path)
+
+
+def test_invalid_json_is_rejected_naming_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "rules.json"
+    path.write_text('{"version": ', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"rules\.json: not valid JSON"):
+        load_codebook(path)
+
+
+def test_exclude_key_is_optional(tmp_path: Path) -> None:
+    raw = _raw()
+    assert "exclude" not in _tag(raw, "bei:taxes")
+    path = tmp_path / "rules.json"
+    path.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    assert next(t for t in load_codebook(path) if t.tag_id == "bei:taxes").exclude == ()
+
+
+# --- real text -----------------------------------------------------------
+# Cut verbatim from the body pages of compilation-2023.txt, line breaks kept.
+
+FIXTURES = [
+    (  # p. 101, bid bonds
+        "二、全面推广保函（保险）。鼓励招标人接受担保机构的保函、保险机构的保单等其他\n"
+        "非现金交易担保方式缴纳投标保证金、履约保证金、工程质量保证金。",
+        {"bei:bidding": "招标", "bei:construction_permits": "工程质量",
+         "bready:business_location": "工程质量", "bready:financial_services": "保险",
+         "bready:market_competition": "招标"},
+    ),
+    (  # p. 24, customs clearance
+        "8.在符合我国相关法律法规和有关规定且完成必要检疫程序的前提下，\n试点地区海关对\n"
+        "已抵达并提交通关所需全部信息的货物，尽可能在48 小时内放行。",
+        {"bei:cross_border_trade": "海关", "bready:international_trade": "海关"},
+    ),
+    (  # p. 33, tax relief
+        "（一）完善税费优惠政策。2023 年底前，对月销售额10 万元以下的小规模纳税人免征\n"
+        "增值税，对小规模纳税人适用3%征收率的应税销售收入减按1%征收增值税，对生产、生活\n"
+        "性服务业纳税人分别实施5%、\n10%增值税加计抵减。",
+        {"bei:taxes": "税费", "bready:taxation": "税费"},
+    ),
+    (  # p. 74, unemployment insurance: social insurance is not a financial service
+        "（五）\n继续实施失业保险稳岗返还政策。\n参保企业上年度未裁员或裁员率不高于上年度\n"
+        "全国城镇调查失业率控制目标，30 人（含）以下的参保企业裁员率不高于参保职工总数20%\n"
+        "的，\n可申请失业保险稳岗返还。",
+        {"bei:labor_market": "失业保险", "bready:labor": "失业保险"},
+    ),
+    (  # p. 26, government procurement
+        "22.试点地区的采购人如采用单一来源方式进行政府采购，在公告成交结果时应说明采\n用该方式的理由。",
+        {"bei:government_procurement": "采购人", "bready:market_competition": "采购人"},
+    ),
+    (  # p. 82, patent disputes
+        "5. 持续加大专利侵权纠纷行政裁决办案力度。\n畅通行政裁决受理渠道，\n简化受理程序，\n"
+        "对于符合条件的案件推行适用简易程序。",
+        {"bei:intellectual_property": "专利", "bready:dispute_resolution": "行政裁决",
+         "bready:market_competition": "专利"},
+    ),
+    (  # p. 98, joint inspections
+        "（九）\n开展市场主体跨部门联合抽查检查。\n高效统筹监管执法资源，大力精简整合检查\n"
+        "事项，\n积极推行联合抽查检查，持续提升协同监管能力。",
+        {"bei:market_supervision": "抽查"},
+    ),
+    (  # p. 34, SME loans: 融资 inside 金融资源 is not evidence of credit
+        "（六）引导金融资源精准滴灌。用好用足普惠小微贷款支持工具，继续增加小微企业的\n"
+        "首贷、续贷、信用贷。",
+        {"bei:credit": "贷款", "bready:financial_services": "金融"},
+    ),
+    (  # p. 88, utility connections
+        "（九）优化市政公用服务。大力推进水电气热信联合报装接入，实行“一站式”集中服\n"
+        "务、主动服务，进一步优化报装接入服务流程，精简申报材料，公开服务标准和服务费用，\n"
+        "加强服务监督，\n提高服务效率。",
+        {"bei:electricity": "水电气", "bei:government_services": "一站式",
+         "bei:water_gas": "水电气", "bready:utility_services": "市政公用"},
+    ),
+    (  # p. 89, 提供电子证照 is not electricity supply (供电)
+        "推动实现政府部门核发的材料一律免于提交，\n能够提供电子证照的\n一律免于提交实体证照。",
+        {"bei:government_services": "免于提交"},
+    ),
+    (  # p. 79, trade facilitation
+        "（十七）提升贸易便利化水平。深入推进“单一窗口”建设，扩大“联动接卸”、“船\n"
+        "边直提”等措施应用范围，提高货物流转效率。稳步实施多元化税收担保，助力企业减负增\n"
+        "效。",
+        {"bei:cross_border_trade": "贸易", "bei:taxes": "税收",
+         "bready:international_trade": "贸易便利化", "bready:taxation": "税收"},
+    ),
+    (  # p. 54, 协调解决 is not mediation (调解)
+        "进一步完善医保基金使\n用监管机制和执法体制，\n组织督促所属相关部门和下级人民政府认真履行监管职责，\n"
+        "加强监\n管能力建设，积极推进跨部门综合监管，及时协调解决监管工作中的重大问题，",
+        {"bei:market_supervision": "监管机制"},
+    ),
+]
+
+
+def test_fixtures_are_verbatim_source_text() -> None:
+    source = SOURCE.read_text(encoding="utf-8")
+    for text, _ in FIXTURES:
+        assert text in source, text[:30]
+
+
+@pytest.mark.parametrize("text, expected", FIXTURES, ids=[f"fixture{i}" for i in range(len(FIXTURES))])
+def test_real_sentences(codebook: list[TagDef], text: str, expected: dict[str, str]) -> None:
+    hits = tag_text(text, codebook)
+    assert {h.tag_id: h.evidence for h in hits} == expected
+    for h in hits:
+        assert text[h.char_start:h.char_end] == h.evidence
+
+
+def test_phrase_broken_across_lines_matches_with_original_slice(codebook: list[TagDef]) -> None:
+    # p. 54 prints 常态化监管 across a line break.
+    text = "地方各级人民政府对本行政区域内医保基金使用常\n态化监管工作负领导责任"
+    (hit,) = tag_text(text, codebook)
+    assert (hit.tag_id, hit.evidence) == ("bei:market_supervision", "常\n态化监管")
+    assert (hit.char_start, hit.char_end) == (21, 27)
+
+
+def test_agency_name_is_not_evidence_but_later_topic_is(codebook: list[TagDef]) -> None:
+    assert tag_text("（市场监管总局按职责分工负责）", codebook) == []
+    text = "市场监管总局牵头，加强市场\n监管。"
+    (hit,) = tag_text(text, codebook)
+    assert (hit.tag_id, hit.evidence, hit.char_start) == ("bei:market_supervision", "市场\n监管", 11)
+
+
+def test_earliest_match_then_longest_phrase(codebook: list[TagDef]) -> None:
+    hits = {h.tag_id: h for h in tag_text("清理投标保证金，规范招标投标。", codebook)}
+    assert hits["bei:bidding"].evidence == "投标保证金"
+    assert hits["bready:market_competition"].evidence == "投标"
+    assert hits["bei:bidding"].char_start == 2
+
+
+def test_tagging_two_thousand_provisions_is_fast(codebook: list[TagDef]) -> None:
+    body = SOURCE.read_text(encoding="utf-8").split("# Page 23:", 1)[1]
+    paragraphs = [p for p in re.split(r"(?<=。)\n", body) if p.strip()]
+    provisions = (paragraphs * (2000 // len(paragraphs) + 1))[:2000]
+    tag_text("预热", codebook)
+    start = time.perf_counter()
+    tagged = [tag_text(p, codebook) for p in provisions]
+    assert time.perf_counter() - start < 1.0
+    assert sum(1 for hits in tagged if hits) > 1000
+
+
+# --- properties --------------------------------------------------------------
+
+
+def _oracle(text: str, tag: TagDef) -> tuple[int, int] | None:
+    """Independent reference: search the whitespace-free text with str.find."""
+    kept = [i for i, c in enumerate(text) if not c.isspace()]
+    flat = "".join(text[i] for i in kept)
+
+    def spans(words: tuple[str, ...]) -> list[tuple[int, int]]:
+        out = []
+        for w in words:
+            at = flat.find(w)
+            while at != -1:
+                out.append((at, at + len(w)))
+                at = flat.find(w, at + 1)
+        return out
+
+    vetoes = spans(tag.exclude)
+    found = [(s, -(e - s), e) for s, e in spans(tag.phrases)
+             if not any(vs <= s and e <= ve for vs, ve in vetoes)]
+    if not found:
+        return None
+    s, _, e = min(found)
+    return kept[s], kept[e - 1] + 1
+
+
+SMALL_CODEBOOK = [
+    TagDef("t:a", "t", "甲", "A", "test", ("甲乙", "甲乙丙", "乙丙", "丙丁"), ("甲乙丙丁", "丁甲乙")),
+    TagDef("t:b", "t", "乙", "B", "test", ("乙乙", "丁丁丁"), ()),
+]
+
+
+def _texts(words: list[str]) -> st.SearchStrategy[str]:
+    pieces = st.sampled_from(words) | st.sampled_from(WHITESPACE) | st.text(max_size=3)
+    return st.lists(pieces, max_size=30).map("".join)
+
+
+_BUNDLED = load_codebook()
+_BUNDLED_WORDS = sorted({w for t in _BUNDLED for w in t.phrases + t.exclude})
+
+
+@settings(max_examples=300)
+@given(_texts(["甲", "乙", "丙", "丁", "甲乙", "丙丁", "丁甲乙"]))
+def test_small_codebook_agrees_with_reference(text: str) -> None:
+    hits = {h.tag_id: h for h in tag_text(text, SMALL_CODEBOOK)}
+    for tag in SMALL_CODEBOOK:
+        expected = _oracle(text, tag)
+        got = hits.get(tag.tag_id)
+        assert (None if got is None else (got.char_start, got.char_end)) == expected
+
+
+@settings(max_examples=200)
+@given(_texts(_BUNDLED_WORDS))
+def test_bundled_codebook_agrees_with_reference(text: str) -> None:
+    hits = {h.tag_id: h for h in tag_text(text, _BUNDLED)}
+    for tag in _BUNDLED:
+        expected = _oracle(text, tag)
+        got = hits.get(tag.tag_id)
+        assert (None if got is None else (got.char_start, got.char_end)) == expected, tag.tag_id
+
+
+@settings(max_examples=300)
+@given(st.one_of(st.text(), _texts(_BUNDLED_WORDS)))
+def test_hits_are_well_formed_and_deterministic(text: str) -> None:
+    hits = tag_text(text, _BUNDLED)
+    phrases = {t.tag_id: t.phrases for t in _BUNDLED}
+    assert [h.tag_id for h in hits] == sorted({h.tag_id for h in hits})
+    for h in hits:
+        assert 0 <= h.char_start < h.char_end <= len(text)
+        assert text[h.char_start:h.char_end] == h.evidence
+        assert not h.evidence[0].isspace() and not h.evidence[-1].isspace()
+        assert "".join(c for c in h.evidence if not c.isspace()) in phrases[h.tag_id]
+    assert tag_text(text, load_codebook()) == hits
