@@ -256,3 +256,12 @@ def _opens_issuer(text: str, pos: int, index: RegionIndex, hint: str | None) -> 
     body, end = central
     name = text[pos:end]
     return name.startswith(_CENTRAL_OPENERS) or name == body.canonical
+
+
+def central_names() -> tuple[str, ...]:
+    """Every printed form of a central body (offices included), longest first.
+
+    >>> "国家发展改革委" in central_names()
+    True
+    """
+    return tuple(sorted(_central_bodies(), key=lambda n: (-len(n), n)))

@@ -1,0 +1,6 @@
+-- Run from this folder: duckdb -init views.sql
+CREATE OR REPLACE VIEW documents AS SELECT * FROM read_parquet('documents.parquet');
+CREATE OR REPLACE VIEW regions AS SELECT * FROM read_parquet('regions.parquet');
+CREATE OR REPLACE VIEW agencies AS SELECT * FROM read_parquet('agencies.parquet');
+CREATE OR REPLACE VIEW document_agencies AS SELECT * FROM read_parquet('document_agencies.parquet');
+CREATE OR REPLACE VIEW flags AS SELECT * FROM read_parquet('flags.parquet');
