@@ -29,8 +29,7 @@ Resolution of ``due_on`` / ``precision``
 ----------------------------------------
 2023年6月30日 -> 2023-06-30 "day"; 2023年3月底 / 2023年3月 -> 2023-03-31 "month";
 2023年第一季度 / 一季度末 -> 2023-03-31 "quarter"; 2023年上半年 -> 2023-06-30 and
-下半年 -> 12-31, precision "quarter" (the schema has no half-year level and
-"year" would hide which half); 2023年底 / 到2025年 -> 12-31 "year".  A date
+下半年 -> 12-31, precision "half"; 2023年底 / 到2025年 -> 12-31 "year".  A date
 printed without a year (6月30日前, 年底前) takes the year of ``issued_on``; 今年 /
 明年 / 去年 count from it; 当年 takes the years of a preceding list
 (2024年和2025年要在当年3月31日前 -> two hits).  A list (2023年3月15日、7月1日和
@@ -279,7 +278,7 @@ def _atom_date(m: re.Match[str], year: int | None) -> _Resolved | None:
         q = "一二三四".find(quarter) + 1 or int(quarter)
         return datetime.date(year, 3 * q, 30 if q in (2, 3) else 31), "quarter"
     if half is not None:
-        return datetime.date(year, 6 if half == "上" else 12, 30 if half == "上" else 31), "quarter"
+        return datetime.date(year, 6 if half == "上" else 12, 30 if half == "上" else 31), "half"
     return datetime.date(year, 12, 31), "year"
 
 

@@ -258,5 +258,5 @@ def build_documents(edition: str, toc: Toc, seg: Segmentation, index: RegionInde
     for entry in toc.entries:
         b.document(entry, seg.bodies.get((entry.section_no, entry.group_no, entry.seq)))
     for row in b.out.agencies.values():
-        row["aliases"] = sorted(row["aliases"] - {row["name"]})
+        row["aliases"] = row["aliases"] - {row["name"]}
     return b.out

@@ -15,11 +15,13 @@ from typing import Any
 
 from . import BUNDLED_SOURCE, DATASET_VERSION
 from .documents import build_documents
+from .measures import build_measures
 from .errors import BuildError, ParseError
 from .pages import Source, read_source
 from .regions import RegionIndex
 from .repair import clean
 from .segment import segment
+from .tags import load_codebook
 from .toc import parse_toc
 from .write import SourceInfo, WriteResult, check_version, write_version
 
@@ -49,8 +51,11 @@ def build_tables(source: Source) -> tuple[dict[str, list[dict[str, Any]]], dict[
     seg = segment(pages, toc)
     index = RegionIndex.load()
     docs = build_documents(edition, toc, seg, index)
+    codebook = load_codebook()
+    measures = build_measures(docs.documents, docs.texts, codebook, index, edition)
+    agencies = _merge_agencies(docs.agencies, measures.agencies)
 
-    region_codes = {d["region_code"] for d in docs.documents} | {a["region_code"] for a in docs.agencies.values()}
+    region_codes = {d["region_code"] for d in docs.documents} | {a["region_code"] for a in agencies}
     regions = [
         {"region_code": r.code, "name": r.name, "level": r.level, "parent_code": r.parent_code}
         for r in index.with_ancestors(region_codes)
@@ -58,8 +63,17 @@ def build_tables(source: Source) -> tuple[dict[str, list[dict[str, Any]]], dict[
     rows = {
         "documents": docs.documents,
         "regions": regions,
-        "agencies": list(docs.agencies.values()),
+        "agencies": agencies,
         "document_agencies": docs.document_agencies,
+        "measures": measures.measures,
+        "measure_agencies": measures.measure_agencies,
+        "deadlines": measures.deadlines,
+        "tags": [
+            {"tag_id": t.tag_id, "scheme": t.scheme, "label_zh": t.label_zh, "label_en": t.label_en, "description": t.description}
+            for t in codebook
+        ],
+        "measure_tags": measures.measure_tags,
+        "document_tags": measures.document_tags,
         "flags": docs.flags,
     }
     quality = {
@@ -70,10 +84,23 @@ def build_tables(source: Source) -> tuple[dict[str, list[dict[str, Any]]], dict[
         "source_pages": len(pages),
         "toc_pages": [min(toc.pages), max(toc.pages)],
         "ignored": dict(sorted((toc.ignored + seg.ignored + docs.counts).items())),
+        **measures.quality,
         "flags_by_code": dict(sorted(Counter(f["code"] for f in docs.flags).items())),
         "flags": [{k: f[k] for k in ("flag_id", "code", "detail", "page")} for f in sorted(docs.flags, key=lambda f: f["flag_id"])],
     }
     return rows, quality, edition
+
+
+def _merge_agencies(*groups: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per agency id; aliases seen anywhere are kept."""
+    merged: dict[str, dict[str, Any]] = {}
+    for group in groups:
+        for aid, row in group.items():
+            if aid in merged:
+                merged[aid]["aliases"] = sorted(set(merged[aid]["aliases"]) | set(row["aliases"]))
+            else:
+                merged[aid] = {**row, "aliases": sorted(row["aliases"])}
+    return list(merged.values())
 
 
 def build(source_path: Path | None = None, out: Path | None = None, version: str | None = None, *, progress: bool = False) -> WriteResult:

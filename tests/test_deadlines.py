@@ -115,8 +115,8 @@ def test_real_lines(text: str, issued_on: D | None, want_hits: list, want_skippe
 @pytest.mark.parametrize("text, due_on, precision", [
     ("2023年第一季度末前完成", D(2023, 3, 31), "quarter"),
     ("2023年三季度前完成", D(2023, 9, 30), "quarter"),
-    ("2023年上半年前完成", D(2023, 6, 30), "quarter"),
-    ("2023年下半年前完成", D(2023, 12, 31), "quarter"),
+    ("2023年上半年前完成", D(2023, 6, 30), "half"),
+    ("2023年下半年前完成", D(2023, 12, 31), "half"),
     ("2024年2月底前完成", D(2024, 2, 29), "month"),
     ("力争到2025年6月", D(2025, 6, 30), "month"),
     ("今年底前完成", D(2023, 12, 31), "year"),

@@ -1,0 +1,172 @@
+"""Benchmark of the query library; run on purpose, not part of the tests.
+
+    python bench/bench_query.py [--root DIR] [--version X.Y.Z] [--repeat N]
+
+Measures, and prints as a markdown table:
+
+1. ``import policydata`` in a fresh interpreter (median of several processes),
+   and whether duckdb / pyarrow / pydantic got imported;
+2. ``policydata.open()`` plus the first typed query in a fresh interpreter,
+   with and without checksum verification (median of several processes);
+3. the median of a warm typed query: measures by tag plus a text filter if
+   the version has measures, else documents by region plus a text filter;
+4. the ratio of that typed query to a raw DuckDB ``fetchall()`` of the same
+   rows with hand-written SQL (goal: at most 1.5x);
+5. pydantic conversion speed, rows per second, over the whole table.
+
+The query's parameters are picked from the data (the most used tag, the
+province with most documents), so the script runs on any version.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+IMPORT_SNIPPET = """
+import sys, time
+t = time.perf_counter()
+import policydata
+elapsed = time.perf_counter() - t
+heavy = [m for m in ("duckdb", "pyarrow", "pydantic") if m in sys.modules]
+print(elapsed, ",".join(heavy) or "-")
+"""
+
+OPEN_SNIPPET = """
+import sys, time
+import policydata
+root = sys.argv[1] if sys.argv[1] != "-" else None
+t = time.perf_counter()
+ds = policydata.open(sys.argv[2], root=root, verify=sys.argv[3] == "1")
+ds.{query}
+print(time.perf_counter() - t)
+"""
+
+
+def _subprocess_seconds(code: str, args: list[str], runs: int) -> tuple[float, list[str]]:
+    times, extras = [], []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True, text=True).stdout
+        fields = out.split()
+        times.append(float(fields[0]))
+        extras.extend(fields[1:])
+    return statistics.median(times), extras
+
+
+def _median_seconds(func: Callable[[], Any], repeat: int) -> float:
+    func()  # warm up caches (lookups, file cache) before timing
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _pick_query(ds: Any, text: str, limit: int | None) -> tuple[str, Callable[[], list[Any]], str, list[Any]]:
+    """(description, typed call, equivalent raw SQL, its parameters)."""
+    cut = "" if limit is None else f" LIMIT {int(limit)}"
+    shown = "" if limit is None else f", limit={limit}"
+    if "measures" in ds.tables and "measure_tags" in ds.tables:
+        tag = ds.connection.execute(
+            "SELECT tag_id FROM measure_tags GROUP BY tag_id ORDER BY count(*) DESC, tag_id LIMIT 1"
+        ).fetchone()[0]
+        raw = (
+            "SELECT * FROM measures WHERE measure_id IN (SELECT measure_id FROM measure_tags WHERE tag_id = ?) "
+            "AND contains(text, ?) ORDER BY doc_id, char_start, depth, measure_id" + cut
+        )
+        return (
+            f"measures(tag={tag!r}, text={text!r}{shown})",
+            lambda: ds.measures(tag=tag, text=text, limit=limit),
+            raw,
+            [tag, text],
+        )
+    province = ds.connection.execute(
+        "SELECT r.region_code FROM documents d JOIN regions r ON r.region_code = substr(d.region_code, 1, 2) || '0000' "
+        "WHERE r.level = 'provincial' GROUP BY r.region_code ORDER BY count(*) DESC, r.region_code LIMIT 1"
+    ).fetchone()[0]
+    codes = [r.region_code for r in ds.regions(region=province)]
+    raw = (
+        "SELECT * FROM documents WHERE region_code IN (SELECT unnest(?::VARCHAR[])) "
+        "AND (contains(title, ?) OR contains(text, ?)) ORDER BY doc_id" + cut
+    )
+    return (
+        f"documents(region={province!r}, text={text!r}{shown})",
+        lambda: ds.documents(region=province, text=text, limit=limit),
+        raw,
+        [codes, text, text],
+    )
+
+
+def _time_pair(
+    ds: Any, names: tuple[str, ...], query: tuple[str, Callable[[], list[Any]], str, list[Any]], repeat: int
+) -> tuple[str, int, float, float]:
+    """(description, rows, typed median, raw median) after checking both give the same rows."""
+    description, typed, raw_sql, raw_params = query
+    rows = typed()
+    raw_rows = ds.connection.execute(raw_sql, raw_params).fetchall()
+    if [r.model_dump() for r in rows] != [dict(zip(names, r)) for r in raw_rows]:
+        raise SystemExit(f"typed and raw queries disagree for {description} ({len(rows)} vs {len(raw_rows)} rows)")
+    typed_s = _median_seconds(typed, repeat)
+    raw_s = _median_seconds(lambda: ds.connection.execute(raw_sql, raw_params).fetchall(), repeat)
+    return description, len(rows), typed_s, raw_s
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--root", help="dataset root (default: $POLICYDATA_ROOT or the bundled versions)")
+    parser.add_argument("--version", help="dataset version (default: latest)")
+    parser.add_argument("--repeat", type=int, default=50, help="timed runs of each warm query (default 50)")
+    parser.add_argument("--processes", type=int, default=7, help="fresh interpreters per cold measurement (default 7)")
+    parser.add_argument("--text", default="企业", help="text filter of the warm query (default 企业)")
+    args = parser.parse_args(argv)
+
+    import duckdb
+    import pyarrow
+    import pydantic
+
+    import policydata
+    from policydata.models import ROW_ADAPTERS
+
+    ds = policydata.open(args.version, root=args.root)
+    description = _pick_query(ds, args.text, None)[0]
+    table = "measures" if description.startswith("measures") else "documents"
+    names = policydata.schema.TABLES[table].column_names
+
+    import_s, heavy = _subprocess_seconds(IMPORT_SNIPPET, [], args.processes)
+    open_args = [args.root or "-", ds.version]
+    open_code = OPEN_SNIPPET.format(query=description)
+    open_verified_s, _ = _subprocess_seconds(open_code, [*open_args, "1"], args.processes)
+    open_unverified_s, _ = _subprocess_seconds(open_code, [*open_args, "0"], args.processes)
+
+    warm = [_time_pair(ds, names, _pick_query(ds, args.text, limit), args.repeat) for limit in (None, 20)]
+
+    all_rows = [dict(zip(names, r)) for r in ds.connection.execute(f"SELECT * FROM {table}").fetchall()]
+    adapter = ROW_ADAPTERS[table]
+    convert_s = _median_seconds(lambda: adapter.validate_python(all_rows), max(5, args.repeat // 5))
+
+    print(f"Dataset {ds.version} at {ds.path}; {ds.manifest.files[table + '.parquet'].rows} {table} rows")
+    print(
+        f"Python {sys.version.split()[0]}, duckdb {duckdb.__version__}, pyarrow {pyarrow.__version__}, "
+        f"pydantic {pydantic.VERSION}; medians of {args.processes} processes / {args.repeat} runs\n"
+    )
+    print("| measurement | result |")
+    print("|---|---|")
+    print(f"| `import policydata` (fresh process) | {import_s * 1000:.1f} ms; heavy modules imported: {', '.join(sorted(set(heavy)))} |")
+    print(f"| `open()` + first query, checksums verified (fresh process) | {open_verified_s * 1000:.1f} ms |")
+    print(f"| `open(verify=False)` + first query (fresh process) | {open_unverified_s * 1000:.1f} ms |")
+    for query, count, typed_s, raw_s in warm:
+        print(f"| warm typed query `{query}`, {count} rows | {typed_s * 1000:.2f} ms |")
+        print(f"| same rows, raw DuckDB `fetchall()` | {raw_s * 1000:.2f} ms |")
+        print(f"| typed / raw ratio (goal ≤ 1.5×) | {typed_s / raw_s:.2f}× |")
+    print(f"| pydantic conversion, {len(all_rows)} {table} rows | {len(all_rows) / convert_s:,.0f} rows/s |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

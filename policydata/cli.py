@@ -1,0 +1,278 @@
+"""The ``policydata`` command: list, inspect, verify, query and diff dataset versions.
+
+Every subcommand prints ``policydata: error: <message>`` on stderr and exits
+1 when the data or a value is wrong, 2 for a usage mistake.
+
+>>> main(["--root", root, "versions"])
+1.0.0
+1.1.0
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import unicodedata
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any, Callable
+
+from . import __version__
+from .dataset import open as open_version
+from .dataset import versions, verify_files
+from .errors import PolicyDataError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pyarrow as pa
+
+PROG = "policydata"
+# Widest a cell may be in --format table before it is cut with "…".
+_CELL_WIDTH = 40
+
+
+def _print_versions(args: argparse.Namespace) -> int:
+    for version in versions(args.root):
+        print(version)
+    return 0
+
+
+def _info(args: argparse.Namespace) -> int:
+    ds = open_version(args.version, root=args.root, verify=False)
+    m = ds.manifest
+    print(f"dataset:         {m.dataset} {m.version} (edition {m.edition}, schema {m.schema_version})")
+    print(f"path:            {ds.path}")
+    print(f"manifest sha256: {ds.manifest_sha256}")
+    print(f"source:          {m.source.file} ({m.source.kind}, {m.source.pages} pages, sha256 {m.source.sha256})")
+    print("built with:      " + ", ".join(f"{k} {v}" for k, v in m.builder.model_dump().items()))
+    print(f"library:         policydata {__version__}")
+    print("tables:")
+    for table in m.tables:
+        print(f"  {table:<18} {m.files[f'{table}.parquet'].rows:>8} rows")
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    chosen = [args.version] if args.version else versions(args.root)
+    if not chosen:
+        raise PolicyDataError("no dataset versions to verify")
+    for version in chosen:
+        # open(verify=True) also checks the manifest and the table columns.
+        ds = open_version(version, root=args.root, verify=True)
+        listed = set(ds.manifest.files) | {"manifest.json"}
+        unlisted = sorted(p.name for p in ds.path.iterdir() if p.name not in listed)
+        note = f"; not in the manifest, not checked: {', '.join(unlisted)}" if unlisted else ""
+        print(f"{version}: {verify_files(ds.path, ds.manifest)} files match manifest.json{note}")
+        ds.close()
+    return 0
+
+
+def _sql(args: argparse.Namespace) -> int:
+    import duckdb
+
+    ds = open_version(args.version, root=args.root, verify=not args.no_verify)
+    try:
+        result = ds.sql(args.query)
+    except duckdb.Error as exc:
+        raise PolicyDataError(f"SQL failed: {exc}") from exc
+    _FORMATS[args.format](result)
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    ds = open_version(args.version, root=args.root, verify=False)
+    doc = ds.document(args.doc_id)
+    for name, value in doc.model_dump().items():
+        if name != "text":
+            print(f"{name + ':':<16}{_plain(value)}")
+    if "document_agencies" in ds.tables:
+        issuers = ds.sql(
+            "SELECT a.name, d.source FROM document_agencies d JOIN agencies a USING (agency_id) "
+            "WHERE d.doc_id = ? ORDER BY d.role, d.source, d.agency_id",
+            [doc.doc_id],
+        ).to_pylist()
+        print(f"{'issuers:':<16}" + "; ".join(f"{r['name']} ({r['source']})" for r in issuers))
+    for table in ("measures", "deadlines", "flags"):
+        if table in ds.tables:
+            count = ds.sql(f'SELECT count(*) AS n FROM "{table}" WHERE doc_id = ?', [doc.doc_id]).to_pylist()[0]["n"]
+            print(f"{table + ':':<16}{count}")
+    if doc.text is not None:
+        print()
+        print(doc.text)
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from .diff import diff
+
+    report = diff(
+        open_version(args.old, root=args.root, verify=not args.no_verify),
+        open_version(args.new, root=args.root, verify=not args.no_verify),
+    )
+    if args.format == "json":
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    print(f"{report.old_version} -> {report.new_version}")
+    print(f"{'table':<20}{'added':>8}{'removed':>9}{'changed':>9}{'unchanged':>11}")
+    for t in report.tables:
+        note = {"both": "", "added": "  (new table)", "removed": "  (table dropped)"}[t.status]
+        print(f"{t.table:<20}{len(t.added):>8}{len(t.removed):>9}{len(t.changed):>9}{t.unchanged:>11}{note}")
+    for t in report.tables:
+        if t.status != "both" or t.is_empty:
+            continue
+        print(f"\n{t.table} (by {', '.join(t.primary_key)}):")
+        for key in t.added:
+            print(f"  + {' | '.join(key)}")
+        for key in t.removed:
+            print(f"  - {' | '.join(key)}")
+        for change in t.changed:
+            print(f"  ~ {' | '.join(change.key)}  ({', '.join(change.columns)})")
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from policydata_build.pipeline import main as build_main
+
+    return build_main(list(args.build_args))
+
+
+def _plain(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _json_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _write_json(table: pa.Table) -> None:
+    rows = [{k: _json_value(v) for k, v in row.items()} for row in table.to_pylist()]
+    print(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+
+
+def _write_csv(table: pa.Table) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(table.column_names)
+    for row in table.to_pylist():
+        writer.writerow([_plain(v) for v in row.values()])
+
+
+def _width(text: str) -> int:
+    # CJK characters take two terminal columns.
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _cell(value: Any) -> str:
+    text = _plain(value).replace("\n", "⏎")
+    if _width(text) <= _CELL_WIDTH:
+        return text
+    while _width(text) > _CELL_WIDTH - 1:
+        text = text[:-1]
+    return text + "…"
+
+
+def _write_table(table: pa.Table) -> None:
+    header = table.column_names
+    rows = [[_cell(v) for v in row.values()] for row in table.to_pylist()]
+    widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(header)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths)).rstrip()
+
+    print(line(header))
+    print(line(["-" * w for w in widths]))
+    for row in rows:
+        print(line(row))
+    print(f"({table.num_rows} row{'s' if table.num_rows != 1 else ''})")
+
+
+_FORMATS: dict[str, Callable[[pa.Table], None]] = {"table": _write_table, "csv": _write_csv, "json": _write_json}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Query and check versions of the policydata dataset.",
+        epilog="example: policydata --root dataset versions",
+    )
+    parser.add_argument(
+        "--root", metavar="DIR", help="folder holding the versions (default: $POLICYDATA_ROOT, else the bundled ones)"
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help_: str, example: str, func: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
+        p = sub.add_parser(
+            name,
+            help=help_,
+            description=help_,
+            epilog=f"example:\n  {example}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        p.set_defaults(func=func)
+        return p
+
+    command("versions", "list the dataset versions, oldest first", "policydata versions", _print_versions)
+
+    p = command("info", "show a version's manifest: source, builder, tables and row counts",
+                "policydata info --version 1.0.0", _info)
+    p.add_argument("--version", help="dataset version (default: latest)")
+
+    p = command("verify", "check every file's sha256 against manifest.json",
+                "policydata verify --version 1.0.0", _verify)
+    p.add_argument("--version", help="dataset version (default: every version)")
+
+    p = command("sql", "run a DuckDB SQL query over a version's tables (one view per table)",
+                "policydata sql \"SELECT section, count(*) AS n FROM documents GROUP BY section ORDER BY n DESC\"",
+                _sql)
+    p.add_argument("query", help="SQL; tables are views named after the tables, e.g. documents, measures")
+    p.add_argument("--version", help="dataset version (default: latest)")
+    p.add_argument("--format", choices=sorted(_FORMATS), default="table", help="output format (default: table)")
+    p.add_argument("--no-verify", action="store_true", help="skip the sha256 check")
+
+    p = command("show", "print one document: its fields, issuers, counts and full text",
+                "policydata show 2023-01-00-019", _show)
+    p.add_argument("doc_id", metavar="DOC_ID")
+    p.add_argument("--version", help="dataset version (default: latest)")
+
+    p = command("diff", "rows added, removed and changed per table between two versions, by stable id",
+                "policydata diff 1.0.0 1.1.0", _diff)
+    p.add_argument("old", metavar="OLD")
+    p.add_argument("new", metavar="NEW")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+    p.add_argument("--no-verify", action="store_true", help="skip the sha256 check")
+
+    # The pipeline owns its options (and its --help); pass everything through.
+    p = sub.add_parser("build", help="build a dataset version from the source (see: policydata build --help)",
+                       add_help=False)
+    p.set_defaults(func=_build)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code.
+
+    >>> main(["--root", root, "show", "nope"])
+    1
+    """
+    parser = _parser()
+    args, rest = parser.parse_known_args(list(sys.argv[1:] if argv is None else argv))
+    if args.command == "build":
+        args.build_args = rest
+    elif rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    try:
+        return int(args.func(args))
+    except (PolicyDataError, ValueError) as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,753 @@
+"""Open a pinned dataset version and query it as typed rows or with DuckDB SQL.
+
+A version is a folder ``<root>/X.Y.Z/`` holding ``manifest.json`` and one
+``<table>.parquet`` per table. The root is the ``root`` argument, else the
+``POLICYDATA_ROOT`` environment variable, else the versions bundled with the
+installed package (``policydata_dataset``).
+
+Versions are read-only: a DuckDB in-memory connection reads the Parquet files
+through one view per table, so any number of processes can open the same
+version at once. Only this module imports duckdb and pyarrow, and only inside
+functions, so ``import policydata`` stays cheap.
+
+>>> import policydata
+>>> policydata.versions(root)
+['1.0.0', '1.1.0']
+>>> ds = policydata.open("1.1.0", root=root)
+>>> [d.doc_id for d in ds.documents(region="340000")]
+['2023-03-02-003', '2023-03-04-004']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Union
+
+from . import schema
+from .errors import (
+    ChecksumError,
+    DatasetRootError,
+    ManifestError,
+    MissingFileError,
+    NotFoundError,
+    SchemaMismatchError,
+    TableNotAvailableError,
+    VersionNotFoundError,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    import duckdb
+    import pyarrow as pa
+
+    from .models import Agency, Deadline, Document, Flag, Manifest, Measure, Region, Tag
+
+ROOT_ENV = "POLICYDATA_ROOT"
+MANIFEST = "manifest.json"
+NATIONAL = "100000"
+
+PathLike = Union[str, "os.PathLike[str]"]
+DateLike = Union[date, str]
+
+_SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DUCKDB_TYPES = {
+    "string": "VARCHAR",
+    "int32": "INTEGER",
+    "bool": "BOOLEAN",
+    "date": "DATE",
+    "list<string>": "VARCHAR[]",
+}
+# Longest list of valid choices an error message spells out in full.
+_MAX_CHOICES = 20
+
+
+def default_root() -> Path:
+    """The folder versions are looked up in when no ``root`` is given.
+
+    >>> default_root().is_dir()
+    True
+    """
+    env = os.environ.get(ROOT_ENV)
+    if env:
+        return Path(env)
+    from importlib.resources import files
+
+    bundled = files("policydata_dataset")
+    if not isinstance(bundled, Path):
+        # DuckDB reads files by path, so a zipped install cannot be queried.
+        raise DatasetRootError(f"the bundled dataset is not a folder on disk ({bundled!r}); set {ROOT_ENV}")
+    return bundled
+
+
+def _resolve_root(root: PathLike | None) -> Path:
+    base = default_root() if root is None else Path(root)
+    if not base.is_dir():
+        raise DatasetRootError(f"dataset root {base} does not exist or is not a folder")
+    return base
+
+
+def _semver_key(version: str) -> tuple[int, int, int]:
+    major, minor, patch = version.split(".")
+    return int(major), int(minor), int(patch)
+
+
+def versions(root: PathLike | None = None) -> list[str]:
+    """Dataset versions under ``root``, oldest first (semantic-version order).
+
+    A version is a sub-folder named ``X.Y.Z`` that holds ``manifest.json``.
+    Anything else in the root (``__init__.py``, a build's ``.tmp-*`` folder,
+    a version folder whose manifest is not written yet) is not a version.
+
+    >>> versions(root)
+    ['1.0.0', '1.1.0']
+    """
+    base = _resolve_root(root)
+    found = [
+        entry.name
+        for entry in base.iterdir()
+        if _SEMVER.fullmatch(entry.name) and (entry / MANIFEST).is_file()
+    ]
+    return sorted(found, key=_semver_key)
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file, read in chunks.
+
+    >>> len(sha256_file(ds.path / "manifest.json"))
+    64
+    """
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _load_manifest(folder: Path) -> tuple[Manifest, str]:
+    from pydantic import ValidationError
+
+    from .models import Manifest
+
+    raw = (folder / MANIFEST).read_bytes()
+    try:
+        manifest = Manifest.model_validate_json(raw)
+    except ValidationError as exc:
+        raise ManifestError(f"{folder / MANIFEST} is not a valid manifest:\n{exc}") from exc
+    if manifest.version != folder.name:
+        raise ManifestError(f"{folder / MANIFEST} says version {manifest.version} but the folder is {folder.name}")
+    return manifest, hashlib.sha256(raw).hexdigest()
+
+
+def verify_files(folder: Path, manifest: Manifest) -> int:
+    """Check every file listed in the manifest against its sha256.
+
+    Returns the number of files checked. Raises :class:`MissingFileError` or
+    :class:`ChecksumError` for the first file that fails.
+
+    >>> verify_files(ds.path, ds.manifest)
+    14
+    """
+    for name, entry in manifest.files.items():
+        path = folder / name
+        if not path.is_file():
+            raise MissingFileError(name, str(folder))
+        actual = sha256_file(path)
+        if actual != entry.sha256:
+            raise ChecksumError(name, entry.sha256, actual)
+    return len(manifest.files)
+
+
+def open(version: str | None = None, *, root: PathLike | None = None, verify: bool = True) -> Dataset:
+    """Open one dataset version; ``None`` means the latest.
+
+    With ``verify=True`` (the default) every file's sha256 is checked against
+    ``manifest.json`` first. An unknown version raises
+    :class:`~policydata.errors.VersionNotFoundError`, which lists the
+    available ones.
+
+    >>> policydata.open(root=root).version
+    '1.1.0'
+    >>> policydata.open("9.9.9", root=root)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    policydata.errors.VersionNotFoundError: unknown dataset version '9.9.9' under ...; available versions: 1.0.0, 1.1.0
+    """
+    base = _resolve_root(root)
+    available = versions(base)
+    if version is None:
+        if not available:
+            raise VersionNotFoundError(None, available, str(base))
+        version = available[-1]
+    elif version not in available:
+        raise VersionNotFoundError(version, available, str(base))
+    # Absolute, so the views keep working if the caller changes directory.
+    folder = (base / version).resolve()
+    manifest, manifest_sha256 = _load_manifest(folder)
+    if verify:
+        verify_files(folder, manifest)
+    else:
+        for table in manifest.tables:
+            if not (folder / f"{table}.parquet").is_file():
+                raise MissingFileError(f"{table}.parquet", str(folder))
+    return Dataset(folder, manifest, manifest_sha256)
+
+
+def connect_parquet(views: Mapping[str, Path]) -> duckdb.DuckDBPyConnection:
+    """A sealed in-memory DuckDB connection with one view per Parquet file.
+
+    Extensions are never installed or loaded automatically (so nothing is
+    fetched from the network), and once the views exist external access is
+    switched off and the configuration locked: SQL run on the connection can
+    read these files and nothing else on disk.
+
+    >>> con = connect_parquet({"regions": ds.path / "regions.parquet"})
+    >>> con.execute("SELECT count(*) FROM regions").fetchone()
+    (7,)
+    """
+    import duckdb
+
+    con = duckdb.connect(
+        ":memory:",
+        config={
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+            "allow_community_extensions": False,
+        },
+    )
+    for name, path in views.items():
+        # A relation-backed view needs no path pasted into SQL text.
+        con.read_parquet(str(path)).create_view(name)
+    con.execute("SET allowed_paths = ?", [[str(p) for p in views.values()]])
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+    return con
+
+
+@dataclass
+class _Where:
+    """WHERE clauses over table alias ``t``, with their bound values."""
+
+    clauses: list[str] = field(default_factory=list)
+    params: list[object] = field(default_factory=list)
+
+    def add(self, clause: str, *params: object) -> None:
+        self.clauses.append(clause)
+        self.params.extend(params)
+
+
+def _choices(values: Iterable[str]) -> str:
+    listed = sorted(set(values))
+    if len(listed) <= _MAX_CHOICES:
+        return ", ".join(listed)
+    return ", ".join(listed[:_MAX_CHOICES]) + f", … ({len(listed)} in all)"
+
+
+def _need_str(name: str, value: object, example: str) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be a string such as {example!r}, got {type(value).__name__} {value!r}")
+    return value
+
+
+def _as_date(name: str, value: object) -> date:
+    # datetime is a subclass of date; a time of day would be silently dropped.
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError as exc:
+            raise ValueError(f"{name}={value!r} is not a valid date: {exc}") from exc
+    raise ValueError(f"{name} must be a datetime.date or a 'YYYY-MM-DD' string, got {value!r}")
+
+
+def _date_range(names: tuple[str, str], low: object, high: object) -> tuple[date | None, date | None]:
+    start = None if low is None else _as_date(names[0], low)
+    end = None if high is None else _as_date(names[1], high)
+    if start is not None and end is not None and start > end:
+        raise ValueError(f"{names[0]}={start} is after {names[1]}={end}")
+    return start, end
+
+
+def _as_text(value: object) -> str:
+    text = _need_str("text", value, "招标投标")
+    if not text:
+        raise ValueError("text must not be empty")
+    return text
+
+
+def _as_limit(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"limit must be a non-negative integer, got {value!r}")
+    return value
+
+
+def _in_list(column: str) -> str:
+    return f"{column} IN (SELECT unnest(?::VARCHAR[]))"
+
+
+class Dataset:
+    """One opened dataset version. Create it with :func:`policydata.open`.
+
+    Query methods return lists of typed rows from :mod:`policydata.models`.
+    Rows come in the order given by the table's ``order_by`` in
+    :mod:`policydata.schema` (documents by ``doc_id``; measures by
+    ``doc_id, char_start, depth``; deadlines by ``doc_id, char_start,
+    deadline_id``; agencies, regions and tags by their id), ties broken by
+    the primary key, so the same version always gives the same list.
+
+    All filters are keyword-only and ANDed together. A filter value that
+    names nothing in this version (an unknown region, tag, agency, kind or
+    doc_id, a malformed date) raises :class:`ValueError` rather than
+    returning an empty list that would look like a real answer.
+
+    ``connection`` is the raw DuckDB connection. It is sealed (see
+    :func:`connect_parquet`): to join your own data, register it, e.g.
+    ``ds.connection.register("mine", arrow_table)``. Like any DuckDB
+    connection it is not for concurrent use from several threads; open one
+    Dataset per thread or process.
+
+    >>> ds.version
+    '1.1.0'
+    >>> ds.tables[:3]
+    ['documents', 'regions', 'agencies']
+    """
+
+    def __init__(self, path: Path, manifest: Manifest, manifest_sha256: str) -> None:
+        self.path = path
+        self.manifest = manifest
+        self.manifest_sha256 = manifest_sha256
+        self.connection = connect_parquet({t: path / f"{t}.parquet" for t in manifest.tables})
+        self._check_columns()
+
+    @property
+    def version(self) -> str:
+        """The dataset version, e.g. ``'1.1.0'``."""
+        return self.manifest.version
+
+    @property
+    def tables(self) -> list[str]:
+        """Tables this version has, in manifest order."""
+        return list(self.manifest.tables)
+
+    def __repr__(self) -> str:
+        return f"<policydata.Dataset {self.version} at {self.path}>"
+
+    def __enter__(self) -> Dataset:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the DuckDB connection."""
+        self.connection.close()
+
+    def _check_columns(self) -> None:
+        for name in self.manifest.tables:
+            expected = [f"{c.name} {_DUCKDB_TYPES[c.type]}" for c in schema.TABLES[name].columns]
+            found = [f"{row[0]} {row[1]}" for row in self.connection.execute(f'DESCRIBE "{name}"').fetchall()]
+            if found != expected:
+                raise SchemaMismatchError(name, expected, found)
+
+    # -- raw access ---------------------------------------------------------
+
+    def sql(self, query: str, params: Sequence[object] | Mapping[str, object] | None = None) -> pa.Table:
+        """Run SQL on the version's views and return a ``pyarrow.Table``.
+
+        Bind values with ``?`` (a sequence) or ``$name`` (a mapping).
+
+        >>> ds.sql("SELECT count(*) AS n FROM documents WHERE region_code = ?", ["100000"]).to_pylist()
+        [{'n': 2}]
+        """
+        return self.connection.sql(query, params=params).to_arrow_table()
+
+    def table(self, name: str) -> pa.Table:
+        """A whole table as a ``pyarrow.Table``, in its documented order.
+
+        >>> ds.table("tags").num_rows
+        4
+        """
+        self._require(name)
+        spec = schema.TABLES[name]
+        order = ", ".join(f'"{c}"' for c in _order_columns(spec))
+        return self.connection.sql(f'SELECT * FROM "{name}" ORDER BY {order}').to_arrow_table()
+
+    # -- typed queries ------------------------------------------------------
+
+    def documents(
+        self,
+        *,
+        region: str | None = None,
+        section: str | None = None,
+        issued_from: DateLike | None = None,
+        issued_to: DateLike | None = None,
+        agency: str | None = None,
+        tag: str | None = None,
+        text: str | None = None,
+        doc_id: str | None = None,
+        limit: int | None = None,
+    ) -> list[Document]:
+        """Documents matching every filter given, ordered by ``doc_id``.
+
+        - ``region``: a region code; matches it and every region under it.
+        - ``section``: a section heading such as ``'国家'`` or ``'华东'``.
+        - ``issued_from`` / ``issued_to``: inclusive bounds on ``issued_on``
+          (``date`` or ``'YYYY-MM-DD'``); documents without a date are left out.
+        - ``agency``: an agency id, name or alias; matches documents it issued.
+        - ``tag``: a tag id, Chinese or English label.
+        - ``text``: substring of the title or the full text.
+
+        >>> [d.doc_id for d in ds.documents(tag="招标投标")]
+        ['2023-01-00-019']
+        >>> [d.title for d in ds.documents(agency="国家发展改革委", issued_from="2023-05-01")]
+        ['国家发展改革委等部门关于做好2023年降成本重点工作的通知']
+        >>> ds.documents(region="999999")
+        Traceback (most recent call last):
+        ...
+        ValueError: unknown region code '999999'; codes in this version: 100000, 110000, 320000, 320500, 320583, 340000, 340400
+        """
+        self._require("documents")
+        where = _Where()
+        if region is not None:
+            where.add(_in_list("t.region_code"), self._region_codes(region))
+        if section is not None:
+            where.add("t.section = ?", self._section(section))
+        start, end = _date_range(("issued_from", "issued_to"), issued_from, issued_to)
+        if start is not None:
+            where.add("t.issued_on >= ?", start)
+        if end is not None:
+            where.add("t.issued_on <= ?", end)
+        if agency is not None:
+            self._require("document_agencies")
+            where.add(
+                "t.doc_id IN (SELECT doc_id FROM document_agencies WHERE " + _in_list("agency_id") + ")",
+                self._agency_ids(agency),
+            )
+        if tag is not None:
+            self._require("document_tags")
+            where.add(
+                "t.doc_id IN (SELECT doc_id FROM document_tags WHERE " + _in_list("tag_id") + ")",
+                self._tag_ids(tag),
+            )
+        if text is not None:
+            needle = _as_text(text)
+            where.add("contains(t.title, ?) OR contains(t.text, ?)", needle, needle)
+        if doc_id is not None:
+            where.add("t.doc_id = ?", self._doc_id(doc_id))
+        return self._select("documents", where, _as_limit(limit))  # type: ignore[return-value]
+
+    def document(self, doc_id: str) -> Document:
+        """One document by id; raises :class:`~policydata.errors.NotFoundError` (a KeyError) if absent.
+
+        >>> ds.document("2023-01-00-003").issued_on
+        datetime.date(2023, 5, 31)
+        >>> ds.document("2023-99-99-999")
+        Traceback (most recent call last):
+        ...
+        policydata.errors.NotFoundError: no document with id '2023-99-99-999'
+        """
+        self._require("documents")
+        where = _Where()
+        where.add("t.doc_id = ?", _need_str("doc_id", doc_id, "2023-01-00-003"))
+        found = self._select("documents", where, None)
+        if not found:
+            raise NotFoundError("document", doc_id)
+        return found[0]  # type: ignore[return-value]
+
+    def measures(
+        self,
+        *,
+        doc_id: str | None = None,
+        region: str | None = None,
+        agency: str | None = None,
+        tag: str | None = None,
+        text: str | None = None,
+        limit: int | None = None,
+    ) -> list[Measure]:
+        """Provisions matching every filter, ordered by ``doc_id, char_start, depth``.
+
+        ``region`` filters on the issuing document's region (and regions under
+        it); ``agency`` on the agencies named responsible for the provision
+        (table ``measure_agencies``); ``tag`` on the provision's tags;
+        ``text`` is a substring of the provision's text.
+
+        >>> [m.measure_id for m in ds.measures(tag="bei:bidding", text="2023年3月底前")]
+        ['2023-01-00-019/4', '2023-01-00-019/5']
+        >>> [m.heading for m in ds.measures(agency="税务总局")]
+        ['完善税费优惠政策']
+        """
+        self._require("measures")
+        where = _Where()
+        if doc_id is not None:
+            where.add("t.doc_id = ?", self._doc_id(doc_id))
+        if region is not None:
+            self._add_document_region(where, region)
+        if agency is not None:
+            self._require("measure_agencies")
+            where.add(
+                "t.measure_id IN (SELECT measure_id FROM measure_agencies WHERE " + _in_list("agency_id") + ")",
+                self._agency_ids(agency),
+            )
+        if tag is not None:
+            self._require("measure_tags")
+            where.add(
+                "t.measure_id IN (SELECT measure_id FROM measure_tags WHERE " + _in_list("tag_id") + ")",
+                self._tag_ids(tag),
+            )
+        if text is not None:
+            where.add("contains(t.text, ?)", _as_text(text))
+        return self._select("measures", where, _as_limit(limit))  # type: ignore[return-value]
+
+    def deadlines(
+        self,
+        *,
+        doc_id: str | None = None,
+        region: str | None = None,
+        kind: str | None = None,
+        due_from: DateLike | None = None,
+        due_to: DateLike | None = None,
+        text: str | None = None,
+        limit: int | None = None,
+    ) -> list[Deadline]:
+        """Time commitments, ordered by ``doc_id, char_start, deadline_id``.
+
+        ``kind`` is one of due_by, target, valid_until, time_limit, recurring;
+        ``due_from`` / ``due_to`` bound ``due_on`` inclusively (deadlines
+        without a resolved date are left out); ``text`` is a substring of the
+        expression as printed.
+
+        >>> [(d.expression, d.due_on.isoformat()) for d in ds.deadlines(due_to="2023-06-30")]
+        [('2023年3月底前', '2023-03-31'), ('2023年3月底前', '2023-03-31')]
+        >>> ds.deadlines(kind="soon")
+        Traceback (most recent call last):
+        ...
+        ValueError: unknown deadline kind 'soon'; kinds: due_by, recurring, target, time_limit, valid_until
+        """
+        from .models import DeadlineKind
+
+        self._require("deadlines")
+        where = _Where()
+        if doc_id is not None:
+            where.add("t.doc_id = ?", self._doc_id(doc_id))
+        if region is not None:
+            self._add_document_region(where, region)
+        if kind is not None:
+            where.add("t.kind = ?", _one_of("deadline kind", kind, _literal_values(DeadlineKind)))
+        start, end = _date_range(("due_from", "due_to"), due_from, due_to)
+        if start is not None:
+            where.add("t.due_on >= ?", start)
+        if end is not None:
+            where.add("t.due_on <= ?", end)
+        if text is not None:
+            where.add("contains(t.expression, ?)", _as_text(text))
+        return self._select("deadlines", where, _as_limit(limit))  # type: ignore[return-value]
+
+    def agencies(
+        self, *, region: str | None = None, text: str | None = None, limit: int | None = None
+    ) -> list[Agency]:
+        """Agencies, ordered by ``agency_id``; ``text`` searches the name and aliases.
+
+        >>> [a.name for a in ds.agencies(region="340000")]
+        ['安徽省人民政府办公厅', '淮南市人民政府办公室']
+        >>> [a.name for a in ds.agencies(text="市场监管")]
+        ['北京市市场监督管理局']
+        """
+        self._require("agencies")
+        where = _Where()
+        if region is not None:
+            where.add(_in_list("t.region_code"), self._region_codes(region))
+        if text is not None:
+            needle = _as_text(text)
+            where.add(
+                "contains(t.name, ?) OR EXISTS (SELECT 1 FROM unnest(t.aliases) AS u(alias) WHERE contains(u.alias, ?))",
+                needle,
+                needle,
+            )
+        return self._select("agencies", where, _as_limit(limit))  # type: ignore[return-value]
+
+    def regions(self, *, region: str | None = None) -> list[Region]:
+        """Regions ordered by code; ``region`` keeps that region and those under it.
+
+        >>> [r.name for r in ds.regions(region="340000")]
+        ['安徽省', '淮南市']
+        """
+        self._require("regions")
+        where = _Where()
+        if region is not None:
+            where.add(_in_list("t.region_code"), self._region_codes(region))
+        return self._select("regions", where, None)  # type: ignore[return-value]
+
+    def tags(self, *, scheme: str | None = None) -> list[Tag]:
+        """The codebook ordered by ``tag_id``; ``scheme`` is ``'bei'`` or ``'bready'``.
+
+        >>> [t.label_zh for t in ds.tags(scheme="bei")]
+        ['招标投标', '纳税']
+        """
+        from .models import Scheme
+
+        self._require("tags")
+        where = _Where()
+        if scheme is not None:
+            where.add("t.scheme = ?", _one_of("tag scheme", scheme, _literal_values(Scheme)))
+        return self._select("tags", where, None)  # type: ignore[return-value]
+
+    def flags(self, *, doc_id: str | None = None, limit: int | None = None) -> list[Flag]:
+        """Quality flags ordered by ``flag_id``; ``doc_id`` keeps one document's flags.
+
+        >>> [f.code for f in ds.flags(doc_id="2023-03-02-003")]
+        ['heading_region_mismatch']
+        """
+        self._require("flags")
+        where = _Where()
+        if doc_id is not None:
+            where.add("t.doc_id = ?", self._doc_id(doc_id))
+        return self._select("flags", where, _as_limit(limit))  # type: ignore[return-value]
+
+    # -- helpers ------------------------------------------------------------
+
+    def _select(self, table: str, where: _Where, limit: int | None) -> list[Any]:
+        from .models import ROW_ADAPTERS
+
+        spec = schema.TABLES[table]
+        columns = ", ".join(f't."{c}"' for c in spec.column_names)
+        order = ", ".join(f't."{c}"' for c in _order_columns(spec))
+        query = f'SELECT {columns} FROM "{table}" AS t'
+        params = list(where.params)
+        if where.clauses:
+            query += " WHERE " + " AND ".join(f"({c})" for c in where.clauses)
+        query += f" ORDER BY {order}"
+        if limit is not None:
+            query += " LIMIT ?"
+            params.append(limit)
+        rows = self.connection.execute(query, params).fetchall()
+        names = spec.column_names
+        return ROW_ADAPTERS[table].validate_python([dict(zip(names, row)) for row in rows])
+
+    def _require(self, table: str) -> None:
+        if table not in schema.TABLES:
+            raise ValueError(f"unknown table {table!r}; tables: {', '.join(schema.TABLES)}")
+        if table not in self.manifest.tables:
+            raise TableNotAvailableError(table, self.version, self._versions_with(table))
+
+    def _versions_with(self, table: str) -> list[str]:
+        root = self.path.parent
+        return [v for v in versions(root) if table in _load_manifest(root / v)[0].tables]
+
+    def _add_document_region(self, where: _Where, region: str) -> None:
+        self._require("documents")
+        where.add(
+            "t.doc_id IN (SELECT doc_id FROM documents WHERE " + _in_list("region_code") + ")",
+            self._region_codes(region),
+        )
+
+    @cached_property
+    def _region_children(self) -> dict[str | None, list[str]]:
+        self._require("regions")
+        children: dict[str | None, list[str]] = {}
+        for code, parent in self.connection.execute("SELECT region_code, parent_code FROM regions").fetchall():
+            children.setdefault(parent, []).append(code)
+        return children
+
+    @cached_property
+    def _region_names(self) -> dict[str, str]:
+        return dict(self.connection.execute("SELECT region_code, name FROM regions").fetchall())
+
+    def _region_codes(self, region: str) -> list[str]:
+        """The region and every region under it, following parent_code links."""
+        code = _need_str("region", region, "340000")
+        self._require("regions")
+        names = self._region_names
+        if code not in names:
+            by_name = sorted(c for c, n in names.items() if n == code)
+            hint = f"; did you mean {', '.join(by_name)} ({code})?" if by_name else ""
+            raise ValueError(f"unknown region code {code!r}{hint}; codes in this version: {_choices(names)}")
+        children = self._region_children
+        found, todo = {code}, [code]
+        while todo:
+            for child in children.get(todo.pop(), ()):
+                if child not in found:
+                    found.add(child)
+                    todo.append(child)
+        return sorted(found)
+
+    @cached_property
+    def _agency_index(self) -> dict[str, set[str]]:
+        index: dict[str, set[str]] = {}
+        for agency_id, name, aliases in self.connection.execute(
+            "SELECT agency_id, name, aliases FROM agencies"
+        ).fetchall():
+            for key in (agency_id, name, *aliases):
+                index.setdefault(key, set()).add(agency_id)
+        return index
+
+    def _agency_ids(self, agency: str) -> list[str]:
+        """Ids of every agency whose id, name or alias equals ``agency``."""
+        value = _need_str("agency", agency, "国家发展改革委")
+        self._require("agencies")
+        ids = self._agency_index.get(value)
+        if ids is None:
+            names = [row[0] for row in self.connection.execute("SELECT name FROM agencies").fetchall()]
+            raise ValueError(
+                f"unknown agency {value!r}; give an agency id, name or alias "
+                f"(search with Dataset.agencies(text=...)); names: {_choices(names)}"
+            )
+        return sorted(ids)
+
+    @cached_property
+    def _tag_index(self) -> dict[str, set[str]]:
+        index: dict[str, set[str]] = {}
+        for row in self.connection.execute("SELECT tag_id, label_zh, label_en FROM tags").fetchall():
+            for key in row:
+                index.setdefault(key, set()).add(row[0])
+        return index
+
+    def _tag_ids(self, tag: str) -> list[str]:
+        value = _need_str("tag", tag, "招标投标")
+        self._require("tags")
+        ids = self._tag_index.get(value)
+        if ids is None:
+            raise ValueError(f"unknown tag {value!r}; tag ids: {_choices(self._tag_ids_all())}")
+        return sorted(ids)
+
+    def _tag_ids_all(self) -> list[str]:
+        return [row[0] for row in self.connection.execute("SELECT tag_id FROM tags").fetchall()]
+
+    @cached_property
+    def _sections(self) -> list[str]:
+        return [row[0] for row in self.connection.execute("SELECT DISTINCT section FROM documents").fetchall()]
+
+    def _section(self, section: str) -> str:
+        return _one_of("section", _need_str("section", section, "华东"), self._sections)
+
+    def _doc_id(self, doc_id: str) -> str:
+        value = _need_str("doc_id", doc_id, "2023-01-00-003")
+        self._require("documents")
+        if self.connection.execute("SELECT 1 FROM documents WHERE doc_id = ?", [value]).fetchone() is None:
+            raise ValueError(f"unknown doc_id {value!r} in dataset version {self.version}")
+        return value
+
+
+def _order_columns(spec: schema.Table) -> tuple[str, ...]:
+    # The primary key breaks ties so the order is total, hence stable.
+    return spec.order_by + tuple(c for c in spec.primary_key if c not in spec.order_by)
+
+
+def _literal_values(literal: object) -> tuple[str, ...]:
+    from typing import get_args
+
+    return get_args(literal)
+
+
+def _one_of(what: str, value: object, allowed: Sequence[str]) -> str:
+    if not isinstance(value, str) or value not in allowed:
+        raise ValueError(f"unknown {what} {value!r}; {what.split()[-1]}s: {_choices(allowed)}")
+    return value

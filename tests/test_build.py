@@ -1,0 +1,193 @@
+"""The whole build: reproducible, immutable, atomic, valid, and the same from PDF and text."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from sourcefiles import bundled, write_pdf
+
+from policydata.schema import TABLES
+from policydata_build import BUNDLED_SOURCE, DATASET_VERSION
+from policydata_build.errors import VersionConflictError
+from policydata_build.pipeline import build, build_tables, default_out
+
+REPO_DATASET = Path(__file__).resolve().parents[1] / "dataset"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("out")
+    return build(None, out, "9.0.0").path
+
+
+@pytest.fixture(scope="module")
+def rows():
+    return build_tables(bundled())[0]
+
+
+def _table(path: Path, name: str) -> list[dict]:
+    return pq.read_table(path / f"{name}.parquet").to_pylist()
+
+
+def test_two_builds_are_byte_identical(built, tmp_path):
+    again = build(None, tmp_path, "9.0.0").path
+    for name in json.loads((built / "manifest.json").read_text())["files"]:
+        assert (built / name).read_bytes() == (again / name).read_bytes(), name
+
+
+def test_manifest_checksums_and_counts(built):
+    import hashlib
+
+    m = json.loads((built / "manifest.json").read_text())
+    assert m["version"] == "9.0.0" and m["source"]["pages"] == 102 and m["source"]["kind"] == "text"
+    assert m["source"]["sha256"] == hashlib.sha256(BUNDLED_SOURCE.read_bytes()).hexdigest()
+    assert set(m["tables"]) == set(TABLES)
+    for name, entry in m["files"].items():
+        data = (built / name).read_bytes()
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest() and entry["bytes"] == len(data)
+    assert m["files"]["documents.parquet"]["rows"] == 279
+    assert {"pyarrow", "pypdf", "cpca", "python"} <= set(m["builder"])
+
+
+def test_published_version_is_rebuilt_identically():
+    """The committed dataset is exactly what the code builds (README command 1)."""
+    assert default_out() == REPO_DATASET
+    published = REPO_DATASET / DATASET_VERSION
+    assert (published / "manifest.json").is_file(), f"{published} is not built: run `policydata build` and commit it"
+    result = build()  # compares with the published files; never writes over them
+    assert result.created is False and result.path == REPO_DATASET / DATASET_VERSION
+
+
+def test_existing_version_with_other_content_is_refused(built, tmp_path):
+    out = built.parent
+    other = tmp_path / "other.txt"
+    other.write_text(BUNDLED_SOURCE.read_text(encoding="utf-8").replace("国务院办公厅关于深入推进跨部门综合监管", "国务院办公厅关于深入推进跨部门综合监督", 1), encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in built.iterdir()}
+    with pytest.raises(VersionConflictError, match="immutable"):
+        build(other, out, "9.0.0")
+    assert {p.name: p.read_bytes() for p in built.iterdir()} == before
+    assert [p.name for p in out.iterdir()] == ["9.0.0"]  # no temporary folder left behind
+
+
+def test_pdf_build_gives_the_same_documents(built, tmp_path):
+    pdf = write_pdf(tmp_path / "compilation.pdf", bundled().pages)
+    from_pdf = build(pdf, tmp_path / "out", "9.0.0").path
+    for name in TABLES:
+        assert _table(from_pdf, name) == _table(built, name), name
+    assert json.loads((from_pdf / "manifest.json").read_text())["source"]["kind"] == "pdf"
+
+
+def test_datapackage_validates_with_frictionless(built, tmp_path):
+    """Frictionless checks types, required fields, primary and foreign keys.
+
+    Its Parquet reader goes through pandas (nulls become NaN), so the rows are
+    exported to CSV first and the descriptor is pointed at the CSV files.
+    """
+    from frictionless import validate
+
+    desc = json.loads((built / "datapackage.json").read_text())
+    for res in desc["resources"]:
+        _to_csv(_table(built, res["name"]), tmp_path / f"{res['name']}.csv")
+        res.update(path=f"{res['name']}.csv", format="csv")
+    (tmp_path / "datapackage.json").write_text(json.dumps(desc, ensure_ascii=False), encoding="utf-8")
+    report = validate(str(tmp_path / "datapackage.json"))
+    assert report.valid, [e.message for t in report.tasks for e in t.errors][:5]
+
+    # The check can fail: a dangling foreign key is caught.
+    rows = list(csv.reader((tmp_path / "measures.csv").open(encoding="utf-8")))
+    rows[1][1] = "no-such-document"
+    with (tmp_path / "measures.csv").open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    assert not validate(str(tmp_path / "datapackage.json")).valid
+
+
+def _to_csv(rows: list[dict], path: Path) -> None:
+    def cell(v):
+        if v is None:
+            return ""
+        if isinstance(v, bool):
+            return str(v).lower()
+        if isinstance(v, list):
+            return json.dumps(v, ensure_ascii=False)
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        return v
+
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(rows[0].keys())
+        w.writerows([cell(v) for v in r.values()] for r in rows)
+
+
+# --- the rows themselves ---------------------------------------------------
+
+
+def _doc(rows, doc_id):
+    (d,) = [d for d in rows["documents"] if d["doc_id"] == doc_id]
+    return d
+
+
+def test_national_documents_are_linked_with_numbers_and_issuers(rows):
+    national = [d for d in rows["documents"] if d["section"] == "国家"]
+    assert len(national) == 19 and all(d["has_text"] and d["region_code"] == "100000" for d in national)
+    assert sum(d["has_text"] for d in rows["documents"]) == 19
+    numbers = {d["seq"]: d["doc_number"] for d in national}
+    assert numbers[18] == "国办发〔2023〕1号" and numbers[19] == "发改法规〔2023〕27号" and numbers[16] == "工信部企业函〔2023〕4号"
+    assert numbers[1] is None and _doc(rows, "2023-01-00-001")["doc_number_raw"] == "国发〔\n〕\n 号"
+    assert numbers[2] is None and numbers[15] is None  # none printed
+    signed = [a for a in rows["document_agencies"] if a["doc_id"] == "2023-01-00-019" and a["source"] == "signature"]
+    assert len(signed) == 13 and signed[0]["page"] == 102
+    assert all(any(a["doc_id"] == d["doc_id"] for a in rows["document_agencies"]) for d in national)
+
+
+def test_jurisdiction_comes_from_the_issuer_and_disagreements_are_flagged(rows):
+    huainan = _doc(rows, "2023-03-02-003")
+    assert (huainan["group_name"], huainan["region_code"], huainan["level"]) == ("江苏", "340400", "prefectural")
+    flags = {(f["doc_id"], f["code"]) for f in rows["flags"]}
+    assert ("2023-03-02-003", "heading_region_mismatch") in flags
+    assert ("2023-03-02-008", "heading_region_mismatch") in flags  # 泰安 under 江苏
+    assert ("2023-08-03-015", "heading_region_mismatch") in flags  # 甘孜 under 甘肃
+    assert _doc(rows, "2023-03-02-006")["region_code"] == "320700"  # 云港市 → 连云港市
+    assert ("2023-03-02-006", "truncated_name") in flags
+    assert ("2023-01-00-001", "doc_number_garbled") in flags
+    regions = {r["region_code"]: r for r in rows["regions"]}
+    assert regions["340400"]["parent_code"] == "340000" and regions["340000"]["parent_code"] == "100000"
+
+
+def test_measure_offsets_slice_back_and_ids_are_unique(rows):
+    texts = {d["doc_id"]: d["text"] for d in rows["documents"]}
+    ids = [m["measure_id"] for m in rows["measures"]]
+    assert len(ids) == len(set(ids))
+    for m in rows["measures"]:
+        assert m["text"] == texts[m["doc_id"]][m["char_start"] : m["char_end"]]
+        assert m["page_start"] <= m["page_end"]
+    for d in rows["deadlines"]:
+        assert d["expression"] == "".join(texts[d["doc_id"]][d["char_start"] : d["char_end"]].split())
+    with_text = {d["doc_id"] for d in rows["documents"] if d["has_text"]}
+    assert with_text == {m["doc_id"] for m in rows["measures"]}
+
+
+def test_deadlines_examples(rows):
+    got = {(d["doc_id"], d["expression"]): d for d in rows["deadlines"]}
+    d = got[("2023-01-00-001", "本措施印发之日起一年内")]
+    assert (d["kind"], d["due_on"], d["duration"]) == ("time_limit", dt.date(2024, 6, 1), "P1Y")
+    d = got[("2023-01-00-019", "2023年5月底前")]
+    assert (d["kind"], d["due_on"], d["precision"], d["page"]) == ("due_by", dt.date(2023, 5, 31), "month", 102)
+    d = got[("2023-01-00-001", "自进境之日起6个月内")]
+    assert (d["duration"], d["anchor"], d["due_on"]) == ("P6M", "进境之日", None)
+    three = [x for (doc, _), x in got.items() if doc == "2023-01-00-014" and x["kind"] == "due_by"]
+    assert sorted(x["due_on"] for x in three) == [dt.date(2023, 3, 15), dt.date(2023, 7, 1), dt.date(2023, 12, 1)]
+
+
+def test_tags_have_evidence_in_the_measure(rows):
+    text = {m["measure_id"]: m["text"] for m in rows["measures"]}
+    assert rows["measure_tags"]
+    for t in rows["measure_tags"]:
+        assert t["evidence"] in text[t["measure_id"]]
+    tender = [t for t in rows["measure_tags"] if t["tag_id"] == "bei:bidding"]
+    assert any(t["measure_id"].startswith("2023-01-00-019/") for t in tender)

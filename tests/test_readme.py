@@ -1,0 +1,67 @@
+"""The README's promises: two set-up commands, runnable examples, generated sections."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from policydata_build import DATASET_VERSION
+from policydata_build.docs import block, generated_blocks
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _section(title: str) -> str:
+    m = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## )", README, re.S | re.M)
+    assert m, title
+    return m.group(1)
+
+
+def _fenced(text: str, lang: str) -> list[str]:
+    return re.findall(rf"```{lang}\n(.*?)```", text, re.S)
+
+
+def test_exactly_two_setup_commands_and_ci_runs_the_second():
+    commands = [c.strip() for c in _fenced(_section("Set-up"), "sh")]
+    assert commands == ["pip install -e . && policydata build", "pip install -e '.[test]' && python -m pytest"]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "python -m pip install -e '.[test]' && python -m pytest" in ci
+
+
+def test_first_command_effect_the_installed_command_reproduces_the_published_version():
+    """`policydata build` on a fresh clone: the console script is installed and the
+    bundled source rebuilds the committed version exactly (nothing is rewritten)."""
+    exe = shutil.which("policydata")
+    assert exe, "the policydata console script is not installed"
+    folder = ROOT / "dataset" / DATASET_VERSION
+    before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    done = subprocess.run([exe, "build"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "already holds this exact content" in done.stdout
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == before
+    listed = subprocess.run([exe, "versions"], capture_output=True, text=True, timeout=60)
+    assert DATASET_VERSION in listed.stdout.split()
+
+
+@pytest.mark.parametrize("code", _fenced(README, "python"))
+def test_python_examples_run(code, capsys):
+    exec(compile(code, "README.md", "exec"), {})
+    assert capsys.readouterr().out.strip()
+
+
+@pytest.mark.parametrize("query", _fenced(README, "sql"))
+def test_sql_examples_run_and_return_rows(query):
+    import policydata
+
+    table = policydata.open(DATASET_VERSION).sql(query.strip().rstrip(";"))
+    assert table.num_rows > 0
+
+
+def test_generated_sections_are_current():
+    for name, body in generated_blocks().items():
+        assert block(README, name) == body, f"README {name} block is stale: run python -m policydata_build.docs"
