@@ -65,3 +65,13 @@ def test_sql_examples_run_and_return_rows(query):
 def test_generated_sections_are_current():
     for name, body in generated_blocks().items():
         assert block(README, name) == body, f"README {name} block is stale: run python -m policydata_build.docs"
+
+
+@pytest.mark.parametrize("query", _fenced(README, "sql"))
+def test_sql_examples_run_in_the_duckdb_command_line(query):
+    exe = shutil.which("duckdb")
+    assert exe, "the duckdb command line (test dependency duckdb-cli) is not installed"
+    folder = ROOT / "dataset" / DATASET_VERSION
+    done = subprocess.run([exe, "-csv", "-init", "views.sql", "-c", query], cwd=folder, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.strip().splitlines()) > 1  # header and at least one row

@@ -166,10 +166,10 @@ def test_invalid_json_is_rejected_naming_the_file(tmp_path: Path) -> None:
 
 def test_exclude_key_is_optional(tmp_path: Path) -> None:
     raw = _raw()
-    assert "exclude" not in _tag(raw, "bei:taxes")
+    assert "exclude" not in _tag(raw, "bei:start_business")
     path = tmp_path / "rules.json"
     path.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
-    assert next(t for t in load_codebook(path) if t.tag_id == "bei:taxes").exclude == ()
+    assert next(t for t in load_codebook(path) if t.tag_id == "bei:start_business").exclude == ()
 
 
 # --- real text -----------------------------------------------------------
@@ -243,6 +243,93 @@ FIXTURES = [
         "加强监\n管能力建设，积极推进跨部门综合监管，及时协调解决监管工作中的重大问题，",
         {"bei:market_supervision": "监管机制"},
     ),
+    # Provisions the first codebook missed; the comment names the measure.
+    (  # p. 23, 2023-01-00-001/p8: trade rules and opening-up; 自由贸易港 is no trade evidence
+        "在有条件的自由贸易试验区和自由贸易港聚焦若干重点领域试点对接国际高标\n"
+        "准经贸规则，统筹开放和安全，构建与高水平制度型开放相衔接的制度体系和监管模式，",
+        {"bei:inclusive_innovation": "制度型开放", "bready:international_trade": "经贸规则"},
+    ),
+    (  # p. 24, 2023-01-00-001/1.10: conformity-assessment bodies
+        "10.在试点地区，有关部门批准或以其他方式承认境外合格评定机构资质，应适用对境\n"
+        "内合格评定机构相同或等效的程序、\n标准和其他条件；\n不得将境外合格评定机构在境内取得\n"
+        "法人资格或设立代表机构作为承认其出具的认证结果或认证相关检查、检测结果的条件。",
+        {"bei:market_supervision": "合格评定"},
+    ),
+    (  # p. 25, 2023-01-00-001/2.16: mobility of foreign professionals
+        "16.鼓励境外专业人员依法为试点地区内的企业和居民提供专业服务，支持试点地区建\n"
+        "立健全境外专业人员能力评价评估工作程序。",
+        {"bei:inclusive_innovation": "境外专业人员"},
+    ),
+    (  # p. 26, 2023-01-00-001/5.26: environmental performance
+        "26.支持试点地区内企业、\n商业组织、\n非政府组织等建立提高环境绩效的自愿性机制\n（包\n"
+        "括自愿审计和报告、\n实施基于市场的激励措施、\n自愿分享信息和专门知识、\n开展政府和社会\n"
+        "资本合作等），鼓励其参与制修订自愿性机制环境绩效评估标准。",
+        {"bei:inclusive_innovation": "环境绩效"},
+    ),
+    (  # p. 30, 2023-01-00-002/3: student financial aid is a basic public education service
+        "三、大力提高家庭经济困难学生应助尽助水平",
+        {"bei:inclusive_innovation": "家庭经济困难学生"},
+    ),
+    (  # p. 31, 2023-01-00-002/3.8
+        "8．提升学生资助精准化水平。依托政务数据共享交换平台，加强教育与民政、农业农\n"
+        "村、残联等部门间数据共享交换，\n完善家庭经济困难学生认定依据和工作程序，\n提高家庭经\n"
+        "济困难学生认定精准度和异地申请的便利性",
+        {"bei:government_services": "政务数据", "bei:inclusive_innovation": "学生资助"},
+    ),
+    (  # p. 34, 2023-01-00-003/5: labour costs
+        "五、缓解企业人工成本压力",
+        {"bei:labor_market": "人工成本", "bready:labor": "人工成本"},
+    ),
+    (  # p. 35, 2023-01-00-003/6: land for firms
+        "六、降低企业用地原材料成本",
+        {"bready:business_location": "企业用地"},
+    ),
+    (  # p. 35, 2023-01-00-003/7.17: logistics hubs, part of the transport network
+        "（十七）完善现代物流体系。加强国家物流枢纽、国家骨干冷链物流基地布局建设，提\n"
+        "高现代物流规模化、网络化、组织化、集约化发展水平。",
+        {"bei:inclusive_innovation": "物流枢纽"},
+    ),
+    (  # p. 35, 2023-01-00-003/7.18: freight hubs and multimodal transport
+        "（十八）调整优化运输结构。深入实施国家综合货运枢纽补链强链，推动跨运输方式一\n"
+        "体化融合。深入实施多式联运示范工程建设，加快研究推进多式联运“一单制”。提升铁水\n"
+        "联运发展水平，推动2023 年港口集装箱铁水联运量同比增长15%左右。",
+        {"bei:inclusive_innovation": "货运枢纽"},
+    ),
+    (  # p. 92, 2023-01-00-016/2.9: innovation between large and small firms
+        "（九）促进大中小企业融通创新。深入实施大中小企业融通创新“携手行动”，围绕重\n"
+        "点产业链举办“百场万企”大中小企业融通创新对接活动，引导大企业向中小企业开放创新\n"
+        "资源和应用场景。",
+        {"bei:inclusive_innovation": "融通创新"},
+    ),
+    (  # p. 71, 2023-01-00-010/3.7: credit information for lending is credit, not market supervision
+        "加强对小微企业信用信息的挖掘运用，\n增加信用贷款投放，\n降低对担保等第二还款来源的依\n"
+        "赖。合理满足单户授信总额1000 万元以上的小微企业信贷需求，",
+        {"bei:credit": "信用贷", "bready:financial_services": "信用贷"},
+    ),
+    # Addressee lists and signatures name agencies; an agency name is no evidence.
+    (  # p. 32, 2023-01-00-003/p2
+        "公安部、民政部、司法部、人力资源社会保障部、自然资源部、生态环境部、住房城乡建设\n"
+        "部、交通运输部、水利部、农业农村部、商务部、国资委、海关总署、税务总局、市场监管\n"
+        "总局、金融监管总局、证监会、统计局、知识产权局、能源局、林草局、民航局、外汇局，\n"
+        "中国国家铁路集团有限公司，各省、自治区、直辖市及计划单列市、副省级省会城市、新疆\n"
+        "生产建设兵团发展改革委、工信厅（经信委、经信厅、经信局、工信局）、财政厅（局），\n"
+        "人民银行上海总部、各分行、营业管理部、各省会（首府）城市中心支行、各副省级城市中\n"
+        "心支行：",
+        {},
+    ),
+    (  # p. 36, signature closing 2023-01-00-003/9.22
+        "国家发展改革委\n工业和信息化部\n财政部\n人民银行\n2023 年5 月31 日",
+        {},
+    ),
+    (  # p. 81, 2023-01-00-014/p2
+        "各省、自治区、直辖市和新疆生产建设兵团知识产权局：",
+        {},
+    ),
+    (  # p. 81, 2023-01-00-014/p5: a reporting instruction to an agency department
+        "各省级知识产权局的实施方案、半年和全年工作总结请分别于2023 年3 月15 日、7 月1 日\n"
+        "和12 月1 日前报送国家知识产权局知识产权保护司，电子件同时发送至联系邮箱。",
+        {},
+    ),
 ]
 
 
@@ -273,6 +360,27 @@ def test_agency_name_is_not_evidence_but_later_topic_is(codebook: list[TagDef]) 
     text = "市场监管总局牵头，加强市场\n监管。"
     (hit,) = tag_text(text, codebook)
     assert (hit.tag_id, hit.evidence, hit.char_start) == ("bei:market_supervision", "市场\n监管", 11)
+
+
+# Constructed phrases (not in these pages) that put a phrase inside a longer
+# word of another subject; the exclude list must veto each, and nothing else.
+SUBSTRING_TRAPS = [
+    ("将优化营商环境绩效纳入考核", "bei:inclusive_innovation", None),
+    ("提高企业环境绩效", "bei:inclusive_innovation", "环境绩效"),
+    ("开展重点行业企业用地土壤污染状况调查", "bready:business_location", None),
+    ("禁止企业用地下水冷却", "bready:business_location", None),
+    ("保障企业用地需求", "bready:business_location", "企业用地"),
+    ("国家金融监督管理总局、中国银行保险监督管理委员会按职责分工负责", "bready:financial_services", None),
+    ("中国人民银行指导银行扩大信贷投放", "bready:financial_services", "银行"),
+    ("国家税务总局、海关总署负责", "bei:taxes", None),
+    ("国家税务总局、海关总署负责", "bei:cross_border_trade", None),
+]
+
+
+@pytest.mark.parametrize("text, tag_id, evidence", SUBSTRING_TRAPS)
+def test_substring_traps_are_vetoed(codebook: list[TagDef], text: str, tag_id: str, evidence: str | None) -> None:
+    hits = {h.tag_id: h.evidence for h in tag_text(text, codebook)}
+    assert hits.get(tag_id) == evidence
 
 
 def test_earliest_match_then_longest_phrase(codebook: list[TagDef]) -> None:
