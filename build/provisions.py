@@ -26,7 +26,10 @@ part begins and its paths get a ``2/`` prefix so ids stay unique.
 
 A provision's ``text`` is its own words, from its label to the next label of
 any level; unnumbered paragraphs after it continue it. Unnumbered paragraphs
-before the first label of a part are provisions of their own (``p1``, ``p2``).
+before the first label of a part are provisions of their own (``p1``, ``p2``),
+and so is a signature block (names above a date standing alone). A signature
+after numbered provisions closes them: what follows (an attachment with its
+own numbering) is a new part.
 
 >>> ms, skipped = parse_provisions("通知如下：\\n一、总体要求\\n（一）加强监管。提高效率。\\n（二）优化服务。\\n二、保障措施")
 >>> [(m.path, m.label, m.depth, m.heading) for m in ms]
@@ -40,6 +43,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .numerals import cn_int
+from .repair import DATE_LINE, signature_above
 
 _CN = "[零〇一二两三四五六七八九十百]+"
 _LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -117,14 +121,32 @@ def parse_provisions(text: str) -> tuple[list[Provision], ParseStats]:
     part = 1
     preamble = 0
 
-    for start, end in _paragraphs(text):
+    spans = _paragraphs(text)
+    signatures = _signature_blocks([text[s:e] for s, e in spans])
+    skip_to = -1
+    for i, (start, end) in enumerate(spans):
+        if i <= skip_to:
+            continue
+        if i in signatures:
+            # A signature (names above a date) is a provision of its own and
+            # closes the numbering: what follows (an attachment) starts anew.
+            last = signatures[i]
+            preamble += 1
+            out.append(Provision(_prefixed(part, f"p{preamble}"), None, 1, None, None, start, spans[last][1]))
+            ends.append(spans[last][1])
+            skip_to = last
+            if stack:
+                part += 1
+                stack.clear()
+                last_seen.clear()
+                preamble = 0
+            continue
         para = text[start:end]
         found = _label(para)
         accepted = found is not None and _fits(found[0], found[1], stack, last_seen)
         if found is not None and not accepted and stack and found[0] == stack[0].style and found[1] == 1:
             # The top-level style restarts: a new part (e.g. a second regulation).
             part += 1
-            stats.parts = part
             stack.clear()
             last_seen.clear()
             preamble = 0
@@ -153,10 +175,22 @@ def parse_provisions(text: str) -> tuple[list[Provision], ParseStats]:
         ends.append(end)
         stack.append(_Open(style, number, path))
         last_seen[style] = number
+    stats.parts = len({p.path.split("/")[0] if "/" in p.path else "1" for p in out}) or 1
     return [
         Provision(p.path, p.parent_path, p.depth, p.label, p.heading, p.char_start, e)
         for p, e in zip(out, ends)
     ], stats
+
+
+def _signature_blocks(paragraphs: list[str]) -> dict[int, int]:
+    """First paragraph of each signature block → its date paragraph."""
+    blocks = {}
+    for d, para in enumerate(paragraphs):
+        if DATE_LINE.match(para):
+            names = signature_above(paragraphs, d)
+            if names:
+                blocks[names[0]] = d
+    return blocks
 
 
 def _prefixed(part: int, path: str) -> str:
