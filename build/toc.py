@@ -109,7 +109,13 @@ def _join(lines: list[str]) -> str:
 
 
 def parse_toc(pages: list[Page]) -> Toc:
-    """Parse the table of contents found in ``pages``."""
+    """Parse the table of contents found in ``pages``.
+
+    >>> page = Page(3, ("一、国家........ 23", "1. 国务院办公厅关于深入推进跨部门综合监管的指导意见", "（2023 年1 月13 日）.......... 95"))
+    >>> e = parse_toc([page]).entries[0]
+    >>> (e.section, e.seq, e.title, e.issued_on.isoformat(), e.listed_page)
+    ('国家', 1, '国务院办公厅关于深入推进跨部门综合监管的指导意见', '2023-01-13', 95)
+    """
     run = toc_pages(pages)
     toc = Toc(entries=[], headings=[], pages=tuple(p.number for p in run))
     section: Heading | None = None
