@@ -41,3 +41,8 @@ def write_pdf(path: Path, pages: tuple[Page, ...] | list[Page]) -> Path:
         c.showPage()
     c.save()
     return path
+
+
+def page_lines(first: int, last: int) -> list[str]:
+    """The extracted lines of pages first..last of the bundled source."""
+    return [line for page in bundled().pages if first <= page.number <= last for line in page.lines]

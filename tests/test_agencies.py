@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from importlib import resources
 
 import pytest
+from sourcefiles import page_lines
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,23 +24,11 @@ def index() -> RegionIndex:
     return RegionIndex.load()
 
 
-def _source_pages(first: int, last: int) -> list[str]:
-    text = resources.files("policydata_build").joinpath("source", "compilation-2023.txt").read_text(encoding="utf-8")
-    lines, page = [], None
-    for line in text.splitlines():
-        marker = re.match(r"# Page (\d+):", line)
-        if marker:
-            page = int(marker.group(1))
-        elif page is not None and first <= page <= last:
-            lines.append(line)
-    return lines
-
-
 def toc_titles() -> list[tuple[str | None, int, str]]:
     """(province heading or None, number, title without dot leaders) per TOC entry; lines joined."""
     entries: list[list] = []
     heading = None
-    for line in _source_pages(3, 22):
+    for line in page_lines(3, 22):
         text = line.strip()
         if not text:
             continue
@@ -134,7 +122,7 @@ def test_unnamed_co_issuers_are_noted(index: RegionIndex) -> None:
 
 def _last_signature() -> list[str]:
     """The signature block closing the source (page 102), cut at the date line."""
-    lines = [line.strip() for line in _source_pages(102, 102) if line.strip()]
+    lines = [line.strip() for line in page_lines(102, 102) if line.strip()]
     date = max(i for i, line in enumerate(lines) if re.fullmatch(r"\d{4} 年\d+ 月\d+ 日", line))
     start = max(i for i, line in enumerate(lines[:date]) if line.endswith("。")) + 1
     return lines[start:date]

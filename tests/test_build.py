@@ -191,3 +191,33 @@ def test_tags_have_evidence_in_the_measure(rows):
         assert t["evidence"] in text[t["measure_id"]]
     tender = [t for t in rows["measure_tags"] if t["tag_id"] == "bei:bidding"]
     assert any(t["measure_id"].startswith("2023-01-00-019/") for t in tender)
+
+
+# --- invariants stop the build ---------------------------------------------
+
+
+def test_implausible_deadline_stops_the_build(monkeypatch):
+    import policydata_build.measures as measures
+    from policydata_build.deadlines import DeadlineHit
+    from policydata_build.errors import BuildError
+
+    def fake(text, issued_on):
+        start = text.find("2023年5月底前")
+        if start < 0:
+            return [], []
+        hit = DeadlineHit("2023年5月底前", "due_by", dt.date(1995, 5, 31), "month", None, None, start, start + 9)
+        return [hit], []
+
+    monkeypatch.setattr(measures, "find_deadlines", fake)
+    with pytest.raises(BuildError, match="outside the plausible range"):
+        build_tables(bundled())
+
+
+def test_document_with_text_but_no_provisions_stops_the_build(monkeypatch):
+    import policydata_build.measures as measures
+    from policydata_build.errors import BuildError
+    from policydata_build.provisions import ParseStats
+
+    monkeypatch.setattr(measures, "parse_provisions", lambda text: ([], ParseStats()))
+    with pytest.raises(BuildError, match="has text but no provisions"):
+        build_tables(bundled())

@@ -8,6 +8,7 @@ import re
 from importlib import resources
 
 import pytest
+from sourcefiles import page_lines
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,22 +20,10 @@ def index() -> RegionIndex:
     return RegionIndex.load()
 
 
-def _source_pages(first: int, last: int) -> list[str]:
-    text = resources.files("policydata_build").joinpath("source", "compilation-2023.txt").read_text(encoding="utf-8")
-    lines, page = [], None
-    for line in text.splitlines():
-        marker = re.match(r"# Page (\d+):", line)
-        if marker:
-            page = int(marker.group(1))
-        elif page is not None and first <= page <= last:
-            lines.append(line)
-    return lines
-
-
 def toc_entries() -> list[tuple[str | None, int, str]]:
     """(province heading or None in the national section, number, first line) per TOC entry."""
     entries, heading = [], None
-    for line in _source_pages(3, 22):
+    for line in page_lines(3, 22):
         text = line.strip()
         if re.match(r"^[一二三四五六七八九十]+、", text):
             heading = None
