@@ -44,8 +44,14 @@ _FULLWIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
 DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 # A 发文字号 (国办发〔2023〕1号) closes its paragraph, even when extraction lost its digits.
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,20}〔\d*〕\d*号$")
-# A note standing alone in brackets: （此件有删减）, （此页无正文）.
-_BRACKET_NOTE = re.compile(r"^（[^（）]*）$")
+# A promulgating notice quotes the title of what it promulgates (现将《…》印发给你们);
+# where that title stands at the head of a paragraph, it is a heading of its own.
+_QUOTED_TITLE = re.compile(r"《([^《》\n]{4,80})》")
+# A note standing alone in brackets: （此件有删减）, （此页无正文）; not （ISO56005）.
+_BRACKET_NOTE = re.compile(r"^（[^（）\d]*[\u4e00-\u9fff]{2}[^（）\d]*）$")
+# A labelled line this much shorter than a full line is a heading (一、总体要求):
+# the page width did not break it.
+_HEADING_WIDTH = 0.6
 # A line of a signature block: a body's name and nothing else.
 SIGNATURE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,40}$")
 # A line that starts a new provision, chapter, article or attachment.
@@ -98,14 +104,16 @@ def ends_paragraph(line: str) -> bool:
     """True if the line ends a sentence, allowing for closing quotes and a
     trailing note in brackets after the full stop (``…品。（适用范围：上海）``)."""
     line = _TRAILING_NOTE.sub("", line).rstrip(_TRAILING_CLOSERS)
-    return line[-1:] in _PARAGRAPH_END if line else True
+    return bool(line) and line[-1] in _PARAGRAPH_END
 
 
 def join_lines(lines: list[tuple[str, int]]) -> PagedText:
     """Join extracted ``(line, page)`` pairs into paragraphs separated by ``\\n``.
 
     A line break survives where a sentence ends (。！？；：), after a
-    发文字号 or a note in brackets, before a line that starts a provision label
+    发文字号 or a note in brackets, after a title that the text quotes
+    elsewhere in 《》, after a labelled heading much shorter than a full line
+    (一、总体要求), before a line that starts a provision label
     (一、 （一） 1. 第一条 附件), around a date standing alone, and between
     the names of a signature block above such a date. Every other break was
     made by the page width and is removed; a space is kept only between two
@@ -117,6 +125,9 @@ def join_lines(lines: list[tuple[str, int]]) -> PagedText:
     cleaned = [(line, page) for line, page in ((clean(raw), page) for raw, page in lines) if line]
     texts = [line for line, _ in cleaned]
     signature = {i for d, line in enumerate(texts) if DATE_LINE.match(line) for i in signature_above(texts, d)}
+    titles = set(_QUOTED_TITLE.findall("".join(texts)))
+    widths = sorted(_width(line) for line in texts)
+    full = widths[(len(widths) * 3) // 4] if widths else 0
     parts: list[str] = []
     offsets: list[int] = []
     pages: list[int] = []
@@ -125,7 +136,12 @@ def join_lines(lines: list[tuple[str, int]]) -> PagedText:
     for i, (line, page) in enumerate(cleaned):
         if parts:
             prev = cleaned[i - 1][0]
-            if i in signature or _keeps_break(prev, paragraph, line):
+            if (
+                i in signature
+                or paragraph in titles
+                or _is_short_heading(prev, paragraph, full)
+                or _keeps_break(prev, paragraph, line)
+            ):
                 sep = "\n"
             elif prev[-1:].isascii() and prev[-1:].isalpha() and line[:1].isascii() and line[:1].isalpha():
                 sep = " "
@@ -154,6 +170,22 @@ def signature_above(lines: list[str], d: int) -> list[int]:
     while i >= 0 and SIGNATURE_NAME.match(lines[i]) and not LABEL_START.match(lines[i]):
         i -= 1
     return list(range(i + 1, d))
+
+
+def _width(line: str) -> int:
+    """Printed width: a CJK character is as wide as two Latin ones."""
+    return sum(2 if _HAS_CJK.match(c) else 1 for c in line)
+
+
+def _is_short_heading(prev: str, paragraph: str, full: int) -> bool:
+    m = LABEL_START.match(paragraph)
+    return (
+        m is not None
+        and paragraph == prev
+        and len(prev) > m.end()
+        and prev[-1] not in "，、,"
+        and _width(prev) < _HEADING_WIDTH * full
+    )
 
 
 def _keeps_break(prev: str, paragraph: str, line: str) -> bool:
