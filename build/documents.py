@@ -15,15 +15,12 @@ from typing import Any
 
 from .agencies import AgencyName, agency_id, issuer_part, split_issuers
 from .regions import RegionIndex
-from .repair import DATE_LINE, PagedText, clean, join_lines, signature_above
+from .repair import DATE_LINE, DOC_NUMBER, PagedText, clean, join_lines, signature_above
 from .segment import Body, Segmentation
 from .toc import Toc, TocEntry
 
 NATIONAL = "100000"
 
-# 发文字号: issuer abbreviation, year in 〔〕, number, 号. Digits may be lost in
-# extraction (国发〔 〕 号); such a number is kept raw and never guessed.
-_DOC_NUMBER = re.compile(r"^(?P<org>[\u4e00-\u9fff]{1,20})〔(?P<year>\d{4})?〕(?P<num>\d{1,5})?号$")
 _DOC_NUMBER_MAX_LINES = 3
 _DRAFT = re.compile(r"征求意见稿|草案|送审稿")
 # Instrument words a title ends with, longest first within each family.
@@ -83,7 +80,8 @@ def parse_doc_number(lines: list[str]) -> tuple[str | None, str | None]:
     (None, None)
     """
     for k in range(1, min(_DOC_NUMBER_MAX_LINES, len(lines)) + 1):
-        m = _DOC_NUMBER.match(clean("".join(lines[:k])))
+        # Digits lost in extraction (国发〔 〕 号): kept raw, never guessed.
+        m = DOC_NUMBER.match(clean("".join(lines[:k])))
         if m:
             raw = "\n".join(lines[:k])
             if m.group("year") and m.group("num"):

@@ -31,6 +31,7 @@ from .tags import TagDef, tag_text
 PLAUSIBLE_BEFORE = dt.timedelta(days=366)
 PLAUSIBLE_AFTER_YEARS = 30
 _EXAMPLES = 20
+APPARATUS = frozenset({"document_number", "addressee", "signature", "note"})
 
 
 @dataclass
@@ -91,6 +92,7 @@ def build_measures(
                     "depth": p.depth,
                     "label": p.label,
                     "path": p.path,
+                    "kind": p.kind,
                     "heading": p.heading,
                     "text": body,
                     "page_start": paged.page_at(p.char_start),
@@ -99,6 +101,10 @@ def build_measures(
                     "char_end": p.char_end,
                 }
             )
+            if p.kind in APPARATUS:
+                # 发文字号, addressees, signatures and notes name bodies and
+                # topics without being about them: no tags, no responsibilities.
+                continue
             for hit in tag_text(body, codebook):
                 out.measure_tags.append({"measure_id": mid, "tag_id": hit.tag_id, "evidence": hit.evidence})
                 doc_tag_counts[hit.tag_id] += 1
@@ -159,6 +165,7 @@ def build_measures(
 
     with_text = [d["doc_id"] for d in documents if d["has_text"]]
     tagged = {r["measure_id"] for r in out.measure_tags}
+    substantive = [m for m in out.measures if m["kind"] not in APPARATUS]
     schemes = Counter(r["tag_id"].split(":", 1)[0] for r in out.measure_tags)
     out.quality = {
         "measures": len(out.measures),
@@ -174,9 +181,13 @@ def build_measures(
         "measure_agencies": len(out.measure_agencies),
         "agency_mentions_unresolved": dict(unresolved.most_common()),
         "agency_mentions_generic_ignored": dict(ignored_mentions.most_common()),
+        "measures_by_kind": dict(sorted(Counter(m["kind"] for m in out.measures).items())),
         "tag_coverage": {
             "measures_with_any_tag": len(tagged),
             "share_with_any_tag": round(len(tagged) / len(out.measures), 4) if out.measures else None,
+            "substantive_measures": len(substantive),
+            "substantive_with_any_tag": sum(m["measure_id"] in tagged for m in substantive),
+            "substantive_untagged_examples": [m["measure_id"] for m in substantive if m["measure_id"] not in tagged][:_EXAMPLES],
             "measure_tags_by_scheme": dict(sorted(schemes.items())),
             "tags_never_used": sorted({t.tag_id for t in codebook} - {r["tag_id"] for r in out.measure_tags}),
         },

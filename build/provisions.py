@@ -27,13 +27,17 @@ part begins and its paths get a ``2/`` prefix so ids stay unique.
 A provision's ``text`` is its own words, from its label to the next label of
 any level; unnumbered paragraphs after it continue it. Unnumbered paragraphs
 before the first label of a part are provisions of their own (``p1``, ``p2``),
-and so is a signature block (names above a date standing alone). A signature
+and so is a signature block (names above a date standing alone). Each
+provision has a ``kind``: ``numbered``, ``paragraph`` (unnumbered prose), or
+the document's apparatus: ``document_number`` (发文字号), ``addressee``
+(主送机关, after the 发文字号), ``signature``, ``note`` (（此件有删减）) and
+``title`` (a title the text quotes elsewhere in 《》). A signature
 after numbered provisions closes them: what follows (an attachment with its
 own numbering) is a new part.
 
 >>> ms, skipped = parse_provisions("通知如下：\\n一、总体要求\\n（一）加强监管。提高效率。\\n（二）优化服务。\\n二、保障措施")
->>> [(m.path, m.label, m.depth, m.heading) for m in ms]
-[('p1', None, 1, None), ('1', '一、', 1, '总体要求'), ('1.1', '（一）', 2, '加强监管'), ('1.2', '（二）', 2, '优化服务'), ('2', '二、', 1, '保障措施')]
+>>> [(m.path, m.label, m.depth, m.heading, m.kind) for m in ms]
+[('p1', None, 1, None, 'paragraph'), ('1', '一、', 1, '总体要求', 'numbered'), ('1.1', '（一）', 2, '加强监管', 'numbered'), ('1.2', '（二）', 2, '优化服务', 'numbered'), ('2', '二、', 1, '保障措施', 'numbered')]
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .numerals import cn_int
-from .repair import DATE_LINE, signature_above
+from .repair import BRACKET_NOTE, DATE_LINE, DOC_NUMBER, QUOTED_TITLE, signature_above
 
 _CN = "[零〇一二两三四五六七八九十百]+"
 _LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -60,6 +64,9 @@ _MAX_GAP = 1
 _HEADING_STOP = re.compile(r"[，,；;：:]")
 
 
+KINDS = ("numbered", "paragraph", "document_number", "addressee", "signature", "note", "title")
+
+
 @dataclass(frozen=True)
 class Provision:
     path: str
@@ -69,6 +76,7 @@ class Provision:
     heading: str | None
     char_start: int
     char_end: int
+    kind: str  # one of KINDS
 
 
 @dataclass
@@ -123,6 +131,7 @@ def parse_provisions(text: str) -> tuple[list[Provision], ParseStats]:
 
     spans = _paragraphs(text)
     signatures = _signature_blocks([text[s:e] for s, e in spans])
+    titles = set(QUOTED_TITLE.findall(text))
     skip_to = -1
     for i, (start, end) in enumerate(spans):
         if i <= skip_to:
@@ -132,7 +141,7 @@ def parse_provisions(text: str) -> tuple[list[Provision], ParseStats]:
             # closes the numbering: what follows (an attachment) starts anew.
             last = signatures[i]
             preamble += 1
-            out.append(Provision(_prefixed(part, f"p{preamble}"), None, 1, None, None, start, spans[last][1]))
+            out.append(Provision(_prefixed(part, f"p{preamble}"), None, 1, None, None, start, spans[last][1], "signature"))
             ends.append(spans[last][1])
             skip_to = last
             if stack:
@@ -159,7 +168,8 @@ def parse_provisions(text: str) -> tuple[list[Provision], ParseStats]:
                 continue
             preamble += 1
             path = _prefixed(part, f"p{preamble}")
-            out.append(Provision(path, None, 1, None, None, start, end))
+            kind = _frame_kind(para, titles, after_number=bool(out) and out[-1].kind == "document_number")
+            out.append(Provision(path, None, 1, None, None, start, end, kind))
             ends.append(end)
             continue
         style, number, label = found  # type: ignore[misc]
@@ -170,16 +180,30 @@ def parse_provisions(text: str) -> tuple[list[Provision], ParseStats]:
         path = f"{parent.path}.{number}" if parent else _prefixed(part, str(number))
         body = para[len(label) :].lstrip()
         out.append(
-            Provision(path, parent.path if parent else None, len(stack) + 1, label, _heading(body), start, end)
+            Provision(path, parent.path if parent else None, len(stack) + 1, label, _heading(body), start, end, "numbered")
         )
         ends.append(end)
         stack.append(_Open(style, number, path))
         last_seen[style] = number
     stats.parts = len({p.path.split("/")[0] if "/" in p.path else "1" for p in out}) or 1
     return [
-        Provision(p.path, p.parent_path, p.depth, p.label, p.heading, p.char_start, e)
+        Provision(p.path, p.parent_path, p.depth, p.label, p.heading, p.char_start, e, p.kind)
         for p, e in zip(out, ends)
     ], stats
+
+
+def _frame_kind(para: str, titles: set[str], *, after_number: bool) -> str:
+    """What an unnumbered paragraph is: the document's apparatus, or prose."""
+    if DOC_NUMBER.match(para):
+        return "document_number"
+    if BRACKET_NOTE.match(para):
+        return "note"
+    if para in titles:
+        return "title"
+    # The addressees (主送机关) follow the 发文字号 and end with a colon.
+    if after_number and para.endswith("：") and "。" not in para:
+        return "addressee"
+    return "paragraph"
 
 
 def _signature_blocks(paragraphs: list[str]) -> dict[int, int]:

@@ -42,13 +42,14 @@ _ASCII_PUNCT_IN_CJK = re.compile(rf"(?<=[{CJK}])([,;:!?])|([,;:!?])(?=[{CJK}])")
 _FULLWIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
 
 DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
-# A 发文字号 (国办发〔2023〕1号) closes its paragraph, even when extraction lost its digits.
-_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,20}〔\d*〕\d*号$")
+# 发文字号: issuer abbreviation, year in 〔〕, number, 号. It closes its paragraph,
+# even when extraction lost its digits (国发〔〕号).
+DOC_NUMBER = re.compile(r"^(?P<org>[\u4e00-\u9fff]{1,20})〔(?P<year>\d{4})?〕(?P<num>\d{1,5})?号$")
 # A promulgating notice quotes the title of what it promulgates (现将《…》印发给你们);
 # where that title stands at the head of a paragraph, it is a heading of its own.
-_QUOTED_TITLE = re.compile(r"《([^《》\n]{4,80})》")
+QUOTED_TITLE = re.compile(r"《([^《》\n]{4,80})》")
 # A note standing alone in brackets: （此件有删减）, （此页无正文）; not （ISO56005）.
-_BRACKET_NOTE = re.compile(r"^（[^（）\d]*[\u4e00-\u9fff]{2}[^（）\d]*）$")
+BRACKET_NOTE = re.compile(r"^（[^（）\d]*[\u4e00-\u9fff]{2}[^（）\d]*）$")
 # A labelled line this much shorter than a full line is a heading (一、总体要求):
 # the page width did not break it.
 _HEADING_WIDTH = 0.6
@@ -125,7 +126,7 @@ def join_lines(lines: list[tuple[str, int]]) -> PagedText:
     cleaned = [(line, page) for line, page in ((clean(raw), page) for raw, page in lines) if line]
     texts = [line for line, _ in cleaned]
     signature = {i for d, line in enumerate(texts) if DATE_LINE.match(line) for i in signature_above(texts, d)}
-    titles = set(_QUOTED_TITLE.findall("".join(texts)))
+    titles = set(QUOTED_TITLE.findall("".join(texts)))
     widths = sorted(_width(line) for line in texts)
     full = widths[(len(widths) * 3) // 4] if widths else 0
     parts: list[str] = []
@@ -191,8 +192,8 @@ def _is_short_heading(prev: str, paragraph: str, full: int) -> bool:
 def _keeps_break(prev: str, paragraph: str, line: str) -> bool:
     return (
         ends_paragraph(prev)
-        or bool(_DOC_NUMBER.match(paragraph))
-        or bool(_BRACKET_NOTE.match(prev))
+        or bool(DOC_NUMBER.match(paragraph))
+        or bool(BRACKET_NOTE.match(prev))
         or bool(LABEL_START.match(line))
         or bool(DATE_LINE.match(prev))
         or bool(DATE_LINE.match(line))

@@ -13,7 +13,9 @@ Bodies are recognised by name: the central bodies of
 ``data/national_agencies.json`` in running text, and any name the agency
 splitter understands inside a 牵头单位/责任单位/配合单位 list. Generic
 references (有关部门, 各地区) are not bodies: they are counted, not linked.
-Names in a list that cannot be resolved are counted as unresolved.
+Names in a list that cannot be resolved are counted as unresolved. A local
+document's own bodies named by level alone (省发展改革委) take the name of the
+document's jurisdiction.
 
 >>> from policydata_build.regions import RegionIndex
 >>> r = find_responsibilities("商务部会同有关部门加强统筹协调，结果报送国家发展改革委。", "100000", RegionIndex.load())
@@ -39,6 +41,7 @@ _LIST_ROLES = {"牵头": "lead", "责任": "responsible", "配合": "cooperating
 _LIST = re.compile(r"(牵头|责任|配合)(?:单位|部门)[：:]\s*([^）)。；;\n]+)")
 _LIST_SEP = re.compile(r"[、，,]|和|及")
 _MODAL = "(?:要|应|应当|将|继续)?"
+_OWN_PREFIXES = ("自治区", "自治州", "省", "市", "区", "县", "州")
 
 
 @dataclass(frozen=True)
@@ -88,15 +91,37 @@ def find_responsibilities(text: str, region_code: str, index: RegionIndex) -> Re
     for m in _LIST.finditer(text):
         role = _LIST_ROLES[m.group(1)]
         for part in filter(None, (p.strip() for p in _LIST_SEP.split(m.group(2)))):
-            if part in GENERIC:
+            if part in GENERIC or part.startswith("各"):
                 out.ignored[part] += 1
                 continue
             found.append((m.start(), part, role, m.group(0)))
     for _, name, role, evidence in sorted(found):
         try:
-            agencies = split_issuers(name, index, province_hint=hint)
+            agencies = split_issuers(_expand_own_jurisdiction(name, region_code, index), index, province_hint=hint)
         except ValueError:
             out.unresolved[name] += 1
             continue
         out.links.extend(Responsibility(a, role, evidence) for a in agencies)
     return out
+
+
+def _expand_own_jurisdiction(name: str, region_code: str, index: RegionIndex) -> str:
+    """省发展改革委 in an Anhui provincial document is 安徽省发展改革委.
+
+    Local documents name their own jurisdiction's bodies by its level alone
+    (省/市/区/县/州 + body); the document's own region supplies the name.
+    Names of other forms are returned unchanged.
+
+    >>> index = RegionIndex.load()
+    >>> _expand_own_jurisdiction("省发展改革委", "340000", index)
+    '安徽省发展改革委'
+    >>> _expand_own_jurisdiction("市发展改革委", "340000", index)
+    '市发展改革委'
+    """
+    if region_code == "100000":
+        return name
+    own = index.get(region_code).name
+    for prefix in _OWN_PREFIXES:
+        if name.startswith(prefix) and own.endswith(prefix) and len(name) > len(prefix):
+            return own + name[len(prefix) :]
+    return name

@@ -470,6 +470,7 @@ class Dataset:
         region: str | None = None,
         agency: str | None = None,
         tag: str | None = None,
+        kind: str | None = None,
         text: str | None = None,
         limit: int | None = None,
     ) -> list[Measure]:
@@ -478,6 +479,8 @@ class Dataset:
         ``region`` filters on the issuing document's region (and regions under
         it); ``agency`` on the agencies named responsible for the provision
         (table ``measure_agencies``); ``tag`` on the provision's tags;
+        ``kind`` is numbered, paragraph or a part of the document's apparatus
+        (document_number, addressee, signature, note, title);
         ``text`` is a substring of the provision's text.
 
         >>> [m.measure_id for m in ds.measures(tag="bei:bidding", text="2023年3月底前")]
@@ -503,6 +506,10 @@ class Dataset:
                 "t.measure_id IN (SELECT measure_id FROM measure_tags WHERE " + _in_list("tag_id") + ")",
                 self._tag_ids(tag),
             )
+        if kind is not None:
+            from .models import MeasureKind
+
+            where.add("t.kind = ?", _one_of("measure kind", kind, _literal_values(MeasureKind)))
         if text is not None:
             where.add("contains(t.text, ?)", _as_text(text))
         return self._select("measures", where, _as_limit(limit))  # type: ignore[return-value]

@@ -31,6 +31,7 @@ from .schema import TABLES
 
 Level = Literal["national", "provincial", "prefectural", "county"]
 DeadlineKind = Literal["due_by", "target", "valid_until", "time_limit", "recurring"]
+MeasureKind = Literal["numbered", "paragraph", "document_number", "addressee", "signature", "note", "title"]
 Precision = Literal["day", "month", "quarter", "half", "year"]
 Scheme = Literal["bei", "bready"]
 
@@ -98,6 +99,7 @@ class Measure(_Row):
     depth: int
     label: Optional[str]
     path: str
+    kind: MeasureKind
     heading: Optional[str]
     text: str
     page_start: int

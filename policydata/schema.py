@@ -139,6 +139,13 @@ MEASURES = Table(
         _c("depth", "int32", False, "1 for top-level provisions."),
         _c("label", "string", True, "Number as printed, e.g. （八）; null for unnumbered paragraphs."),
         _c("path", "string", False, "Position in the tree, e.g. 3.8; unnumbered paragraphs are p1, p2 …"),
+        _c(
+            "kind",
+            "string",
+            False,
+            "numbered (has a label), paragraph (unnumbered prose), or the document's apparatus: "
+            "document_number, addressee, signature, note, title.",
+        ),
         _c("heading", "string", True, "Short lead phrase before the first 。 when the provision opens with one."),
         _c("text", "string", False, "Text of the provision, including its label."),
         _c("page_start", "int32", False, "Page where it starts."),

@@ -154,6 +154,7 @@ def _measure(doc: Row, path: str, label: str, heading: str | None, text: str, pa
         "depth": path.count(".") + 1,
         "label": label,
         "path": path,
+        "kind": "numbered",
         "heading": heading,
         "text": text,
         "page_start": doc["page_start"],

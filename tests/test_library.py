@@ -294,6 +294,10 @@ def test_measures_filters(ds: policydata.Dataset) -> None:
     assert ds.measures(region="340000") == []  # Anhui documents have no text in the fixture
     assert ids(ds.measures(agency="财政部"), "measure_id") == ["2023-01-00-003/2.1"]
     assert ids(ds.measures(text="增值税", limit=1), "measure_id") == every[:1]
+    assert ids(ds.measures(kind="numbered"), "measure_id") == every
+    assert ds.measures(kind="signature") == []
+    with pytest.raises(ValueError, match="unknown measure kind 'provision'"):
+        ds.measures(kind="provision")
 
 
 def test_measure_offsets_slice_the_document_text(ds: policydata.Dataset) -> None:

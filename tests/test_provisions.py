@@ -82,3 +82,18 @@ def test_properties(text):
 @given(st.text(max_size=200))
 def test_never_crashes_on_arbitrary_text(text):
     parse_provisions(text)
+
+
+def test_kinds_of_unnumbered_paragraphs(texts):
+    ms, _ = parse_provisions(texts[1])
+    kinds = [(m.path, m.kind) for m in ms if m.label is None]
+    assert kinds[:7] == [
+        ("p1", "document_number"),  # 国发〔〕号
+        ("p2", "addressee"),  # 各省、自治区、直辖市人民政府，国务院各部委、各直属机构：
+        ("p3", "paragraph"),  # 现将《…》印发给你们
+        ("p4", "signature"),  # 国务院 / 2023年6月1日
+        ("p5", "note"),  # （此件有删减）
+        ("p6", "title"),  # 关于在有条件的…若干措施
+        ("p7", "paragraph"),
+    ]
+    assert {m.kind for m in ms if m.label} == {"numbered"}
