@@ -49,7 +49,7 @@ def quality_markdown(q: dict[str, Any], rows: dict[str, int]) -> str:
         f"| time expressions left out | {sum(q['time_expressions_left_out'].values())} ({', '.join(f'{k} {v}' for k, v in q['time_expressions_left_out'].items())}) |",
         f"| responsible-agency links | {q['measure_agencies']} |",
         f"| provisions with at least one tag | {cov['measures_with_any_tag']} of {q['measures']} ({cov['share_with_any_tag']:.1%}) |",
-        f"| … of those not apparatus (numbered, paragraph, title) | {cov['substantive_with_any_tag']} of {cov['substantive_measures']} "
+        f"| … of those with content of their own (numbered, paragraph, title) | {cov['substantive_with_any_tag']} of {cov['substantive_measures']} "
         f"({cov['substantive_with_any_tag'] / cov['substantive_measures']:.1%}) |",
         f"| tags never used | {', '.join(cov['tags_never_used']) or 'none'} |",
         f"| agencies / regions | {rows['agencies']} / {rows['regions']} |",

@@ -165,7 +165,8 @@ def build_measures(
 
     with_text = [d["doc_id"] for d in documents if d["has_text"]]
     tagged = {r["measure_id"] for r in out.measure_tags}
-    substantive = [m for m in out.measures if m["kind"] not in APPARATUS]
+    # Headings say what their sub-provisions are about; the sub-provisions carry the tags.
+    substantive = [m for m in out.measures if m["kind"] not in APPARATUS | {"heading"}]
     schemes = Counter(r["tag_id"].split(":", 1)[0] for r in out.measure_tags)
     out.quality = {
         "measures": len(out.measures),

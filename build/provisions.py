@@ -28,7 +28,9 @@ A provision's ``text`` is its own words, from its label to the next label of
 any level; unnumbered paragraphs after it continue it. Unnumbered paragraphs
 before the first label of a part are provisions of their own (``p1``, ``p2``),
 and so is a signature block (names above a date standing alone). Each
-provision has a ``kind``: ``numbered``, ``paragraph`` (unnumbered prose), or
+provision has a ``kind``: ``numbered``, ``heading`` (a numbered provision
+that only names what its sub-provisions say: 一、总体要求), ``paragraph``
+(unnumbered prose), or
 the document's apparatus: ``document_number`` (发文字号), ``addressee``
 (主送机关, after the 发文字号), ``signature``, ``note`` (（此件有删减）) and
 ``title`` (a title the text quotes elsewhere in 《》). A signature
@@ -37,7 +39,7 @@ own numbering) is a new part.
 
 >>> ms, skipped = parse_provisions("通知如下：\\n一、总体要求\\n（一）加强监管。提高效率。\\n（二）优化服务。\\n二、保障措施")
 >>> [(m.path, m.label, m.depth, m.heading, m.kind) for m in ms]
-[('p1', None, 1, None, 'paragraph'), ('1', '一、', 1, '总体要求', 'numbered'), ('1.1', '（一）', 2, '加强监管', 'numbered'), ('1.2', '（二）', 2, '优化服务', 'numbered'), ('2', '二、', 1, '保障措施', 'numbered')]
+[('p1', None, 1, None, 'paragraph'), ('1', '一、', 1, '总体要求', 'heading'), ('1.1', '（一）', 2, '加强监管', 'numbered'), ('1.2', '（二）', 2, '优化服务', 'numbered'), ('2', '二、', 1, '保障措施', 'numbered')]
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ _MAX_GAP = 1
 _HEADING_STOP = re.compile(r"[，,；;：:]")
 
 
-KINDS = ("numbered", "paragraph", "document_number", "addressee", "signature", "note", "title")
+KINDS = ("numbered", "heading", "paragraph", "document_number", "addressee", "signature", "note", "title")
 
 
 @dataclass(frozen=True)
@@ -186,10 +188,18 @@ def parse_provisions(text: str) -> tuple[list[Provision], ParseStats]:
         stack.append(_Open(style, number, path))
         last_seen[style] = number
     stats.parts = len({p.path.split("/")[0] if "/" in p.path else "1" for p in out}) or 1
+    parents = {p.parent_path for p in out}
     return [
-        Provision(p.path, p.parent_path, p.depth, p.label, p.heading, p.char_start, e, p.kind)
+        Provision(p.path, p.parent_path, p.depth, p.label, p.heading, p.char_start, e, _numbered_kind(p, text[p.char_start : e], parents))
         for p, e in zip(out, ends)
     ], stats
+
+
+def _numbered_kind(p: Provision, body: str, parents: set[str | None]) -> str:
+    """A numbered provision that only names what its sub-provisions say is a heading."""
+    if p.kind == "numbered" and p.path in parents and p.heading is not None and body.strip() == f"{p.label}{p.heading}":
+        return "heading"
+    return p.kind
 
 
 def _frame_kind(para: str, titles: set[str], *, after_number: bool) -> str:

@@ -1,4 +1,4 @@
-"""Topic tags for provisions: a codebook of phrase rules and the matcher.
+"""Topic and policy-instrument tags for provisions: phrase rules and the matcher.
 
 The rules live in data (``build/data/tag_rules.json``) so a researcher can
 read why a provision carries a tag, disagree, and run an edited copy through
@@ -9,10 +9,18 @@ middle of words), and the evidence kept is the original slice of the text.
 An ``exclude`` phrase vetoes a match it contains, e.g. ``市场监管总局`` keeps
 the agency's name from counting as evidence of the 市场监管 topic.
 
+Three schemes: ``bei`` and ``bready`` name the topic a provision is about;
+``tool`` names the policy instrument it uses (supply, environment or demand
+side, after Rothwell & Zegveld), so one provision can carry both kinds.
+
 Example:
     >>> codebook = load_codebook()
-    >>> [(h.tag_id, h.evidence) for h in tag_text("规范保证金收取，推广投标保证金保函。", codebook)]
-    [('bei:bidding', '投标保证金'), ('bready:market_competition', '投标')]
+    >>> for hit in tag_text("规范保证金收取，推广投标保证金保函。", codebook):
+    ...     print(hit.tag_id, hit.evidence)
+    bei:bidding 投标保证金
+    bready:market_competition 投标
+    tool:financial_support 保函
+    tool:regulation 规范
 """
 
 from __future__ import annotations
@@ -45,6 +53,11 @@ _OFFICIAL_LABELS: dict[str, tuple[str, tuple[str, ...]]] = {
     "bei": ("label_zh", BEI_INDICATORS),
     "bready": ("label_en", BREADY_TOPICS),
 }
+# The three families of policy instruments (Rothwell & Zegveld 1985). A tool
+# tag's description must open with its family, e.g. "Supply: ...", so the
+# family can be read from the codebook without a separate field.
+TOOL_FAMILIES: tuple[str, ...] = ("Supply", "Environment", "Demand")
+_TOOL_SCHEME = "tool"
 
 _TOP_KEYS = frozenset({"version", "schemes", "tags"})
 _SCHEME_KEYS = frozenset({"label_zh", "label_en", "description"})
@@ -82,8 +95,10 @@ def load_codebook(path: Path | None = None) -> list[TagDef]:
 
     Raises ValueError naming the tag (or scheme) and the problem for unknown
     or missing keys, duplicate tag ids or phrases, empty, one-character or
-    whitespace-containing phrases, exclude phrases that can never veto, and
-    bei / bready labels that are not exactly the official names.
+    whitespace-containing phrases, exclude phrases that can never veto,
+    bei / bready labels that are not exactly the official names, and tool
+    tags whose description does not open with a family in TOOL_FAMILIES,
+    that share a label, or that leave a family without a tag.
 
     Example:
         >>> codebook = load_codebook()
@@ -91,6 +106,9 @@ def load_codebook(path: Path | None = None) -> list[TagDef]:
         18
         >>> next(t for t in codebook if t.tag_id == "bei:taxes").label_zh
         '纳税'
+        >>> tool = next(t for t in codebook if t.tag_id == "tool:procurement")
+        >>> tool.label_zh, tool_family(tool)
+        ('政府采购', 'Demand')
     """
     source = DEFAULT_CODEBOOK_PATH if path is None else path
     with open(source, encoding="utf-8") as f:
@@ -121,6 +139,24 @@ def tag_text(text: str, codebook: list[TagDef]) -> list[TagHit]:
             hits.append(TagHit(tag.tag_id, text[start:end], start, end))
     hits.sort(key=lambda h: h.tag_id)
     return hits
+
+
+def tool_family(tag: TagDef) -> str:
+    """The instrument family a ``tool`` tag's description opens with.
+
+    Raises ValueError when the description names no family of TOOL_FAMILIES.
+
+    Example:
+        >>> tool_family(next(t for t in load_codebook() if t.tag_id == "tool:funding"))
+        'Supply'
+    """
+    head, colon, _ = tag.description.partition(":")
+    if not colon or head not in TOOL_FAMILIES:
+        raise ValueError(
+            f"tag {tag.tag_id!r}: description must open with its family, one of "
+            f"{[f + ':' for f in TOOL_FAMILIES]}, found {tag.description[:30]!r}"
+        )
+    return head
 
 
 class _Matcher:
@@ -214,7 +250,9 @@ def _parse_codebook(raw: Any, source: str) -> list[TagDef]:
         seen.add(tag.tag_id)
         tags.append(tag)
     for scheme_id in schemes:
-        _check_scheme_labels(scheme_id, [t for t in tags if t.scheme == scheme_id])
+        scheme_tags = [t for t in tags if t.scheme == scheme_id]
+        _check_scheme_labels(scheme_id, scheme_tags)
+        _check_scheme_families(scheme_id, scheme_tags)
     return tags
 
 
@@ -267,20 +305,39 @@ def _phrase_list(value: Any, key: str, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _check_scheme_families(scheme_id: str, tags: list[TagDef]) -> None:
+    if scheme_id != _TOOL_SCHEME:
+        return
+    # Not official names, but two tags with one label could not be told apart.
+    _check_unique(tags, "label_zh")
+    _check_unique(tags, "label_en")
+    used = {tool_family(tag) for tag in tags}
+    missing = [f for f in TOOL_FAMILIES if f not in used]
+    if missing:
+        raise ValueError(f"scheme {scheme_id!r}: no tag for family(ies) {missing}")
+
+
+def _check_unique(tags: list[TagDef], field: str) -> None:
+    used: dict[str, str] = {}
+    for tag in tags:
+        label = getattr(tag, field)
+        if label in used:
+            raise ValueError(f"tag {tag.tag_id!r}: {field} {label!r} already used by tag {used[label]!r}")
+        used[label] = tag.tag_id
+
+
 def _check_scheme_labels(scheme_id: str, tags: list[TagDef]) -> None:
     if not tags:
         raise ValueError(f"scheme {scheme_id!r}: declared but has no tags")
     if scheme_id not in _OFFICIAL_LABELS:
         return
     field, official = _OFFICIAL_LABELS[scheme_id]
-    used: dict[str, str] = {}
     for tag in tags:
         label = getattr(tag, field)
         if label not in official:
             raise ValueError(f"tag {tag.tag_id!r}: {field} {label!r} is not an official {scheme_id} name")
-        if label in used:
-            raise ValueError(f"tag {tag.tag_id!r}: {field} {label!r} already used by tag {used[label]!r}")
-        used[label] = tag.tag_id
+    _check_unique(tags, field)
+    used = {getattr(tag, field) for tag in tags}
     missing = [name for name in official if name not in used]
     if missing:
         raise ValueError(f"scheme {scheme_id!r}: no tag for official name(s) {missing}")

@@ -479,7 +479,7 @@ class Dataset:
         ``region`` filters on the issuing document's region (and regions under
         it); ``agency`` on the agencies named responsible for the provision
         (table ``measure_agencies``); ``tag`` on the provision's tags;
-        ``kind`` is numbered, paragraph or a part of the document's apparatus
+        ``kind`` is numbered, heading, paragraph or a part of the document's apparatus
         (document_number, addressee, signature, note, title);
         ``text`` is a substring of the provision's text.
 
@@ -594,7 +594,7 @@ class Dataset:
         return self._select("regions", where, None)  # type: ignore[return-value]
 
     def tags(self, *, scheme: str | None = None) -> list[Tag]:
-        """The codebook ordered by ``tag_id``; ``scheme`` is ``'bei'`` or ``'bready'``.
+        """The codebook ordered by ``tag_id``; ``scheme`` is ``'bei'``, ``'bready'`` or ``'tool'``.
 
         >>> [t.label_zh for t in ds.tags(scheme="bei")]
         ['招标投标', '纳税']

@@ -31,9 +31,9 @@ from .schema import TABLES
 
 Level = Literal["national", "provincial", "prefectural", "county"]
 DeadlineKind = Literal["due_by", "target", "valid_until", "time_limit", "recurring"]
-MeasureKind = Literal["numbered", "paragraph", "document_number", "addressee", "signature", "note", "title"]
+MeasureKind = Literal["numbered", "heading", "paragraph", "document_number", "addressee", "signature", "note", "title"]
 Precision = Literal["day", "month", "quarter", "half", "year"]
-Scheme = Literal["bei", "bready"]
+Scheme = Literal["bei", "bready", "tool"]
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")

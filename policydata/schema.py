@@ -143,7 +143,8 @@ MEASURES = Table(
             "kind",
             "string",
             False,
-            "numbered (has a label), paragraph (unnumbered prose), or the document's apparatus: "
+            "numbered (has a label), heading (numbered, only names what its sub-provisions say), "
+            "paragraph (unnumbered prose), or the document's apparatus: "
             "document_number, addressee, signature, note, title.",
         ),
         _c("heading", "string", True, "Short lead phrase before the first 。 when the provision opens with one."),
@@ -207,8 +208,14 @@ TAGS = Table(
     "tags",
     "The codebook: tag schemes and their labels (rules in build/data/tag_rules.json).",
     (
-        _c("tag_id", "string", False, "Stable id, e.g. bei:start_business or bready:business_entry."),
-        _c("scheme", "string", False, "bei (China's 18 business-environment indicators) or bready (World Bank B-READY topics)."),
+        _c("tag_id", "string", False, "Stable id, e.g. bei:start_business, bready:business_entry, tool:funding."),
+        _c(
+            "scheme",
+            "string",
+            False,
+            "bei (China's 18 business-environment indicators), bready (World Bank B-READY topics) "
+            "or tool (policy instruments: supply, environment, demand).",
+        ),
         _c("label_zh", "string", False, "Chinese label."),
         _c("label_en", "string", False, "English label."),
         _c("description", "string", False, "What the tag covers."),

@@ -96,4 +96,5 @@ def test_kinds_of_unnumbered_paragraphs(texts):
         ("p6", "title"),  # 关于在有条件的…若干措施
         ("p7", "paragraph"),
     ]
-    assert {m.kind for m in ms if m.label} == {"numbered"}
+    assert {m.kind for m in ms if m.label and m.depth == 2} == {"numbered"}
+    assert [m.kind for m in ms if m.label and m.depth == 1] == ["heading"] * 6  # 一、推动货物贸易创新发展 …

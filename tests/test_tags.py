@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policydata_build.tags import DEFAULT_CODEBOOK_PATH, TagDef, load_codebook, tag_text
+from policydata_build.tags import DEFAULT_CODEBOOK_PATH, TagDef, load_codebook, tag_text, tool_family
 
 SOURCE = Path(__file__).resolve().parents[1] / "build" / "source" / "compilation-2023.txt"
 
@@ -29,6 +29,17 @@ BREADY_NAMES = {
     "International Trade", "Taxation", "Dispute Resolution", "Market Competition",
     "Business Insolvency",
 }
+# The policy-instrument scheme: tag -> family (Rothwell & Zegveld's supply,
+# environment and demand sides).
+TOOL_FAMILY = {
+    "tool:funding": "Supply", "tool:talent": "Supply", "tool:infrastructure": "Supply",
+    "tool:technology_information": "Supply", "tool:public_services": "Supply",
+    "tool:planning": "Environment", "tool:regulation": "Environment", "tool:supervision": "Environment",
+    "tool:financial_support": "Environment", "tool:tax_fee_relief": "Environment",
+    "tool:organisation": "Environment", "tool:evaluation": "Environment", "tool:publicity": "Environment",
+    "tool:procurement": "Demand", "tool:pilots": "Demand", "tool:market_promotion": "Demand",
+}
+TOPIC_SCHEMES = ("bei", "bready")
 WHITESPACE = [chr(c) for c in range(0x110000) if chr(c).isspace()]
 
 
@@ -45,7 +56,19 @@ def test_bundled_codebook_has_the_official_labels(codebook: list[TagDef]) -> Non
     bready = [t for t in codebook if t.scheme == "bready"]
     assert len(bei) == 18 and {t.label_zh for t in bei} == BEI_NAMES
     assert len(bready) == 10 and {t.label_en for t in bready} == BREADY_NAMES
-    assert {t.scheme for t in codebook} == {"bei", "bready"}
+    assert {t.scheme for t in codebook} == {"bei", "bready", "tool"}
+
+
+def test_bundled_codebook_has_the_tool_scheme(codebook: list[TagDef]) -> None:
+    tool = [t for t in codebook if t.scheme == "tool"]
+    assert {t.tag_id: tool_family(t) for t in tool} == TOOL_FAMILY
+    assert len({t.label_zh for t in tool}) == len({t.label_en for t in tool}) == len(tool) == 16
+    labels = {t.tag_id: (t.label_zh, t.label_en) for t in tool}
+    assert labels["tool:funding"] == ("资金投入", "Funding")
+    assert labels["tool:procurement"] == ("政府采购", "Public procurement")
+    scheme = json.loads(DEFAULT_CODEBOOK_PATH.read_text(encoding="utf-8"))["schemes"]["tool"]
+    assert "Rothwell & Zegveld (1985" in scheme["description"]
+    assert all(f"{side}-side" in scheme["description"] for side in ("supply", "environment", "demand"))
 
 
 def test_bundled_codebook_tags_are_complete(codebook: list[TagDef]) -> None:
@@ -106,6 +129,14 @@ def _second_tag_same_label(raw: dict[str, Any]) -> None:
     raw["tags"].append(extra)
 
 
+def _drop_demand_tools(raw: dict[str, Any]) -> None:
+    raw["tags"] = [t for t in raw["tags"] if not t["description"].startswith("Demand:")]
+
+
+def _drop_all_tools(raw: dict[str, Any]) -> None:
+    raw["tags"] = [t for t in raw["tags"] if t["scheme"] != "tool"]
+
+
 INVALID: list[tuple[Mutation, str]] = [
     (_unknown_top_key, r"unknown key\(s\) \['comment'\]"),
     (_set("bei:taxes", "colour", "red"), r"tag 'bei:taxes': unknown key\(s\) \['colour'\]"),
@@ -127,6 +158,16 @@ INVALID: list[tuple[Mutation, str]] = [
     (_set("bei:taxes", "exclude", ["海关总署"]), r"tag 'bei:taxes': exclude phrase '海关总署' contains no phrase"),
     (_set("bei:taxes", "exclude", ["纳税"]), r"tag 'bei:taxes': exclude phrase '纳税' is also a phrase"),
     (_set("bei:taxes", "description", " "), r"tag 'bei:taxes': description must be a non-empty string"),
+    (_set("tool:funding", "description", "Funding: subsidies"),
+     r"tag 'tool:funding': description must open with its family, one of \['Supply:', 'Environment:', 'Demand:'\], found 'Funding: subsidies'"),
+    (_set("tool:funding", "description", "Supply side, subsidies"), r"tag 'tool:funding': description must open with its family"),
+    (_set("tool:funding", "description", "supply: subsidies"), r"tag 'tool:funding': description must open with its family"),
+    (_set("tool:funding", "label_zh", "人才培养"), r"tag 'tool:talent': label_zh '人才培养' already used by tag 'tool:funding'"),
+    (_set("tool:pilots", "label_en", "Public procurement"),
+     r"tag 'tool:pilots': label_en 'Public procurement' already used by tag 'tool:procurement'"),
+    (_drop_demand_tools, r"scheme 'tool': no tag for family\(ies\) \['Demand'\]"),
+    (_drop_all_tools, r"scheme 'tool': declared but has no tags"),
+    (_set("tool:regulation", "tag_id", "tool:Regulation"), r"tag 'tool:Regulation': tag_id must be 'tool:<snake_case_name>'"),
 ]
 
 
@@ -306,25 +347,6 @@ FIXTURES = [
         "赖。合理满足单户授信总额1000 万元以上的小微企业信贷需求，",
         {"bei:credit": "信用贷", "bready:financial_services": "信用贷"},
     ),
-    # Addressee lists and signatures name agencies; an agency name is no evidence.
-    (  # p. 32, 2023-01-00-003/p2
-        "公安部、民政部、司法部、人力资源社会保障部、自然资源部、生态环境部、住房城乡建设\n"
-        "部、交通运输部、水利部、农业农村部、商务部、国资委、海关总署、税务总局、市场监管\n"
-        "总局、金融监管总局、证监会、统计局、知识产权局、能源局、林草局、民航局、外汇局，\n"
-        "中国国家铁路集团有限公司，各省、自治区、直辖市及计划单列市、副省级省会城市、新疆\n"
-        "生产建设兵团发展改革委、工信厅（经信委、经信厅、经信局、工信局）、财政厅（局），\n"
-        "人民银行上海总部、各分行、营业管理部、各省会（首府）城市中心支行、各副省级城市中\n"
-        "心支行：",
-        {},
-    ),
-    (  # p. 36, signature closing 2023-01-00-003/9.22
-        "国家发展改革委\n工业和信息化部\n财政部\n人民银行\n2023 年5 月31 日",
-        {},
-    ),
-    (  # p. 81, 2023-01-00-014/p2
-        "各省、自治区、直辖市和新疆生产建设兵团知识产权局：",
-        {},
-    ),
     (  # p. 81, 2023-01-00-014/p5: a reporting instruction to an agency department
         "各省级知识产权局的实施方案、半年和全年工作总结请分别于2023 年3 月15 日、7 月1 日\n"
         "和12 月1 日前报送国家知识产权局知识产权保护司，电子件同时发送至联系邮箱。",
@@ -332,34 +354,180 @@ FIXTURES = [
     ),
 ]
 
+# Addressee lists and signatures name agencies; an agency name is no evidence
+# for any scheme. Cut verbatim like FIXTURES.
+FRAME_LINES = [
+    # p. 32, 2023-01-00-003/p2
+    "公安部、民政部、司法部、人力资源社会保障部、自然资源部、生态环境部、住房城乡建设\n"
+    "部、交通运输部、水利部、农业农村部、商务部、国资委、海关总署、税务总局、市场监管\n"
+    "总局、金融监管总局、证监会、统计局、知识产权局、能源局、林草局、民航局、外汇局，\n"
+    "中国国家铁路集团有限公司，各省、自治区、直辖市及计划单列市、副省级省会城市、新疆\n"
+    "生产建设兵团发展改革委、工信厅（经信委、经信厅、经信局、工信局）、财政厅（局），\n"
+    "人民银行上海总部、各分行、营业管理部、各省会（首府）城市中心支行、各副省级城市中\n"
+    "心支行：",
+    "国家发展改革委\n工业和信息化部\n财政部\n人民银行\n2023 年5 月31 日",  # p. 36, signature closing 2023-01-00-003/9.22
+    "各省、自治区、直辖市和新疆生产建设兵团知识产权局：",  # p. 81, 2023-01-00-014/p2
+]
+
 
 def test_fixtures_are_verbatim_source_text() -> None:
     source = SOURCE.read_text(encoding="utf-8")
-    for text, _ in FIXTURES:
+    for text, _ in FIXTURES + [(line, {}) for line in FRAME_LINES]:
         assert text in source, text[:30]
+
+
+def _evidence(text: str, codebook: list[TagDef], schemes: tuple[str, ...]) -> dict[str, str]:
+    hits = tag_text(text, codebook)
+    for h in hits:
+        assert text[h.char_start:h.char_end] == h.evidence
+    return {h.tag_id: h.evidence for h in hits if h.tag_id.split(":")[0] in schemes}
 
 
 @pytest.mark.parametrize("text, expected", FIXTURES, ids=[f"fixture{i}" for i in range(len(FIXTURES))])
 def test_real_sentences(codebook: list[TagDef], text: str, expected: dict[str, str]) -> None:
-    hits = tag_text(text, codebook)
-    assert {h.tag_id: h.evidence for h in hits} == expected
-    for h in hits:
-        assert text[h.char_start:h.char_end] == h.evidence
+    assert _evidence(text, codebook, TOPIC_SCHEMES) == expected
+
+
+@pytest.mark.parametrize("text", FRAME_LINES)
+def test_frame_lines_get_no_tag(codebook: list[TagDef], text: str) -> None:
+    assert tag_text(text, codebook) == []
+
+
+# Measures of dataset 1.1.0, text copied verbatim from the measures table (which
+# joins the lines of a provision and drops page furniture), with every tool
+# tag expected and its evidence.
+TOOL_FIXTURES = [
+    ("2023-01-00-003/5.13",  # a rebate of premiums is money paid out, not a tax cut
+     "（十三）延续实施部分稳岗政策。对不裁员、少裁员的企业，继续实施普惠性失业保险稳岗返还政策。",
+     {"tool:funding": "稳岗返还"}),
+    ("2023-01-00-012/3.7",
+     "（七）用足用好中央财政资金政策。开展第二批外经贸提质增效示范工作。\n研究设立服务贸易创新发展引导基金二期。",
+     {"tool:funding": "中央财政", "tool:pilots": "示范"}),
+    ("2023-01-00-003/7.17",
+     "（十七）完善现代物流体系。加强国家物流枢纽、国家骨干冷链物流基地布局建设，提高现代物流规模化、网络化、组织化、集约化发展水平。",
+     {"tool:infrastructure": "物流枢纽"}),
+    ("2023-01-00-003/5.14",  # 按标准申请 (apply at the set rate) is no standard-setting
+     "（十四）加强职业技能培训。开展大规模职业技能培训，共建共享一批公共实训基地。\n继续实施技能提升补贴政策，参加失业保险1年以上的企业职工"
+     "或领取失业保险金人员取得职业资格证书或职业技能等级证书的，可按标准申请技能提升补贴。",
+     {"tool:funding": "补贴", "tool:infrastructure": "实训基地", "tool:talent": "职业技能"}),
+    ("2023-01-00-012/4.14",
+     "（十四）发展绿色贸易。\n指导商协会等行业组织制订外贸产品绿色低碳标准，支持相关产品进一步开拓国际市场。\n组织开展重点行业企业培训，"
+     "增强企业绿色低碳发展意识和能力。",
+     {"tool:market_promotion": "开拓", "tool:regulation": "标准", "tool:talent": "培训"}),
+    ("2023-01-00-013/5",  # a buyer suing a supplier for breach (违约责任) is no accountability of officials
+     "五、对于供应商未按合同约定提供设备或服务的，采购人应当依法追究其违约责任。\n对于供应商提供虚假材料谋取中标、成交的，依法予以处理。",
+     {"tool:procurement": "采购人"}),
+    ("2023-01-00-010/6",
+     "六、加强规范管理，搭建服务平台",
+     {"tool:regulation": "规范", "tool:technology_information": "服务平台"}),
+    ("2023-01-00-007/4.13",
+     "（十三）\n利用新技术成果提高智慧监管能力。\n加强信用数据共享，积极探索运用大数据、区块链、物联网、人工智能等手段精准预警信用风险隐患，"
+     "推进智慧监管，提升监管综合效能，更好服务住房和城乡建设事业高质量发展。",
+     {"tool:supervision": "监管", "tool:technology_information": "智慧"}),
+    ("2023-01-00-005/3.5",
+     "（五）推进社会监督常态化。\n进一步完善举报投诉机制，依托全国医保基金举报投诉管理系统，畅通投诉渠道，规范处置流程，严格核查处理。"
+     "落实举报奖励制度，调动全民参与医保基金使用监督的积极性。\n持续开展典型案例曝光，强化警示震慑。\n"
+     "探索开展定点医药机构医保基金使用情况向社会公示制度，鼓励社会监督。",
+     {"tool:publicity": "典型案例", "tool:regulation": "规范", "tool:supervision": "监督"}),
+    ("2023-01-00-014/p4",
+     "各地落实《工作方案》情况和工作成效将纳入2023年知识产权行政保护绩效考核范围。",
+     {"tool:evaluation": "工作成效", "tool:planning": "工作方案"}),
+    ("2023-01-00-003/2.2",
+     "（二）加强重点领域支持。落实税收、首台（套）保险补偿等支持政策，促进传统产业改造升级和战略性新兴产业发展。\n对科技创新、重点产业链等领域，"
+     "出台针对性的减税降费政策，将符合条件行业企业研发费用税前加计扣除比例由75%提高至100%的政策作为制度性安排长期实施。",
+     {"tool:funding": "保险补偿", "tool:tax_fee_relief": "减税", "tool:technology_information": "科技创新"}),
+    ("2023-01-00-001/1.5",
+     "5.试点地区海关不得仅因原产地证书存在印刷错误、打字错误、非关键性信息遗漏等微小差错或文件之间的细微差异而拒绝给予货物优惠关税待遇。",
+     {"tool:pilots": "试点", "tool:regulation": "不得", "tool:tax_fee_relief": "优惠关税"}),
+    ("2023-01-00-006/3.3",
+     "（三）营造良好社会氛围。各地区各有关部门要主动做好基本养老服务政策宣传解读，及时公开基本养老服务信息。\n要凝聚社会共识，"
+     "充分调动各方支持配合基本养老服务体系建设的积极性和主动性。\n附件：国家基本养老服务清单",
+     {"tool:public_services": "养老服务", "tool:publicity": "社会氛围"}),
+    ("2023-01-00-004/2.13",  # 市场监管 names the field of the standards, not supervision
+     "第十三条市场监管行业标准化专业技术委员会主要职责是：",
+     {"tool:organisation": "主要职责", "tool:regulation": "标准"}),
+    ("2023-01-00-003/3.8",
+     "（八）支持中小微企业降低汇率避险成本。强化政银企协作，加大中小微企业汇率风险管理支持力度。推动银行优化外汇衍生品管理和服务，"
+     "通过专项授信、数据增信、线上服务和产品创新等方式，降低企业避险保值成本。",
+     {"tool:financial_support": "授信"}),
+    ("2023-01-00-001/1.2",  # 独立法人 is no evidence of 立法 (legislation)
+     "2.对暂时出境修理后复运进入试点地区的航空器、船舶（含相关零部件），无论其是否增值，免征关税。上述航空器指以试点地区为主营运基地的"
+     "航空企业所运营的航空器，船舶指在试点地区注册登记并具有独立法人资格的船运公司所运营的以试点地区内港口为船籍港的船舶。"
+     "（适用范围：海南自由贸易港）",
+     {"tool:pilots": "试点", "tool:tax_fee_relief": "免征"}),
+    ("2023-01-00-013/p4",  # 工业和信息化部 is a ministry, not digitalisation
+     "为加快数据中心绿色转型，财政部、生态环境部、工业和信息化部制定了《绿色数据中心政府采购需求标准（试行）》（以下简称《需求标准》），"
+     "现就有关事项通知如下：",
+     {"tool:procurement": "政府采购", "tool:regulation": "标准"}),
+    ("2023-01-00-014/p5",  # a reporting instruction, but it asks for implementation plans
+     "各省级知识产权局的实施方案、半年和全年工作总结请分别于2023年3月15日、7月1日和12月1日前报送国家知识产权局知识产权保护司，"
+     "电子件同时发送至联系邮箱。",
+     {"tool:planning": "实施方案"}),
+    ("2023-01-00-007/3.10",  # 行业协会商会 holds 会商 (consultation) across two words
+     "（十）支持行业协会商会完善行业信用自律机制。\n引导行业协会商会完善行业内部信用信息采集、共享机制，将严重失信行为记入会员信用记录。"
+     "鼓励行业协会商会依法依规开展会员企业信用等级评价，督促会员企业守信合法经营、营造公平诚信市场环境。",
+     {"tool:regulation": "自律"}),
+]
+
+# Frame lines of measures 1.1.0 (addressees, document numbers, signatures) name
+# agencies and platforms but use no instrument.
+TOOL_FRAME_LINES = [
+    "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：",  # 2023-01-00-001/p2
+    "发改运行〔2023〕645号",  # 2023-01-00-003/p1
+    "国办发〔2023〕17号",  # 2023-01-00-005/p1
+    "部机关各单位、直属各单位：",  # 2023-01-00-007/p2
+    "各省、自治区、直辖市及计划单列市、新疆生产建设兵团知识产权管理部门、工业和信息化主管部门：",  # 2023-01-00-009/p2
+    "国家发展改革委\n工业和信息化部\n财政部\n人民银行\n2023年5月31日",  # 2023-01-00-003/p5
+    # 2023-01-00-019/p2: a supervision bureau and a public-service platform as addressees
+    "各省、自治区、直辖市、新疆生产建设兵团发展改革委、工业和信息化主管部门、住房城乡建设厅（委、局）、交通运输厅（局、委）、水利厅（局）、"
+    "农业农村厅（局、委）、商务（局）、国资委、广播电视局、能源局、招标投标指导协调工作牵头部门、公共资源交易平台整合工作牵头部门，"
+    "各省、自治区、直辖市通信管理局，国家能源局各派出机构、各地区铁路监管局、民航各地区管理局、各银保监局，全国公共资源交易平台、"
+    "中国招标投标公共服务平台：",
+]
+
+
+def _flat(text: str) -> str:
+    return "".join(c for c in text if not c.isspace())
+
+
+def test_tool_fixtures_are_source_text() -> None:
+    # Measures join lines and drop page furniture, so compare without whitespace.
+    source = _flat(SOURCE.read_text(encoding="utf-8"))
+    for measure_id, text, _ in TOOL_FIXTURES:
+        assert _flat(text) in source, measure_id
+    for text in TOOL_FRAME_LINES:
+        assert _flat(text) in source, text[:20]
+
+
+def test_tool_fixtures_cover_every_tool_tag() -> None:
+    assert {tag_id for _, _, expected in TOOL_FIXTURES for tag_id in expected} == set(TOOL_FAMILY)
+
+
+@pytest.mark.parametrize("measure_id, text, expected", TOOL_FIXTURES, ids=[m for m, _, _ in TOOL_FIXTURES])
+def test_real_measures_tool_tags(codebook: list[TagDef], measure_id: str, text: str, expected: dict[str, str]) -> None:
+    assert _evidence(text, codebook, ("tool",)) == expected
+
+
+@pytest.mark.parametrize("text", TOOL_FRAME_LINES + FRAME_LINES)
+def test_frame_lines_get_no_tool_tag(codebook: list[TagDef], text: str) -> None:
+    assert _evidence(text, codebook, ("tool",)) == {}
 
 
 def test_phrase_broken_across_lines_matches_with_original_slice(codebook: list[TagDef]) -> None:
     # p. 54 prints 常态化监管 across a line break.
     text = "地方各级人民政府对本行政区域内医保基金使用常\n态化监管工作负领导责任"
-    (hit,) = tag_text(text, codebook)
-    assert (hit.tag_id, hit.evidence) == ("bei:market_supervision", "常\n态化监管")
-    assert (hit.char_start, hit.char_end) == (21, 27)
+    hits = {h.tag_id: h for h in tag_text(text, codebook)}
+    assert sorted(hits) == ["bei:market_supervision", "tool:organisation", "tool:supervision"]
+    hit = hits["bei:market_supervision"]
+    assert (hit.evidence, hit.char_start, hit.char_end) == ("常\n态化监管", 21, 27)
+    assert (hits["tool:supervision"].evidence, hits["tool:organisation"].evidence) == ("监管", "领导责任")
 
 
 def test_agency_name_is_not_evidence_but_later_topic_is(codebook: list[TagDef]) -> None:
     assert tag_text("（市场监管总局按职责分工负责）", codebook) == []
     text = "市场监管总局牵头，加强市场\n监管。"
-    (hit,) = tag_text(text, codebook)
-    assert (hit.tag_id, hit.evidence, hit.char_start) == ("bei:market_supervision", "市场\n监管", 11)
+    hits = [(h.tag_id, h.evidence, h.char_start) for h in tag_text(text, codebook)]
+    assert hits == [("bei:market_supervision", "市场\n监管", 11), ("tool:supervision", "监管", 14)]
 
 
 # Constructed phrases (not in these pages) that put a phrase inside a longer
@@ -374,6 +542,28 @@ SUBSTRING_TRAPS = [
     ("中国人民银行指导银行扩大信贷投放", "bready:financial_services", "银行"),
     ("国家税务总局、海关总署负责", "bei:taxes", None),
     ("国家税务总局、海关总署负责", "bei:cross_border_trade", None),
+]
+
+
+# The same for the tool scheme: agency names, a responsibility note and words
+# that merely contain a phrase.
+SUBSTRING_TRAPS += [
+    ("（财政部、税务总局、人力资源社会保障部、工业和信息化部等部门会同各地方按职责分工负责）", "tool:organisation", None),
+    ("（财政部、税务总局、人力资源社会保障部、工业和信息化部等部门会同各地方按职责分工负责）", "tool:technology_information", None),
+    ("明确职责分工，强化责任落实", "tool:organisation", "职责分工"),
+    ("国家市场监督管理总局、国家药品监督管理局负责", "tool:supervision", None),
+    ("各地区铁路监管局、海关特殊监管区域", "tool:supervision", None),
+    ("发现涉嫌违法的，依法进行调查处理", "tool:supervision", None),
+    ("加强监督检查，依法查处违法行为", "tool:supervision", "监督"),
+    ("严格执行首问责任人制度", "tool:evaluation", None),
+    ("严肃追责问责", "tool:evaluation", "追责"),
+    ("引导金融资源投向小微企业", "tool:financial_support", None),
+    ("优化授信审批流程", "tool:regulation", None),
+    ("鼓励行业协会依法依规开展会员企业信用等级评价", "tool:market_promotion", None),
+    ("组织企业参加境外展会", "tool:market_promotion", "展会"),
+    ("鼓励党政机关所属培训疗养机构转型", "tool:talent", None),
+    ("提升在海外开展品牌宣传的能力", "tool:publicity", None),
+    ("对接国际高标准经贸规则", "tool:regulation", None),
 ]
 
 
@@ -457,6 +647,24 @@ def test_small_codebook_agrees_with_reference(text: str) -> None:
 def test_bundled_codebook_agrees_with_reference(text: str) -> None:
     hits = {h.tag_id: h for h in tag_text(text, _BUNDLED)}
     for tag in _BUNDLED:
+        expected = _oracle(text, tag)
+        got = hits.get(tag.tag_id)
+        assert (None if got is None else (got.char_start, got.char_end)) == expected, tag.tag_id
+
+
+_TOOL = [t for t in _BUNDLED if t.scheme == "tool"]
+_TOOL_WORDS = sorted({w for t in _TOOL for w in t.phrases + t.exclude})
+
+
+@settings(max_examples=200)
+@given(_texts(_TOOL_WORDS))
+def test_tool_scheme_agrees_with_reference_alone_and_in_the_codebook(text: str) -> None:
+    # Texts dense in instrument phrases and their excludes; the tool tags are
+    # the same whether tagged alone or with the topic schemes.
+    alone = tag_text(text, _TOOL)
+    assert alone == [h for h in tag_text(text, _BUNDLED) if h.tag_id.startswith("tool:")]
+    hits = {h.tag_id: h for h in alone}
+    for tag in _TOOL:
         expected = _oracle(text, tag)
         got = hits.get(tag.tag_id)
         assert (None if got is None else (got.char_start, got.char_end)) == expected, tag.tag_id
