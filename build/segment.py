@@ -28,6 +28,9 @@ _MAX_HEADING_LINES = 8
 # How alike a body heading must be to its contents entry (typos such as
 # 通知知 occur in the contents; anything less alike is a different document).
 _MIN_TITLE_SIMILARITY = 0.9
+# Where a heading without its number is looked for, around the listed page.
+_UNNUMBERED_PAGES_BEFORE = 2
+_UNNUMBERED_PAGES_AFTER = 5
 
 Line = tuple[str, int]  # (text as extracted, page)
 
@@ -99,30 +102,51 @@ def _heading_key(kind: str, number: int, name: str) -> str:
 
 
 def _find_heading(stream: list[Line], pos: int, entry: TocEntry) -> tuple[int, int, tuple[tuple[str, str], ...]] | None:
-    title_key = key(entry.title)
-    full_key = title_key + key(entry.issued_on_raw or "")
+    """(first line, line after the heading, flags) of the entry's heading, or None.
+
+    The heading is looked for with its number first (``16.`` may stand alone
+    on its line). Failing that, a line that starts with the title itself on
+    the pages around the listed one is taken, and flagged: a number lost in
+    extraction must not lose the body.
+    """
     for i in range(pos, len(stream)):
         m = _NUMBER_LINE.match(stream[i][0])
-        if not m or int(m.group(1)) != entry.seq:
-            continue
-        acc = key(m.group(2))
-        j = i + 1
-        while len(acc) < len(title_key) and j < len(stream) and j - i < _MAX_HEADING_LINES:
-            acc += key(stream[j][0])
-            j += 1
-        head = acc[: len(title_key)]
-        if head[:6] != title_key[:6]:
-            continue
-        similarity = difflib.SequenceMatcher(None, head, title_key, autojunk=False).ratio()
-        if similarity < _MIN_TITLE_SIMILARITY:
-            continue
-        # Take the lines that continue the title and date (a date often wraps).
-        while j < len(stream) and j - i < _MAX_HEADING_LINES and full_key.startswith(acc + key(stream[j][0])):
-            acc += key(stream[j][0])
-            j += 1
-        flags: tuple[tuple[str, str], ...] = ()
-        if head != title_key:
-            body_title = "".join(clean(line) for line, _ in stream[i:j])
-            flags = (("body_title_differs", f"contents: {entry.title} | body: {body_title}"),)
-        return i, j, flags
+        if m and int(m.group(1)) == entry.seq:
+            hit = _title_at(stream, i, m.group(2), entry)
+            if hit is not None:
+                return i, hit[0], hit[1]
+    for i in range(pos, len(stream)):
+        page = stream[i][1]
+        if page > entry.listed_page + _UNNUMBERED_PAGES_AFTER:
+            break
+        if page >= entry.listed_page - _UNNUMBERED_PAGES_BEFORE:
+            hit = _title_at(stream, i, stream[i][0], entry)
+            if hit is not None:
+                flag = ("heading_without_number", f"no '{entry.seq}.' before the title on page {page}")
+                return i, hit[0], (flag, *hit[1])
     return None
+
+
+def _title_at(stream: list[Line], i: int, first: str, entry: TocEntry) -> tuple[int, tuple[tuple[str, str], ...]] | None:
+    """If the entry's title (and date) starts at line ``i`` (its text after any
+    number is ``first``), the line after the heading and any flags."""
+    title_key = key(entry.title)
+    full_key = title_key + key(entry.issued_on_raw or "")
+    acc = key(first)
+    j = i + 1
+    while len(acc) < len(title_key) and j < len(stream) and j - i < _MAX_HEADING_LINES:
+        acc += key(stream[j][0])
+        j += 1
+    head = acc[: len(title_key)]
+    if head[:6] != title_key[:6]:
+        return None
+    if difflib.SequenceMatcher(None, head, title_key, autojunk=False).ratio() < _MIN_TITLE_SIMILARITY:
+        return None
+    # Take the lines that continue the title and date (a date often wraps).
+    while j < len(stream) and j - i < _MAX_HEADING_LINES and full_key.startswith(acc + key(stream[j][0])):
+        acc += key(stream[j][0])
+        j += 1
+    if head == title_key:
+        return j, ()
+    body_title = "".join(clean(line) for line, _ in stream[i:j])
+    return j, (("body_title_differs", f"contents: {entry.title} | body: {body_title}"),)

@@ -50,3 +50,16 @@ def test_missing_heading_stops_the_build():
     ]
     with pytest.raises(ParseError, match="not found"):
         segment(pages, parse_toc(pages))
+
+
+def test_heading_whose_number_was_lost_is_found_and_flagged():
+    pages = [
+        Page(1, ("一、国家........ 2", "1. 甲部关于乙的通知（2023 年1 月1 日）.... 2", "2. 丙部关于丁的通知（2023 年1 月2 日）.... 2")),
+        Page(2, ("一、国家", "1. 甲部关于乙的通知（2023 年1 月1 日）", "正文一。", "丙部关于丁的通知", "（2023 年1 月2 日）", "正文二。")),
+    ]
+    seg = segment(pages, parse_toc(pages))
+    second = seg.bodies[(1, 0, 2)]
+    assert [line for line, _ in second.heading] == ["丙部关于丁的通知", "（2023 年1 月2 日）"]
+    assert [line for line, _ in second.lines] == ["正文二。"]
+    assert second.flags[0][0] == "heading_without_number"
+    assert [line for line, _ in seg.bodies[(1, 0, 1)].lines] == ["正文一。"]
