@@ -26,8 +26,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from hypothesis import settings
+
 import policydata
 from policydata.schema import SCHEMA_VERSION, TABLES, arrow_schema
+
+# CI machines are shared and noisy: a slow example is not a failure. Property
+# tests still run their full number of examples.
+settings.register_profile("policydata", deadline=None)
+settings.load_profile("policydata")
 
 Row = dict[str, Any]
 
