@@ -37,6 +37,28 @@ class Source:
     kind: str  # "text" or "pdf"
     sha256: str
     pages: tuple[Page, ...]
+    folios_dropped: int = 0  # running page numbers removed from the first or last line
+
+
+# A running page number (folio): "23", "- 23 -", "—23—", "第 23 页".
+_FOLIO = re.compile(r"^\s*(?:[-－—–]\s*)?(?:第\s*)?(\d{1,4})(?:\s*页)?(?:\s*[-－—–])?\s*$")
+
+
+def drop_folios(page: Page) -> tuple[Page, int]:
+    """Remove the page's own number standing alone as its first or last line.
+
+    >>> drop_folios(Page(23, ("- 23 -", "正文。", "23")))
+    (Page(number=23, lines=('正文。',)), 2)
+    >>> drop_folios(Page(23, ("正文。", "24")))
+    (Page(number=23, lines=('正文。', '24')), 0)
+    """
+    lines = list(page.lines)
+    dropped = 0
+    for index in (0, -1):
+        if lines and (m := _FOLIO.match(lines[index])) and int(m.group(1)) == page.number:
+            del lines[index]
+            dropped += 1
+    return Page(page.number, tuple(lines)), dropped
 
 
 def read_source(path: Path, *, progress: bool = False) -> Source:
@@ -58,7 +80,8 @@ def read_source(path: Path, *, progress: bool = False) -> Source:
     else:
         pages = _parse_text(path, data)
         kind = "text"
-    return Source(path, kind, digest, tuple(pages))
+    kept = [drop_folios(p) for p in pages]
+    return Source(path, kind, digest, tuple(p for p, _ in kept), sum(n for _, n in kept))
 
 
 def read_pages(path: Path, *, progress: bool = False) -> list[Page]:

@@ -175,8 +175,9 @@ def write_version(
 
     out = Path(out)
     target = out / version
+    reports = {"datapackage.json": datapackage(version, names), "quality.json": quality}
     if target.exists():
-        _compare_existing(target, arrow)
+        _compare_existing(target, arrow, reports)
         return WriteResult(target, created=False)
 
     out.mkdir(parents=True, exist_ok=True)
@@ -190,8 +191,8 @@ def write_version(
             path = tmp / f"{name}.parquet"
             _write_parquet(tbl, path)
             files[path.name] = {"rows": tbl.num_rows}
-        (tmp / "datapackage.json").write_bytes(_json_bytes(datapackage(version, names)))
-        (tmp / "quality.json").write_bytes(_json_bytes(quality))
+        for name, report in reports.items():
+            (tmp / name).write_bytes(_json_bytes(report))
         (tmp / "views.sql").write_text(views_sql(names), encoding="utf-8")
         for extra in ("datapackage.json", "quality.json", "views.sql"):
             files[extra] = {"rows": None}
@@ -216,8 +217,9 @@ def write_version(
     return WriteResult(target, created=True)
 
 
-def _compare_existing(target: Path, arrow: dict[str, Any]) -> None:
-    """Accept an existing version only if its tables hold exactly these rows."""
+def _compare_existing(target: Path, arrow: dict[str, Any], reports: dict[str, Any]) -> None:
+    """Accept an existing version only if its tables hold exactly these rows
+    and its descriptor and quality report say exactly the same."""
     import pyarrow.parquet as pq
 
     manifest_path = target / "manifest.json"
@@ -232,6 +234,10 @@ def _compare_existing(target: Path, arrow: dict[str, Any]) -> None:
         old = pq.read_table(target / f"{name}.parquet")
         if not old.equals(arrow[name]):
             problems.append(f"{name}: {old.num_rows} published rows, {arrow[name].num_rows} built, content differs")
+    for name, report in reports.items():
+        # Round-trip through JSON so dates and tuples compare as written.
+        if json.loads((target / name).read_text(encoding="utf-8")) != json.loads(_json_bytes(report)):
+            problems.append(f"{name} differs")
     if problems:
         raise VersionConflictError(
             f"version {target.name} is already published at {target} with different content "

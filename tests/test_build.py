@@ -221,3 +221,15 @@ def test_document_with_text_but_no_provisions_stops_the_build(monkeypatch):
     monkeypatch.setattr(measures, "parse_provisions", lambda text: ([], ParseStats()))
     with pytest.raises(BuildError, match="has text but no provisions"):
         build_tables(bundled())
+
+
+def test_same_rows_but_another_quality_report_is_refused(built):
+    from policydata_build.pipeline import edition_of
+    from policydata_build.write import SourceInfo, write_version
+
+    src = bundled()
+    rows, quality, edition = build_tables(src)
+    info = SourceInfo(src.path.name, src.kind, src.sha256, len(src.pages))
+    assert write_version(rows, built.parent, "9.0.0", info, quality, edition).created is False
+    with pytest.raises(VersionConflictError, match="quality.json differs"):
+        write_version(rows, built.parent, "9.0.0", info, {**quality, "measures": -1}, edition_of(src))

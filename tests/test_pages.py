@@ -78,3 +78,11 @@ def test_bad_inputs_exit_nonzero_and_write_nothing(tmp_path, capsys):
         err = capsys.readouterr().err
         assert err.count("error:") == 1 and words in err, (name, err)
         assert not out.exists() or not any(out.iterdir()), name
+
+
+def test_running_page_numbers_are_dropped_and_counted(tmp_path):
+    path = write_text_dump(tmp_path / "f.txt", [(1, ["1", "标题"]), (2, ["- 2 -", "正文第2页", "2"]), (3, ["正文", "30"])])
+    src = read_source(path)
+    assert [p.lines for p in src.pages] == [("标题",), ("正文第2页",), ("正文", "30")]
+    assert src.folios_dropped == 3
+    assert bundled().folios_dropped == 0
