@@ -38,6 +38,7 @@ class Source:
     sha256: str
     pages: tuple[Page, ...]
     folios_dropped: int = 0  # running page numbers removed from the first or last line
+    running_heads_dropped: int = 0  # a header or footer line repeated across pages
 
 
 # A running page number (folio): "23", "- 23 -", "—23—", "第 23 页".
@@ -81,12 +82,48 @@ def read_source(path: Path, *, progress: bool = False) -> Source:
         pages = _parse_text(path, data)
         kind = "text"
     kept = [drop_folios(p) for p in pages]
-    return Source(path, kind, digest, tuple(p for p, _ in kept), sum(n for _, n in kept))
+    pages, heads = drop_running_heads([p for p, _ in kept])
+    return Source(path, kind, digest, tuple(pages), sum(n for _, n in kept), heads)
 
 
 def read_pages(path: Path, *, progress: bool = False) -> list[Page]:
     """The pages of a source file (text dump or PDF)."""
     return list(read_source(path, progress=progress).pages)
+
+
+# A first or last line repeated on this share of the pages (and on at least
+# _RUNNING_HEAD_MIN pages) is a running header or footer, not text: no
+# sentence of a policy recurs at the same place on a quarter of the pages.
+_RUNNING_HEAD_SHARE = 0.25
+_RUNNING_HEAD_MIN = 5
+
+
+def drop_running_heads(pages: list[Page]) -> tuple[list[Page], int]:
+    """Remove running headers and footers; return the pages and how many lines went.
+
+    >>> pages = [Page(n, ("营商环境政策汇编", f"正文{n}。")) for n in range(1, 7)]
+    >>> kept, dropped = drop_running_heads(pages)
+    >>> kept[0].lines, dropped
+    (('正文1。',), 6)
+    """
+    from collections import Counter
+
+    threshold = max(_RUNNING_HEAD_MIN, _RUNNING_HEAD_SHARE * len(pages))
+    heads = set()
+    for index in (0, -1):
+        counts = Counter(p.lines[index].strip() for p in pages if p.lines)
+        heads |= {(index, line) for line, n in counts.items() if n >= threshold}
+    if not heads:
+        return pages, 0
+    out, dropped = [], 0
+    for page in pages:
+        lines = list(page.lines)
+        for index in (0, -1):
+            if lines and (index, lines[index].strip()) in heads:
+                del lines[index]
+                dropped += 1
+        out.append(Page(page.number, tuple(lines)))
+    return out, dropped
 
 
 def _lines(text: str) -> tuple[str, ...]:

@@ -83,7 +83,7 @@ def build_tables(source: Source) -> tuple[dict[str, list[dict[str, Any]]], dict[
         "documents_by_section": dict(sorted(Counter(d["section"] for d in docs.documents).items())),
         "source_pages": len(pages),
         "toc_pages": [min(toc.pages), max(toc.pages)],
-        "ignored": dict(sorted((toc.ignored + seg.ignored + docs.counts + Counter(folio=source.folios_dropped)).items())),
+        "ignored": dict(sorted((toc.ignored + seg.ignored + docs.counts + Counter(folio=source.folios_dropped, running_head=source.running_heads_dropped)).items())),
         **measures.quality,
         "flags_by_code": dict(sorted(Counter(f["code"] for f in docs.flags).items())),
         "flags": [{k: f[k] for k in ("flag_id", "code", "detail", "page")} for f in sorted(docs.flags, key=lambda f: f["flag_id"])],

@@ -86,3 +86,11 @@ def test_running_page_numbers_are_dropped_and_counted(tmp_path):
     assert [p.lines for p in src.pages] == [("标题",), ("正文第2页",), ("正文", "30")]
     assert src.folios_dropped == 3
     assert bundled().folios_dropped == 0
+
+
+def test_running_headers_are_dropped_and_counted(tmp_path):
+    pages = [(n, ["国家及各省市营商环境政策汇编（2023 年）", f"第{n}页的正文。"]) for n in range(1, 9)]
+    src = read_source(write_text_dump(tmp_path / "h.txt", pages))
+    assert [p.lines for p in src.pages] == [(f"第{n}页的正文。",) for n in range(1, 9)]
+    assert src.running_heads_dropped == 8
+    assert bundled().running_heads_dropped == 0
