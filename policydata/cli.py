@@ -83,7 +83,7 @@ def _sql(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    ds = open_version(args.version, root=args.root, verify=False)
+    ds = open_version(args.version, root=args.root, verify=not args.no_verify)
     doc = ds.document(args.doc_id)
     for name, value in doc.model_dump().items():
         if name != "text":
@@ -241,6 +241,7 @@ def _parser() -> argparse.ArgumentParser:
                 "policydata show 2023-01-00-019", _show)
     p.add_argument("doc_id", metavar="DOC_ID")
     p.add_argument("--version", help="dataset version (default: latest)")
+    p.add_argument("--no-verify", action="store_true", help="skip the sha256 check")
 
     p = command("diff", "rows added, removed and changed per table between two versions, by stable id",
                 "policydata diff 1.0.0 1.1.0", _diff)

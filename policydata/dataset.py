@@ -5,9 +5,10 @@ A version is a folder ``<root>/X.Y.Z/`` holding ``manifest.json`` and one
 ``POLICYDATA_ROOT`` environment variable, else the versions bundled with the
 installed package (``policydata_dataset``).
 
-Versions are read-only: a DuckDB in-memory connection reads the Parquet files
-through one view per table, so any number of processes can open the same
-version at once. Only this module imports duckdb and pyarrow, and only inside
+Versions are read-only: ``open()`` reads each Parquet file once (the bytes it
+verified against the manifest) into memory and queries those tables in
+private in-memory DuckDB databases, so no SQL can touch the files and any
+number of processes can open the same version at once. Only this module imports duckdb and pyarrow, and only inside
 functions, so ``import policydata`` stays cheap.
 
 >>> import policydata
@@ -23,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -57,13 +59,6 @@ DateLike = Union[date, str]
 
 _SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DUCKDB_TYPES = {
-    "string": "VARCHAR",
-    "int32": "INTEGER",
-    "bool": "BOOLEAN",
-    "date": "DATE",
-    "list<string>": "VARCHAR[]",
-}
 # Longest list of valid choices an error message spells out in full.
 _MAX_CHOICES = 20
 
@@ -190,24 +185,40 @@ def open(version: str | None = None, *, root: PathLike | None = None, verify: bo
     # Absolute, so the views keep working if the caller changes directory.
     folder = (base / version).resolve()
     manifest, manifest_sha256 = _load_manifest(folder)
+    return Dataset(folder, manifest, manifest_sha256, _load_tables(folder, manifest, verify))
+
+
+def _load_tables(folder: Path, manifest: Manifest, verify: bool) -> dict[str, pa.Table]:
+    """Every table of the version, parsed from exactly the bytes that were verified."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     if verify:
-        verify_files(folder, manifest)
-    else:
-        for table in manifest.tables:
-            if not (folder / f"{table}.parquet").is_file():
-                raise MissingFileError(f"{table}.parquet", str(folder))
-    return Dataset(folder, manifest, manifest_sha256)
+        others = {n: e for n, e in manifest.files.items() if n not in {f"{t}.parquet" for t in manifest.tables}}
+        verify_files(folder, manifest.model_copy(update={"files": others}))
+    tables = {}
+    for table in manifest.tables:
+        name = f"{table}.parquet"
+        path = folder / name
+        if not path.is_file():
+            raise MissingFileError(name, str(folder))
+        data = path.read_bytes()
+        if verify:
+            actual = hashlib.sha256(data).hexdigest()
+            if actual != manifest.files[name].sha256:
+                raise ChecksumError(name, manifest.files[name].sha256, actual)
+        tables[table] = pq.read_table(pa.BufferReader(data))
+    return tables
 
 
-def connect_parquet(views: Mapping[str, Path]) -> duckdb.DuckDBPyConnection:
-    """A sealed in-memory DuckDB connection with one view per Parquet file.
+def connect_tables(tables: Mapping[str, pa.Table]) -> duckdb.DuckDBPyConnection:
+    """A sealed in-memory DuckDB database holding a copy of each table.
 
     Extensions are never installed or loaded automatically (so nothing is
-    fetched from the network), and once the views exist external access is
-    switched off and the configuration locked: SQL run on the connection can
-    read these files and nothing else on disk.
+    fetched from the network), external access is off and the configuration
+    locked: SQL run on the connection can read and write no file at all.
 
-    >>> con = connect_parquet({"regions": ds.path / "regions.parquet"})
+    >>> con = connect_tables({"regions": ds.table("regions")})
     >>> con.execute("SELECT count(*) FROM regions").fetchone()
     (7,)
     """
@@ -221,10 +232,9 @@ def connect_parquet(views: Mapping[str, Path]) -> duckdb.DuckDBPyConnection:
             "allow_community_extensions": False,
         },
     )
-    for name, path in views.items():
-        # A relation-backed view needs no path pasted into SQL text.
-        con.read_parquet(str(path)).create_view(name)
-    con.execute("SET allowed_paths = ?", [[str(p) for p in views.values()]])
+    for name, table in tables.items():
+        # A relation needs no data pasted into SQL text.
+        con.from_arrow(table).create(name)
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
     return con
@@ -240,6 +250,17 @@ class _Where:
     def add(self, clause: str, *params: object) -> None:
         self.clauses.append(clause)
         self.params.extend(params)
+
+    def add_in(self, template: str, column: str, values: Sequence[str]) -> None:
+        """Add ``template`` with its ``{}`` replaced by ``column`` ∈ ``values``.
+
+        One value is compared with ``=``, which DuckDB plans faster than a
+        list; the values are always bound, never pasted.
+        """
+        if len(values) == 1:
+            self.add(template.format(f"{column} = ?"), values[0])
+        else:
+            self.add(template.format(f"{column} IN (SELECT unnest(?::VARCHAR[]))"), list(values))
 
 
 def _choices(values: Iterable[str]) -> str:
@@ -290,8 +311,7 @@ def _as_limit(value: object) -> int | None:
     return value
 
 
-def _in_list(column: str) -> str:
-    return f"{column} IN (SELECT unnest(?::VARCHAR[]))"
+
 
 
 class Dataset:
@@ -309,11 +329,12 @@ class Dataset:
     doc_id, a malformed date) raises :class:`ValueError` rather than
     returning an empty list that would look like a real answer.
 
-    ``connection`` is the raw DuckDB connection. It is sealed (see
-    :func:`connect_parquet`): to join your own data, register it, e.g.
-    ``ds.connection.register("mine", arrow_table)``. Like any DuckDB
-    connection it is not for concurrent use from several threads; open one
-    Dataset per thread or process.
+    ``connection`` is a raw DuckDB connection to your own in-memory copy of
+    the tables, sealed (see :func:`connect_tables`): join your own data by
+    registering it, e.g. ``ds.connection.register("mine", arrow_table)``.
+    What you change there changes only your SQL: typed queries run on a
+    private copy nobody else can reach, behind a lock, so one Dataset can be
+    shared by several threads.
 
     >>> ds.version
     '1.1.0'
@@ -321,12 +342,14 @@ class Dataset:
     ['documents', 'regions', 'agencies']
     """
 
-    def __init__(self, path: Path, manifest: Manifest, manifest_sha256: str) -> None:
+    def __init__(self, path: Path, manifest: Manifest, manifest_sha256: str, tables: Mapping[str, pa.Table]) -> None:
         self.path = path
         self.manifest = manifest
         self.manifest_sha256 = manifest_sha256
-        self.connection = connect_parquet({t: path / f"{t}.parquet" for t in manifest.tables})
-        self._check_columns()
+        _check_columns(tables)
+        self._db = connect_tables(tables)
+        self._lock = threading.Lock()
+        self.connection = connect_tables(tables)
 
     @property
     def version(self) -> str:
@@ -348,15 +371,14 @@ class Dataset:
         self.close()
 
     def close(self) -> None:
-        """Close the DuckDB connection."""
+        """Close the DuckDB connections."""
         self.connection.close()
+        self._db.close()
 
-    def _check_columns(self) -> None:
-        for name in self.manifest.tables:
-            expected = [f"{c.name} {_DUCKDB_TYPES[c.type]}" for c in schema.TABLES[name].columns]
-            found = [f"{row[0]} {row[1]}" for row in self.connection.execute(f'DESCRIBE "{name}"').fetchall()]
-            if found != expected:
-                raise SchemaMismatchError(name, expected, found)
+    def _rows(self, query: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        """Run a typed-query statement on the private database, one thread at a time."""
+        with self._lock:
+            return self._db.execute(query, list(params)).fetchall()
 
     # -- raw access ---------------------------------------------------------
 
@@ -368,7 +390,10 @@ class Dataset:
         >>> ds.sql("SELECT count(*) AS n FROM documents WHERE region_code = ?", ["100000"]).to_pylist()
         [{'n': 2}]
         """
-        return self.connection.sql(query, params=params).to_arrow_table()
+        if not isinstance(query, str) or len(self.connection.extract_statements(query)) != 1:
+            raise ValueError(f"sql() runs exactly one SQL statement, got {query!r}")
+        with self._lock:
+            return self.connection.sql(query, params=params).to_arrow_table()
 
     def table(self, name: str) -> pa.Table:
         """A whole table as a ``pyarrow.Table``, in its documented order.
@@ -379,7 +404,8 @@ class Dataset:
         self._require(name)
         spec = schema.TABLES[name]
         order = ", ".join(f'"{c}"' for c in _order_columns(spec))
-        return self.connection.sql(f'SELECT * FROM "{name}" ORDER BY {order}').to_arrow_table()
+        with self._lock:
+            return self._db.sql(f'SELECT * FROM "{name}" ORDER BY {order}').to_arrow_table()
 
     # -- typed queries ------------------------------------------------------
 
@@ -418,7 +444,7 @@ class Dataset:
         self._require("documents")
         where = _Where()
         if region is not None:
-            where.add(_in_list("t.region_code"), self._region_codes(region))
+            where.add_in("{}", "t.region_code", self._region_codes(region))
         if section is not None:
             where.add("t.section = ?", self._section(section))
         start, end = _date_range(("issued_from", "issued_to"), issued_from, issued_to)
@@ -428,14 +454,16 @@ class Dataset:
             where.add("t.issued_on <= ?", end)
         if agency is not None:
             self._require("document_agencies")
-            where.add(
-                "t.doc_id IN (SELECT doc_id FROM document_agencies WHERE " + _in_list("agency_id") + ")",
+            where.add_in(
+                "t.doc_id IN (SELECT doc_id FROM document_agencies WHERE {})",
+                "agency_id",
                 self._agency_ids(agency),
             )
         if tag is not None:
             self._require("document_tags")
-            where.add(
-                "t.doc_id IN (SELECT doc_id FROM document_tags WHERE " + _in_list("tag_id") + ")",
+            where.add_in(
+                "t.doc_id IN (SELECT doc_id FROM document_tags WHERE {})",
+                "tag_id",
                 self._tag_ids(tag),
             )
         if text is not None:
@@ -496,14 +524,16 @@ class Dataset:
             self._add_document_region(where, region)
         if agency is not None:
             self._require("measure_agencies")
-            where.add(
-                "t.measure_id IN (SELECT measure_id FROM measure_agencies WHERE " + _in_list("agency_id") + ")",
+            where.add_in(
+                "t.measure_id IN (SELECT measure_id FROM measure_agencies WHERE {})",
+                "agency_id",
                 self._agency_ids(agency),
             )
         if tag is not None:
             self._require("measure_tags")
-            where.add(
-                "t.measure_id IN (SELECT measure_id FROM measure_tags WHERE " + _in_list("tag_id") + ")",
+            where.add_in(
+                "t.measure_id IN (SELECT measure_id FROM measure_tags WHERE {})",
+                "tag_id",
                 self._tag_ids(tag),
             )
         if kind is not None:
@@ -571,7 +601,7 @@ class Dataset:
         self._require("agencies")
         where = _Where()
         if region is not None:
-            where.add(_in_list("t.region_code"), self._region_codes(region))
+            where.add_in("{}", "t.region_code", self._region_codes(region))
         if text is not None:
             needle = _as_text(text)
             where.add(
@@ -590,7 +620,7 @@ class Dataset:
         self._require("regions")
         where = _Where()
         if region is not None:
-            where.add(_in_list("t.region_code"), self._region_codes(region))
+            where.add_in("{}", "t.region_code", self._region_codes(region))
         return self._select("regions", where, None)  # type: ignore[return-value]
 
     def tags(self, *, scheme: str | None = None) -> list[Tag]:
@@ -635,7 +665,7 @@ class Dataset:
         if limit is not None:
             query += " LIMIT ?"
             params.append(limit)
-        rows = self.connection.execute(query, params).fetchall()
+        rows = self._rows(query, params)
         names = spec.column_names
         return ROW_ADAPTERS[table].validate_python([dict(zip(names, row)) for row in rows])
 
@@ -651,8 +681,9 @@ class Dataset:
 
     def _add_document_region(self, where: _Where, region: str) -> None:
         self._require("documents")
-        where.add(
-            "t.doc_id IN (SELECT doc_id FROM documents WHERE " + _in_list("region_code") + ")",
+        where.add_in(
+            "t.doc_id IN (SELECT doc_id FROM documents WHERE {})",
+            "region_code",
             self._region_codes(region),
         )
 
@@ -660,13 +691,13 @@ class Dataset:
     def _region_children(self) -> dict[str | None, list[str]]:
         self._require("regions")
         children: dict[str | None, list[str]] = {}
-        for code, parent in self.connection.execute("SELECT region_code, parent_code FROM regions").fetchall():
+        for code, parent in self._rows("SELECT region_code, parent_code FROM regions"):
             children.setdefault(parent, []).append(code)
         return children
 
     @cached_property
     def _region_names(self) -> dict[str, str]:
-        return dict(self.connection.execute("SELECT region_code, name FROM regions").fetchall())
+        return dict(self._rows("SELECT region_code, name FROM regions"))
 
     def _region_codes(self, region: str) -> list[str]:
         """The region and every region under it, following parent_code links."""
@@ -689,9 +720,7 @@ class Dataset:
     @cached_property
     def _agency_index(self) -> dict[str, set[str]]:
         index: dict[str, set[str]] = {}
-        for agency_id, name, aliases in self.connection.execute(
-            "SELECT agency_id, name, aliases FROM agencies"
-        ).fetchall():
+        for agency_id, name, aliases in self._rows("SELECT agency_id, name, aliases FROM agencies"):
             for key in (agency_id, name, *aliases):
                 index.setdefault(key, set()).add(agency_id)
         return index
@@ -701,8 +730,10 @@ class Dataset:
         value = _need_str("agency", agency, "国家发展改革委")
         self._require("agencies")
         ids = self._agency_index.get(value)
+        if ids is not None and len(ids) > 1:
+            raise ValueError(f"agency {value!r} names several agencies: {', '.join(sorted(ids))}; give one agency id")
         if ids is None:
-            names = [row[0] for row in self.connection.execute("SELECT name FROM agencies").fetchall()]
+            names = [row[0] for row in self._rows("SELECT name FROM agencies")]
             raise ValueError(
                 f"unknown agency {value!r}; give an agency id, name or alias "
                 f"(search with Dataset.agencies(text=...)); names: {_choices(names)}"
@@ -712,7 +743,7 @@ class Dataset:
     @cached_property
     def _tag_index(self) -> dict[str, set[str]]:
         index: dict[str, set[str]] = {}
-        for row in self.connection.execute("SELECT tag_id, label_zh, label_en FROM tags").fetchall():
+        for row in self._rows("SELECT tag_id, label_zh, label_en FROM tags"):
             for key in row:
                 index.setdefault(key, set()).add(row[0])
         return index
@@ -723,14 +754,16 @@ class Dataset:
         ids = self._tag_index.get(value)
         if ids is None:
             raise ValueError(f"unknown tag {value!r}; tag ids: {_choices(self._tag_ids_all())}")
+        if len(ids) > 1:
+            raise ValueError(f"tag {value!r} is the label of several tags: {', '.join(sorted(ids))}; give one tag id")
         return sorted(ids)
 
     def _tag_ids_all(self) -> list[str]:
-        return [row[0] for row in self.connection.execute("SELECT tag_id FROM tags").fetchall()]
+        return [row[0] for row in self._rows("SELECT tag_id FROM tags")]
 
     @cached_property
     def _sections(self) -> list[str]:
-        return [row[0] for row in self.connection.execute("SELECT DISTINCT section FROM documents").fetchall()]
+        return [row[0] for row in self._rows("SELECT DISTINCT section FROM documents")]
 
     def _section(self, section: str) -> str:
         return _one_of("section", _need_str("section", section, "华东"), self._sections)
@@ -738,9 +771,20 @@ class Dataset:
     def _doc_id(self, doc_id: str) -> str:
         value = _need_str("doc_id", doc_id, "2023-01-00-003")
         self._require("documents")
-        if self.connection.execute("SELECT 1 FROM documents WHERE doc_id = ?", [value]).fetchone() is None:
+        if not self._rows("SELECT 1 FROM documents WHERE doc_id = ?", [value]):
             raise ValueError(f"unknown doc_id {value!r} in dataset version {self.version}")
         return value
+
+
+def _check_columns(tables: Mapping[str, pa.Table]) -> None:
+    for name, table in tables.items():
+        expected = schema.arrow_schema(schema.TABLES[name])
+        if not table.schema.equals(expected):
+            raise SchemaMismatchError(name, _describe(expected), _describe(table.schema))
+
+
+def _describe(arrow_schema: pa.Schema) -> list[str]:
+    return [f"{f.name} {f.type}{'' if f.nullable else ' not null'}" for f in arrow_schema]
 
 
 def _order_columns(spec: schema.Table) -> tuple[str, ...]:

@@ -178,7 +178,7 @@ def test_parquet_that_breaks_the_schema_is_rejected(scratch_root: Path) -> None:
     with pytest.raises(SchemaMismatchError) as info:
         policydata.open("1.1.0", root=scratch_root)
     assert info.value.table == "tags"
-    assert "label VARCHAR" in info.value.found and "label_en VARCHAR" in info.value.expected
+    assert "label string not null" in info.value.found and "label_en string not null" in info.value.expected
 
 
 # -- models ---------------------------------------------------------------------
