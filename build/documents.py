@@ -8,11 +8,13 @@ as a quality flag, never silently resolved.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from .errors import ParseError
 from .agencies import AgencyName, agency_id, issuer_part, split_issuers
 from .regions import RegionIndex
 from .repair import DATE_LINE, DOC_NUMBER, PagedText, clean, join_lines, signature_above
@@ -109,14 +111,18 @@ class _Builder:
         self.edition = edition
         self.index = index
         self.out = DocumentTables()
-        self._flag_counts: Counter[tuple[str, str]] = Counter()
+        self._flag_ids: set[str] = set()
         self._noted: set[tuple[str, str]] = set()
 
     def flag(self, doc_id: str, code: str, detail: str, page: int | None) -> None:
-        n = self._flag_counts[(doc_id, code)] = self._flag_counts[(doc_id, code)] + 1
-        self.out.flags.append(
-            {"flag_id": f"{doc_id}:{code}:{n}", "doc_id": doc_id, "code": code, "detail": detail, "page": page}
-        )
+        # The id hashes what the flag says, so it does not depend on the order
+        # in which flags are raised.
+        digest = hashlib.sha1(detail.encode("utf-8")).hexdigest()[:8]
+        flag_id = f"{doc_id}:{code}:{digest}"
+        if flag_id in self._flag_ids:
+            return
+        self._flag_ids.add(flag_id)
+        self.out.flags.append({"flag_id": flag_id, "doc_id": doc_id, "code": code, "detail": detail, "page": page})
 
     def note(self, doc_id: str, note: str, detail: str, page: int | None) -> None:
         """Flag a normaliser's note once per document, however often it recurs."""
@@ -147,7 +153,7 @@ class _Builder:
         doc_id = make_doc_id(self.edition, entry)
         for code, detail in entry.flags:
             self.flag(doc_id, code, detail, entry.toc_page)
-        heading_code = NATIONAL if entry.group_name is None else self.index.province_code(entry.group_name)
+        heading_code = NATIONAL if entry.group_name is None else self._province(entry)
 
         doc_number = doc_number_raw = None
         text = None
@@ -199,6 +205,12 @@ class _Builder:
                 "text": text,
             }
         )
+
+    def _province(self, entry: TocEntry) -> str:
+        try:
+            return self.index.province_code(entry.group_name or "")
+        except ValueError as exc:
+            raise ParseError(f"table of contents page {entry.toc_page}", f"province heading {entry.group_name!r}: {exc}") from None
 
     def _doc_type(self, doc_id: str, entry: TocEntry) -> str | None:
         kind = doc_type(entry.title)

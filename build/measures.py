@@ -29,7 +29,7 @@ from .tags import TagDef, tag_text
 # A resolved date earlier than this before the issue date, or later than this
 # after it, is a parsing error, not a policy (targets reach 2035, 2050 at most).
 PLAUSIBLE_BEFORE = dt.timedelta(days=366)
-PLAUSIBLE_AFTER_YEARS = 30
+PLAUSIBLE_AFTER_YEARS = 30  # to the end of that year
 _EXAMPLES = 20
 APPARATUS = frozenset({"document_number", "addressee", "signature", "note"})
 
@@ -47,7 +47,8 @@ class MeasureTables:
 
 def _plausible(due: dt.date, issued: dt.date | None, edition: str) -> bool:
     base = issued or dt.date(int(edition), 1, 1)
-    return base - PLAUSIBLE_BEFORE <= due <= base.replace(year=base.year + PLAUSIBLE_AFTER_YEARS)
+    # The last day of the year thirty years on: no 29 February to trip over.
+    return base - PLAUSIBLE_BEFORE <= due <= dt.date(base.year + PLAUSIBLE_AFTER_YEARS, 12, 31)
 
 
 def build_measures(
@@ -60,6 +61,7 @@ def build_measures(
     out = MeasureTables()
     per_doc: dict[str, int] = {}
     rejected: Counter[str] = Counter()
+    gaps: Counter[str] = Counter()
     skipped: Counter[str] = Counter()
     skipped_examples: list[dict[str, Any]] = []
     unresolved: Counter[str] = Counter()
@@ -74,6 +76,7 @@ def build_measures(
         if not provisions:
             raise BuildError(f"{doc_id}: document has text but no provisions were found")
         rejected.update(stats.rejected_labels)
+        gaps.update({f"{doc_id} {label}": n for label, n in stats.gaps.items()})
         per_doc[doc_id] = len(provisions)
         starts = [p.char_start for p in provisions]
         ids = []
@@ -173,6 +176,7 @@ def build_measures(
         "measures_per_document": dict(sorted(per_doc.items())),
         "documents_with_text_but_no_measures": sorted(set(with_text) - set(per_doc)),
         "labels_not_taken_as_provisions": dict(rejected.most_common()),
+        "labels_after_a_missing_number": dict(sorted(gaps.items())),
         "deadlines": len(out.deadlines),
         "deadlines_by_kind": dict(sorted(Counter(d["kind"] for d in out.deadlines).items())),
         "deadlines_unresolved": sum(d["due_on"] is None for d in out.deadlines),

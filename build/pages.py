@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,9 +82,16 @@ def read_source(path: Path, *, progress: bool = False) -> Source:
     else:
         pages = _parse_text(path, data)
         kind = "text"
-    kept = [drop_folios(p) for p in pages]
-    pages, heads = drop_running_heads([p for p, _ in kept])
-    return Source(path, kind, digest, tuple(pages), sum(n for _, n in kept), heads)
+    # A folio can sit under a running header and the other way round:
+    # repeat both until neither finds anything more.
+    folios = heads = 0
+    while True:
+        kept = [drop_folios(p) for p in pages]
+        pages, dropped_heads = drop_running_heads([p for p, _ in kept])
+        dropped_folios = sum(n for _, n in kept)
+        folios, heads = folios + dropped_folios, heads + dropped_heads
+        if not dropped_folios and not dropped_heads:
+            return Source(path, kind, digest, tuple(pages), folios, heads)
 
 
 def read_pages(path: Path, *, progress: bool = False) -> list[Page]:
@@ -101,29 +109,43 @@ _RUNNING_HEAD_MIN = 5
 def drop_running_heads(pages: list[Page]) -> tuple[list[Page], int]:
     """Remove running headers and footers; return the pages and how many lines went.
 
-    >>> pages = [Page(n, ("营商环境政策汇编", f"正文{n}。")) for n in range(1, 7)]
+    A header may carry the page number, printed with a constant offset from
+    the file's page index (unnumbered cover pages): lines are compared with
+    their digits masked, and a line's number must keep the same distance to
+    the page number throughout.
+
+    >>> pages = [Page(n, ("营商环境政策汇编", f"第{n}页正文。", f"- {n - 2} -")) for n in range(3, 9)]
     >>> kept, dropped = drop_running_heads(pages)
     >>> kept[0].lines, dropped
-    (('正文1。',), 6)
+    (('第3页正文。',), 12)
     """
     from collections import Counter
 
     threshold = max(_RUNNING_HEAD_MIN, _RUNNING_HEAD_SHARE * len(pages))
-    heads = set()
-    for index in (0, -1):
-        counts = Counter(p.lines[index].strip() for p in pages if p.lines)
-        heads |= {(index, line) for line, n in counts.items() if n >= threshold}
+    counts = Counter(shape for p in pages if p.lines for index in (0, -1) for shape in _shapes(p.lines, index, p.number))
+    heads = {shape for shape, n in counts.items() if n >= threshold}
     if not heads:
         return pages, 0
     out, dropped = [], 0
     for page in pages:
         lines = list(page.lines)
         for index in (0, -1):
-            if lines and (index, lines[index].strip()) in heads:
+            if lines and heads & _shapes(lines, index, page.number):
                 del lines[index]
                 dropped += 1
         out.append(Page(page.number, tuple(lines)))
     return out, dropped
+
+
+def _shapes(lines: Sequence[str], index: int, page: int) -> set[tuple[int, str, int | None]]:
+    """The ways a first or last line can recur: as it is, and (when it holds
+    a number) with digits masked and its last number's distance to the page."""
+    line = lines[index].strip()
+    shapes = {(index, line, None)}
+    numbers = re.findall(r"\d+", line)
+    if numbers:
+        shapes.add((index, re.sub(r"\d+", "#", line), int(numbers[-1]) - page))
+    return shapes
 
 
 def _lines(text: str) -> tuple[str, ...]:

@@ -6,7 +6,8 @@ paragraph that opens with a label starts a provision. Label styles:
 ====================  ===========================
 style                 examples
 ====================  ===========================
-chapter               第一章 第二节
+chapter               第一章
+section               第一节
 article               第一条
 cn                    一、
 paren_cn              （一）
@@ -53,7 +54,8 @@ from .repair import BRACKET_NOTE, DATE_LINE, DOC_NUMBER, QUOTED_TITLE, signature
 
 _CN = "[零〇一二两三四五六七八九十百]+"
 _LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("chapter", re.compile(rf"^第({_CN})([章节])[ \u3000]*")),
+    ("chapter", re.compile(rf"^第({_CN})章[ \u3000]*")),
+    ("section", re.compile(rf"^第({_CN})节[ \u3000]*")),
     ("article", re.compile(rf"^第({_CN})条[ \u3000]*")),
     ("cn", re.compile(rf"^({_CN})、")),
     ("paren_cn", re.compile(rf"^[（(]({_CN})[）)]")),
@@ -91,6 +93,9 @@ class _Open:
 @dataclass
 class ParseStats:
     rejected_labels: Counter[str] = field(default_factory=Counter)
+    # Labels accepted although a number before them is missing (or, for the
+    # first label of a part, although it is not 1: an excerpt).
+    gaps: Counter[str] = field(default_factory=Counter)
     parts: int = 1
 
 
@@ -154,16 +159,24 @@ def parse_provisions(text: str) -> tuple[list[Provision], ParseStats]:
             continue
         para = text[start:end]
         found = _label(para)
-        accepted = found is not None and _fits(found[0], found[1], stack, last_seen)
-        if found is not None and not accepted and stack and found[0] == stack[0].style and found[1] == 1:
-            # The top-level style restarts: a new part (e.g. a second regulation).
-            part += 1
-            stack.clear()
-            last_seen.clear()
-            preamble = 0
-            accepted = True
-        if found is not None and not accepted:
-            stats.rejected_labels[found[2]] += 1
+        accepted = False
+        if found is not None:
+            style, number, label = found
+            accepted = _fits(style, number, stack, last_seen)
+            if not accepted and stack and style == stack[0].style and number == 1:
+                # The top-level style restarts: a new part (e.g. a second regulation).
+                part += 1
+                stack.clear()
+                last_seen.clear()
+                preamble = 0
+                accepted = True
+            elif not accepted and not stack and not last_seen:
+                # The first label of a part may not be 1: the document is an excerpt.
+                accepted = True
+            if not accepted:
+                stats.rejected_labels[label] += 1
+            elif number not in _next_numbers(style, stack, last_seen):
+                stats.gaps[label] += 1
         if not accepted:
             if stack:
                 ends[-1] = end
@@ -174,7 +187,6 @@ def parse_provisions(text: str) -> tuple[list[Provision], ParseStats]:
             out.append(Provision(path, None, 1, None, None, start, end, kind))
             ends.append(end)
             continue
-        style, number, label = found  # type: ignore[misc]
         styles = [o.style for o in stack]
         if style in styles:
             del stack[styles.index(style) :]
@@ -229,6 +241,14 @@ def _signature_blocks(paragraphs: list[str]) -> dict[int, int]:
 
 def _prefixed(part: int, path: str) -> str:
     return path if part == 1 else f"{part}/{path}"
+
+
+def _next_numbers(style: str, stack: list[_Open], last_seen: dict[str, int]) -> set[int]:
+    """The numbers a label of ``style`` may carry without a gap."""
+    for o in stack:
+        if o.style == style:
+            return {o.number + 1}
+    return {1, last_seen.get(style, 0) + 1}
 
 
 def _fits(style: str, number: int, stack: list[_Open], last_seen: dict[str, int]) -> bool:

@@ -39,7 +39,8 @@ ROLES = ("lead", "responsible", "cooperating", "reporting_to")
 GENERIC = ("各有关部门", "有关部门", "相关部门", "各相关部门", "各地区", "各地", "有关地方", "各部门", "有关单位", "相关单位")
 _LIST_ROLES = {"牵头": "lead", "责任": "responsible", "配合": "cooperating"}
 _LIST = re.compile(r"(牵头|责任|配合)(?:单位|部门)[：:]\s*([^）)。；;\n]+)")
-_LIST_SEP = re.compile(r"[、，,]|和|及")
+# 和 and 及 are not separators: they occur inside names (国家发展和改革委员会).
+_LIST_SEP = re.compile(r"[、，,]")
 _MODAL = "(?:要|应|应当|将|继续)?"
 _OWN_PREFIXES = ("自治区", "自治州", "省", "市", "区", "县", "州")
 

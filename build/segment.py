@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from .errors import ParseError
 from .pages import Page
+from .numerals import cn_int
 from .repair import clean
 from .toc import Toc, TocEntry
 
@@ -60,7 +61,7 @@ def segment(pages: list[Page], toc: Toc) -> Segmentation:
     after = max(toc.pages)
     stream: list[Line] = [(line, p.number) for p in pages if p.number > after for line in p.lines]
     last_page = pages[-1].number
-    heading_keys = {_heading_key(h.kind, h.number, h.name) for h in toc.headings}
+    headings = {(h.kind, h.number): key(h.name) for h in toc.headings}
     seg = Segmentation(bodies={}, last_page=last_page)
 
     found: list[tuple[TocEntry, int, int, tuple[tuple[str, str], ...]]] = []  # entry, start, end, flags
@@ -81,10 +82,10 @@ def segment(pages: list[Page], toc: Toc) -> Segmentation:
 
     if found:
         for line, _ in stream[: found[0][1]]:
-            seg.ignored["section_heading" if key(line) in heading_keys else "before_first_body"] += 1
+            seg.ignored["section_heading" if _is_heading(line, headings) else "before_first_body"] += 1
     for i, (entry, start, end, flags) in enumerate(found):
         stop = found[i + 1][1] if i + 1 < len(found) else len(stream)
-        while stop > end and key(stream[stop - 1][0]) in heading_keys:
+        while stop > end and _is_heading(stream[stop - 1][0], headings):
             stop -= 1
             seg.ignored["section_heading"] += 1
         extra = list(flags)
@@ -96,9 +97,21 @@ def segment(pages: list[Page], toc: Toc) -> Segmentation:
     return seg
 
 
-def _heading_key(kind: str, number: int, name: str) -> str:
-    numeral = "零一二三四五六七八九十"[number] if number <= 10 else str(number)
-    return key((f"{numeral}、{name}" if kind == "section" else f"（{numeral}）{name}"))
+_SECTION_LINE = re.compile(r"^([一二三四五六七八九十]+)、(\S{1,12})$")
+_GROUP_LINE = re.compile(r"^（([一二三四五六七八九十]+)）(\S{1,12})$")
+
+
+def _is_heading(line: str, headings: dict[tuple[str, int], str]) -> bool:
+    """A section (二、华北) or province heading (（一）北京) of the contents,
+    also when the body prints a longer or shorter name (（二）天津市)."""
+    text = clean(line)
+    for kind, rx in (("section", _SECTION_LINE), ("group", _GROUP_LINE)):
+        m = rx.match(text)
+        if m:
+            name = headings.get((kind, cn_int(m.group(1))))
+            printed = key(m.group(2))
+            return name is not None and (printed.startswith(name) or name.startswith(printed))
+    return False
 
 
 def _find_heading(stream: list[Line], pos: int, entry: TocEntry) -> tuple[int, int, tuple[tuple[str, str], ...]] | None:
@@ -127,6 +140,18 @@ def _find_heading(stream: list[Line], pos: int, entry: TocEntry) -> tuple[int, i
     return None
 
 
+def _continues_date(acc: str, nxt: str, date_key: str) -> bool:
+    """Whether ``nxt`` continues the date that ``acc`` ends with (or starts it).
+
+    >>> _continues_date("关于印发的通知知2023年5", "月4日", "2023年5月4日")
+    True
+    >>> _continues_date("关于印发的通知", "自然资发2023", "2023年5月4日")
+    False
+    """
+    done = max(k for k in range(len(date_key) + 1) if acc.endswith(date_key[:k]))
+    return date_key[done:].startswith(nxt)
+
+
 def _title_at(stream: list[Line], i: int, first: str, entry: TocEntry) -> tuple[int, tuple[tuple[str, str], ...]] | None:
     """If the entry's title (and date) starts at line ``i`` (its text after any
     number is ``first``), the line after the heading and any flags."""
@@ -142,9 +167,15 @@ def _title_at(stream: list[Line], i: int, first: str, entry: TocEntry) -> tuple[
         return None
     if difflib.SequenceMatcher(None, head, title_key, autojunk=False).ratio() < _MIN_TITLE_SIMILARITY:
         return None
-    # Take the lines that continue the title and date (a date often wraps).
-    while j < len(stream) and j - i < _MAX_HEADING_LINES and full_key.startswith(acc + key(stream[j][0])):
-        acc += key(stream[j][0])
+    # Take the lines that continue the title and then the date (a date often
+    # wraps). The date is also matched on its own: the contents' title may
+    # carry a typo (通知知) that the body's does not.
+    date_key = key(entry.issued_on_raw or "")
+    while j < len(stream) and j - i < _MAX_HEADING_LINES:
+        nxt = key(stream[j][0])
+        if not (full_key.startswith(acc + nxt) or (nxt and _continues_date(acc, nxt, date_key))):
+            break
+        acc += nxt
         j += 1
     if head == title_key:
         return j, ()

@@ -61,10 +61,14 @@ class Toc:
 
 
 def toc_pages(pages: list[Page]) -> list[Page]:
-    """The first run of consecutive pages that contain dot-leader lines."""
+    """The first run of consecutive pages whose lines end entries: dot leaders
+    and a page number (``……… 23``), or a page number glued to the date
+    (``（2023 年5 月23 日）313``). The run starts at the first leader line."""
     run: list[Page] = []
     for page in pages:
-        if any(_LEADER_END.search(line) for line in page.lines):
+        leaders = any(_LEADER_END.search(line) for line in page.lines)
+        glued = any(_GLUED_END.search(line) for line in page.lines)
+        if leaders or (run and glued):
             run.append(page)
         elif run:
             break

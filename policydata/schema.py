@@ -261,7 +261,7 @@ FLAGS = Table(
     "flags",
     "Quality flags: every place where the source disagrees with itself or could not be resolved.",
     (
-        _c("flag_id", "string", False, "Stable id: subject + ':' + code."),
+        _c("flag_id", "string", False, "Stable id: doc_id:code:first 8 hex digits of sha1(detail)."),
         _c("doc_id", "string", True, "Document concerned, if any."),
         _c("code", "string", False, "Kind of problem, e.g. heading_region_mismatch, doc_number_garbled."),
         _c("detail", "string", False, "What was found."),

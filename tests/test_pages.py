@@ -89,8 +89,32 @@ def test_running_page_numbers_are_dropped_and_counted(tmp_path):
 
 
 def test_running_headers_are_dropped_and_counted(tmp_path):
-    pages = [(n, ["国家及各省市营商环境政策汇编（2023 年）", f"第{n}页的正文。"]) for n in range(1, 9)]
+    body = "甲乙丙丁戊己庚辛"
+    pages = [(n, ["国家及各省市营商环境政策汇编（2023 年）", f"{body[n - 1]}页的正文。"]) for n in range(1, 9)]
     src = read_source(write_text_dump(tmp_path / "h.txt", pages))
-    assert [p.lines for p in src.pages] == [(f"第{n}页的正文。",) for n in range(1, 9)]
+    assert [p.lines for p in src.pages] == [(f"{c}页的正文。",) for c in body]
     assert src.running_heads_dropped == 8
     assert bundled().running_heads_dropped == 0
+
+
+def test_headers_with_page_numbers_and_offset_folios_are_dropped(tmp_path):
+    # Folios printed with an offset from the file's page index, under a header
+    # that carries the number too.
+    body = "甲乙丙丁戊己庚辛"
+    pages = [(n, [f"汇编（2023 年）{n}", f"正文{body[n - 1]}。", f"- {n - 2} -"]) for n in range(1, 9)]
+    pages[:2] = [(1, ["封面"]), (2, ["目录"])]  # no folio on the cover pages
+    src = read_source(write_text_dump(tmp_path / "o.txt", pages))
+    assert [p.lines for p in src.pages[2:]] == [(f"正文{c}。",) for c in body[2:]]
+    assert src.running_heads_dropped == 12 and src.folios_dropped == 0
+
+
+def test_lines_whose_numbers_do_not_follow_the_pages_are_kept(tmp_path):
+    body = "甲乙丙丁戊己庚辛"
+    pages = [(n, ["第1条 正文。", f"正文{body[n - 1]}。", "附件2"]) for n in range(1, 9)]
+    src = read_source(write_text_dump(tmp_path / "k.txt", pages))
+    # Same text on every page: a running header or footer, whatever it says.
+    # Digits that do not follow the page index are not.
+    assert src.pages[0].lines == ("正文甲。",)
+    varied = [(n, [f"第{n * 3}条 正文。", "正文。", f"附件{n % 3}"]) for n in range(1, 9)]
+    src = read_source(write_text_dump(tmp_path / "v.txt", varied))
+    assert src.pages[1].lines == ("第6条 正文。", "正文。", "附件2") and src.running_heads_dropped == 0

@@ -98,3 +98,20 @@ def test_kinds_of_unnumbered_paragraphs(texts):
     ]
     assert {m.kind for m in ms if m.label and m.depth == 2} == {"numbered"}
     assert [m.kind for m in ms if m.label and m.depth == 1] == ["heading"] * 6  # 一、推动货物贸易创新发展 …
+
+
+def test_sections_nest_under_chapters():
+    text = "第一章 总则\n第一节 一般规定\n第一条 甲。\n第二节 其他\n第二条 乙。\n第二章 附则\n第三条 丙。"
+    ms, stats = parse_provisions(text)
+    assert [(m.path, m.label) for m in ms] == [
+        ("1", "第一章"), ("1.1", "第一节"), ("1.1.1", "第一条"), ("1.2", "第二节"), ("1.2.2", "第二条"),
+        ("2", "第二章"), ("2.3", "第三条"),
+    ]
+    assert stats.parts == 1 and not stats.rejected_labels and not stats.gaps
+
+
+def test_an_excerpt_may_start_past_one_and_gaps_are_counted():
+    text = "三、优化服务\n（一）甲。\n（二）乙。\n四、强化保障\n（四）丙。"
+    ms, stats = parse_provisions(text)
+    assert [m.path for m in ms] == ["3", "3.1", "3.2", "4", "4.4"]
+    assert stats.gaps == {"三、": 1, "（四）": 1}

@@ -55,3 +55,8 @@ def test_never_crashes_and_roles_are_known(text):
     index = RegionIndex.load()
     r = find_responsibilities(text, "340000", index)
     assert all(x.role in ROLES and x.evidence in text for x in r.links)
+
+
+def test_names_with_he_are_not_split(index):
+    text = "（牵头单位：国家发展和改革委员会、工业和信息化部）"
+    assert _links(text, "100000", index) == [("国家发展和改革委员会", "lead"), ("工业和信息化部", "lead")]

@@ -63,3 +63,27 @@ def test_heading_whose_number_was_lost_is_found_and_flagged():
     assert [line for line, _ in second.lines] == ["正文二。"]
     assert second.flags[0][0] == "heading_without_number"
     assert [line for line, _ in seg.bodies[(1, 0, 1)].lines] == ["正文一。"]
+
+
+def test_headings_printed_with_longer_names_between_bodies_are_dropped():
+    pages = [
+        Page(1, ("一、华北........ 2", "（一）北京........ 2", "1. 甲部关于乙的通知（2023 年1 月1 日）.... 2",
+                 "（二）天津........ 2", "1. 丙部关于丁的通知（2023 年1 月2 日）.... 2")),
+        Page(2, ("一、华北地区", "（一）北京市", "1. 甲部关于乙的通知（2023 年1 月1 日）", "正文一。",
+                 "（二）天津市", "1. 丙部关于丁的通知（2023 年1 月2 日）", "正文二。")),
+    ]
+    seg = segment(pages, parse_toc(pages))
+    assert [line for line, _ in seg.bodies[(1, 1, 1)].lines] == ["正文一。"]
+    assert seg.ignored["section_heading"] == 3
+
+
+def test_wrapped_date_is_taken_even_when_the_contents_title_has_a_typo():
+    pages = [
+        Page(1, ("一、国家........ 2", "1. 甲部关于进一步优化营商环境降低市场主体制度性交易成本的通知知（2023 年5 月4 日）.... 2")),
+        Page(2, ("一、国家", "1. 甲部关于进一步优化营商环境降低市场主体制度性交易成本的通知（2023 年5", "月4 日）",
+                 "自然资发〔2023〕69 号", "正文。")),
+    ]
+    seg = segment(pages, parse_toc(pages))
+    body = seg.bodies[(1, 0, 1)]
+    assert [line for line, _ in body.lines] == ["自然资发〔2023〕69 号", "正文。"]
+    assert body.flags[0][0] == "body_title_differs"

@@ -74,3 +74,25 @@ def test_unrecognised_entry_stops_the_parse():
     lines = ("一、国家........ 5", "甲乙丙........ 5")
     with pytest.raises(ParseError, match="neither a section"):
         parse_toc([Page(1, lines)])
+
+
+def test_a_contents_page_without_leaders_still_belongs_to_the_contents():
+    pages = list(bundled().pages)
+    # Page 7 (上海 8-22, every entry dated) with every leader removed: its
+    # entries end with the page number glued to the date.
+    import re
+
+    stripped = tuple(re.sub(r"[.…·]{2,}\s*(\d+)\s*$", r"\1", line) for line in pages[6].lines)
+    assert stripped != pages[6].lines
+    pages[6] = Page(7, stripped)
+    toc = parse_toc(pages)
+    assert len(toc.entries) == 279 and 7 in toc.pages
+
+
+def test_an_undated_entry_without_leaders_stops_the_parse_instead_of_merging():
+    pages = list(bundled().pages)
+    import re
+
+    pages[11] = Page(12, tuple(re.sub(r"[.…·]{2,}\s*(\d+)\s*$", r"\1", line) for line in pages[11].lines))
+    with pytest.raises(ParseError, match="out of sequence"):
+        parse_toc(pages)
