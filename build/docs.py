@@ -44,6 +44,7 @@ def quality_markdown(q: dict[str, Any], rows: dict[str, int]) -> str:
         f"| documents with text but no provisions | {len(q['documents_with_text_but_no_measures'])} |",
         f"| provisions (measures) | {q['measures']} ({', '.join(f'{k} {v}' for k, v in q['measures_by_kind'].items())}) |",
         f"| labels not taken as provisions (out of sequence) | {sum(q['labels_not_taken_as_provisions'].values())} |",
+        f"| labels taken after a missing number | {sum(q['labels_after_a_missing_number'].values())} |",
         f"| deadlines | {q['deadlines']} ({', '.join(f'{k} {v}' for k, v in q['deadlines_by_kind'].items())}) |",
         f"| deadlines without a resolvable date | {q['deadlines_unresolved']} ({', '.join(f'{k} {v}' for k, v in q['deadlines_unresolved_by_kind'].items())}) |",
         f"| time expressions left out | {sum(q['time_expressions_left_out'].values())} ({', '.join(f'{k} {v}' for k, v in q['time_expressions_left_out'].items())}) |",

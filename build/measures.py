@@ -14,10 +14,11 @@ import bisect
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .agencies import agency_id
+from .agencies import agency_id, split_issuers
 from .deadlines import find_deadlines
 from .errors import BuildError
 from .provisions import parse_provisions
@@ -51,6 +52,19 @@ def _plausible(due: dt.date, issued: dt.date | None, edition: str) -> bool:
     return base - PLAUSIBLE_BEFORE <= due <= dt.date(base.year + PLAUSIBLE_AFTER_YEARS, 12, 31)
 
 
+def _signatory_test(region_code: str, index: RegionIndex) -> Callable[[str], bool]:
+    hint = None if region_code == "100000" else region_code[:2] + "0000"
+
+    def is_signatory(line: str) -> bool:
+        try:
+            split_issuers(line, index, province_hint=hint)
+        except ValueError:
+            return False
+        return True
+
+    return is_signatory
+
+
 def build_measures(
     documents: list[dict[str, Any]],
     texts: dict[str, PagedText],
@@ -72,7 +86,7 @@ def build_measures(
         doc_id = doc["doc_id"]
         paged = texts[doc_id]
         text = paged.text
-        provisions, stats = parse_provisions(text)
+        provisions, stats = parse_provisions(text, _signatory_test(doc["region_code"], index))
         if not provisions:
             raise BuildError(f"{doc_id}: document has text but no provisions were found")
         rejected.update(stats.rejected_labels)

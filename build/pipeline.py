@@ -82,6 +82,7 @@ def build_tables(source: Source) -> tuple[dict[str, list[dict[str, Any]]], dict[
         "documents_with_text": sum(d["has_text"] for d in docs.documents),
         "documents_by_section": dict(sorted(Counter(d["section"] for d in docs.documents).items())),
         "source_pages": len(pages),
+        "source_pages_without_text": [p.number for p in pages if not p.lines],
         "toc_pages": [min(toc.pages), max(toc.pages)],
         "ignored": dict(sorted((toc.ignored + seg.ignored + docs.counts + Counter(folio=source.folios_dropped, running_head=source.running_heads_dropped)).items())),
         **measures.quality,

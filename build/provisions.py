@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .numerals import cn_int
@@ -126,8 +127,14 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def parse_provisions(text: str) -> tuple[list[Provision], ParseStats]:
-    """Provisions of ``text`` in document order, and what was not taken as a label."""
+def parse_provisions(text: str, is_signatory: Callable[[str], bool] | None = None) -> tuple[list[Provision], ParseStats]:
+    """Provisions of ``text`` in document order, and what was not taken as a label.
+
+    ``is_signatory`` tells whether a line names a body that can sign a
+    document; without it every name-only line above a date may. With it, a
+    table row that ends in a date (省市场监管局 / 2023年6月30日) is not taken
+    for a signature.
+    """
     out: list[Provision] = []
     ends: list[int] = []
     stats = ParseStats()
@@ -137,7 +144,7 @@ def parse_provisions(text: str) -> tuple[list[Provision], ParseStats]:
     preamble = 0
 
     spans = _paragraphs(text)
-    signatures = _signature_blocks([text[s:e] for s, e in spans])
+    signatures = _signature_blocks([text[s:e] for s, e in spans], is_signatory)
     titles = set(QUOTED_TITLE.findall(text))
     skip_to = -1
     for i, (start, end) in enumerate(spans):
@@ -228,13 +235,13 @@ def _frame_kind(para: str, titles: set[str], *, after_number: bool) -> str:
     return "paragraph"
 
 
-def _signature_blocks(paragraphs: list[str]) -> dict[int, int]:
+def _signature_blocks(paragraphs: list[str], is_signatory: Callable[[str], bool] | None) -> dict[int, int]:
     """First paragraph of each signature block → its date paragraph."""
     blocks = {}
     for d, para in enumerate(paragraphs):
         if DATE_LINE.match(para):
             names = signature_above(paragraphs, d)
-            if names:
+            if names and (is_signatory is None or all(is_signatory(paragraphs[i]) for i in names)):
                 blocks[names[0]] = d
     return blocks
 

@@ -52,7 +52,6 @@ class Body:
 @dataclass
 class Segmentation:
     bodies: dict[tuple[int, int, int], Body]  # by (section_no, group_no, seq)
-    last_page: int
     ignored: Counter[str] = field(default_factory=Counter)
 
 
@@ -62,7 +61,7 @@ def segment(pages: list[Page], toc: Toc) -> Segmentation:
     stream: list[Line] = [(line, p.number) for p in pages if p.number > after for line in p.lines]
     last_page = pages[-1].number
     headings = {(h.kind, h.number): key(h.name) for h in toc.headings}
-    seg = Segmentation(bodies={}, last_page=last_page)
+    seg = Segmentation(bodies={})
 
     found: list[tuple[TocEntry, int, int, tuple[tuple[str, str], ...]]] = []  # entry, start, end, flags
     pos = 0
@@ -89,6 +88,10 @@ def segment(pages: list[Page], toc: Toc) -> Segmentation:
             stop -= 1
             seg.ignored["section_heading"] += 1
         extra = list(flags)
+        if i + 1 == len(found):
+            later = [e.listed_page for e in toc.entries if e.listed_page > entry.listed_page]
+            if later and min(later) > last_page + 1:
+                extra.append(("body_may_be_truncated", f"the source ends on page {last_page}; the next document is listed on page {min(later)}"))
         if stream[start][1] != entry.listed_page:
             extra.append(("listed_page_mismatch", f"contents lists page {entry.listed_page}, heading found on page {stream[start][1]}"))
         seg.bodies[(entry.section_no, entry.group_no, entry.seq)] = Body(

@@ -210,7 +210,16 @@ def write_version(
             "files": files,
         }
         (tmp / "manifest.json").write_bytes(_json_bytes(manifest))
-        os.rename(tmp, target)
+        try:
+            os.rename(tmp, target)
+        except OSError:
+            if not target.exists():
+                raise
+            # Another build published this version meanwhile: accept it only
+            # if it holds exactly what this build made.
+            shutil.rmtree(tmp)
+            _compare_existing(target, arrow, reports)
+            return WriteResult(target, created=False)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -222,12 +231,20 @@ def _compare_existing(target: Path, arrow: dict[str, Any], reports: dict[str, An
     and its descriptor and quality report say exactly the same."""
     import pyarrow.parquet as pq
 
-    manifest_path = target / "manifest.json"
-    if not manifest_path.is_file():
-        raise VersionConflictError(f"{target} exists but has no manifest.json; remove it or choose another version")
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    names = ["manifest.json", "views.sql", *reports, *(f"{t}.parquet" for t in arrow)]
+    missing = [n for n in names if not (target / n).is_file()]
+    if missing:
+        raise VersionConflictError(
+            f"{target} exists but lacks {', '.join(missing)}: it is not a complete published version; "
+            "remove it or choose another version"
+        )
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("tables", None), list):
+        raise VersionConflictError(f"{target / 'manifest.json'} has no list of tables: not a manifest this build wrote")
     existing = manifest["tables"]
     problems = []
+    if (target / "views.sql").read_text(encoding="utf-8") != views_sql(list(arrow)):
+        problems.append("views.sql differs")
     if sorted(existing) != sorted(arrow):
         problems.append(f"tables differ: published {sorted(existing)}, built {sorted(arrow)}")
     for name in sorted(set(existing) & set(arrow)):

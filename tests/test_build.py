@@ -218,7 +218,7 @@ def test_document_with_text_but_no_provisions_stops_the_build(monkeypatch):
     from policydata_build.errors import BuildError
     from policydata_build.provisions import ParseStats
 
-    monkeypatch.setattr(measures, "parse_provisions", lambda text: ([], ParseStats()))
+    monkeypatch.setattr(measures, "parse_provisions", lambda text, is_signatory: ([], ParseStats()))
     with pytest.raises(BuildError, match="has text but no provisions"):
         build_tables(bundled())
 
@@ -233,3 +233,34 @@ def test_same_rows_but_another_quality_report_is_refused(built):
     assert write_version(rows, built.parent, "9.0.0", info, quality, edition).created is False
     with pytest.raises(VersionConflictError, match="quality.json differs"):
         write_version(rows, built.parent, "9.0.0", info, {**quality, "measures": -1}, edition_of(src))
+
+
+def test_an_incomplete_or_edited_version_folder_is_refused_clearly(tmp_path):
+    import shutil
+
+    built = build(None, tmp_path, "9.0.0").path
+    (built / "views.sql").write_text("-- edited\n", encoding="utf-8")
+    with pytest.raises(VersionConflictError, match="views.sql differs"):
+        build(None, tmp_path, "9.0.0")
+    (built / "quality.json").unlink()
+    with pytest.raises(VersionConflictError, match="lacks quality.json"):
+        build(None, tmp_path, "9.0.0")
+    shutil.rmtree(built)
+
+
+def test_a_build_that_loses_the_race_to_an_identical_one_succeeds(tmp_path, monkeypatch):
+    import os
+    import shutil
+
+    import policydata_build.write as write
+
+    real_rename = os.rename
+
+    def other_build_won(src, dst):
+        shutil.copytree(src, dst)  # the other build published first
+        real_rename(src, dst)  # and this rename now fails: the target exists and is not empty
+
+    monkeypatch.setattr(write.os, "rename", other_build_won)
+    result = build(None, tmp_path, "9.0.0")
+    assert result.created is False
+    assert [p.name for p in tmp_path.iterdir()] == ["9.0.0"]

@@ -115,3 +115,14 @@ def test_an_excerpt_may_start_past_one_and_gaps_are_counted():
     ms, stats = parse_provisions(text)
     assert [m.path for m in ms] == ["3", "3.1", "3.2", "4", "4.4"]
     assert stats.gaps == {"三、": 1, "（四）": 1}
+
+
+def test_a_table_row_ending_in_a_date_is_not_a_signature():
+    text = "一、任务\n（一）推进改革。\n省市场监管局\n2023年6月30日\n（二）优化服务。"
+    known = {"国务院办公厅"}
+    ms, stats = parse_provisions(text, is_signatory=known.__contains__)
+    assert [m.kind for m in ms] == ["heading", "numbered", "numbered"]
+    assert [m.path for m in ms] == ["1", "1.1", "1.2"] and stats.parts == 1
+    # Without the check the row would close the numbering like a signature.
+    ms, _ = parse_provisions(text)
+    assert "signature" in [m.kind for m in ms]

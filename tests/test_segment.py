@@ -87,3 +87,11 @@ def test_wrapped_date_is_taken_even_when_the_contents_title_has_a_typo():
     body = seg.bodies[(1, 0, 1)]
     assert [line for line, _ in body.lines] == ["自然资发〔2023〕69 号", "正文。"]
     assert body.flags[0][0] == "body_title_differs"
+
+
+def test_a_source_that_ends_inside_a_body_is_flagged():
+    pages = list(bundled().pages)[:100]
+    seg = segment(pages, parse_toc(pages))
+    last = seg.bodies[(1, 0, 19)]
+    assert last.flags[-1][0] == "body_may_be_truncated"
+    assert not any(code == "body_may_be_truncated" for b in segment(list(bundled().pages), parse_toc(list(bundled().pages))).bodies.values() for code, _ in b.flags)
