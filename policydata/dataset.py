@@ -347,9 +347,14 @@ class Dataset:
         self.manifest = manifest
         self.manifest_sha256 = manifest_sha256
         _check_columns(tables)
+        self._tables = dict(tables)
         self._db = connect_tables(tables)
         self._lock = threading.Lock()
-        self.connection = connect_tables(tables)
+
+    @cached_property
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """Your own sealed DuckDB connection over a copy of the tables (made on first use)."""
+        return connect_tables(self._tables)
 
     @property
     def version(self) -> str:
@@ -372,7 +377,8 @@ class Dataset:
 
     def close(self) -> None:
         """Close the DuckDB connections."""
-        self.connection.close()
+        if "connection" in self.__dict__:
+            self.connection.close()
         self._db.close()
 
     def _rows(self, query: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
@@ -390,9 +396,9 @@ class Dataset:
         >>> ds.sql("SELECT count(*) AS n FROM documents WHERE region_code = ?", ["100000"]).to_pylist()
         [{'n': 2}]
         """
-        if not isinstance(query, str) or len(self.connection.extract_statements(query)) != 1:
-            raise ValueError(f"sql() runs exactly one SQL statement, got {query!r}")
         with self._lock:
+            if not isinstance(query, str) or len(self.connection.extract_statements(query)) != 1:
+                raise ValueError(f"sql() runs exactly one SQL statement, got {query!r}")
             return self.connection.sql(query, params=params).to_arrow_table()
 
     def table(self, name: str) -> pa.Table:
