@@ -265,3 +265,17 @@ def central_names() -> tuple[str, ...]:
     True
     """
     return tuple(sorted(_central_bodies(), key=lambda n: (-len(n), n)))
+
+
+def add_agency_row(rows: dict[str, dict], agency: AgencyName) -> str:
+    """Add ``agency`` to an ``agencies`` table under construction (id → row),
+    keeping the printed name as an alias; return its id."""
+    aid = agency_id(agency.canonical, agency.region_code)
+    row = rows.setdefault(
+        aid,
+        {"agency_id": aid, "name": agency.canonical, "aliases": set(agency.aliases),
+         "level": agency.level, "region_code": agency.region_code},
+    )
+    if agency.raw != agency.canonical:
+        row["aliases"].add(agency.raw)
+    return aid

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import ParseError
-from .agencies import AgencyName, agency_id, issuer_part, split_issuers
+from .agencies import AgencyName, add_agency_row, issuer_part, split_issuers
 from .regions import RegionIndex
 from .repair import DATE_LINE, DOC_NUMBER, PagedText, clean, join_lines, signature_above
 from .segment import Body, Segmentation
@@ -135,13 +135,7 @@ class _Builder:
         for a in names:
             for note in a.notes:
                 self.note(doc_id, note, f"{source} issuer {a.raw}: {note}", page)
-            aid = agency_id(a.canonical, a.region_code)
-            row = self.out.agencies.setdefault(
-                aid,
-                {"agency_id": aid, "name": a.canonical, "aliases": set(a.aliases), "level": a.level, "region_code": a.region_code},
-            )
-            if a.raw != a.canonical:
-                row["aliases"].add(a.raw)
+            aid = add_agency_row(self.out.agencies, a)
             if aid in seen:
                 continue
             seen.add(aid)
