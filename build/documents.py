@@ -261,6 +261,4 @@ def build_documents(edition: str, toc: Toc, seg: Segmentation, index: RegionInde
     b = _Builder(edition, index)
     for entry in toc.entries:
         b.document(entry, seg.bodies.get((entry.section_no, entry.group_no, entry.seq)))
-    for row in b.out.agencies.values():
-        row["aliases"] = row["aliases"] - {row["name"]}
     return b.out

@@ -89,8 +89,6 @@ def build_measures(
     for doc in documents:
         if doc["has_text"]:
             _document(doc, texts[doc["doc_id"]], codebook, index, edition, out, counts)
-    for row in out.agencies.values():
-        row["aliases"] = row["aliases"] - {row["name"]}
     out.quality = _quality(documents, out, counts, codebook)
     return out
 

@@ -93,14 +93,14 @@ def build_tables(source: Source) -> tuple[dict[str, list[dict[str, Any]]], dict[
 
 
 def _merge_agencies(*groups: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per agency id; aliases seen anywhere are kept."""
+    """One row per agency id; aliases seen anywhere are kept, the name itself is not one."""
     merged: dict[str, dict[str, Any]] = {}
     for group in groups:
         for aid, row in group.items():
-            if aid in merged:
-                merged[aid]["aliases"] = sorted(set(merged[aid]["aliases"]) | set(row["aliases"]))
-            else:
-                merged[aid] = {**row, "aliases": sorted(row["aliases"])}
+            aliases = merged[aid]["aliases"] if aid in merged else set()
+            merged[aid] = {**row, "aliases": aliases | set(row["aliases"])}
+    for row in merged.values():
+        row["aliases"] = sorted(row["aliases"] - {row["name"]})
     return list(merged.values())
 
 
