@@ -68,7 +68,11 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-KINDS = ("due_by", "target", "valid_until", "time_limit", "recurring")
+from policydata.schema import CURRENT
+
+from .numerals import CN_NUMERAL, DIGITS, cn_int
+
+KINDS = CURRENT.vocabulary("deadline_kind").values
 SKIP_REASONS = (
     "minimum_period", "invalid_date", "out_of_range", "historical_reference",
     "effective_date", "start_date", "as_of_date", "date_range",
@@ -98,10 +102,10 @@ class Skipped:
 
 
 # ---------------------------------------------------------------- patterns
-_D = "一二两三四五六七八九"
-# Only well-formed numerals up to 9999; every string this accepts is accepted by
-# cn2an (checked exhaustively), so parsing cannot fail on odd runs like 十十.
-_CN_NUM = rf"(?=[{_D}十])(?:[{_D}]千)?(?:[{_D}]百)?(?:[{_D}]?十)?(?:(?<=[百千])零)?(?:[{_D}])?"
+_D = DIGITS
+# Only well-formed numerals up to 9999 (numerals.CN_NUMERAL); cn_int parses
+# every string it matches, so parsing cannot fail on odd runs like 十十.
+_CN_NUM = CN_NUMERAL
 _HALF = r"半(?=年|个?小时|天|日)"
 _NUM_FREE = rf"(?:\d{{1,3}}|{_CN_NUM}|{_HALF})"
 # The guards stop a number starting inside a longer number, a date (3月31日内)
@@ -195,10 +199,7 @@ class _Duration:
 
 
 def _number(text: str) -> int:
-    if text.isdigit():
-        return int(text)
-    import cn2an  # costs ~0.1 s to import; most calls never reach a Chinese numeral
-    return int(cn2an.cn2an(text, "smart"))
+    return int(text) if text.isdigit() else cn_int(text)
 
 
 def _duration(num: str, unit: str) -> _Duration:

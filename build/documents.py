@@ -16,12 +16,11 @@ from typing import Any
 
 from .errors import ParseError
 from .agencies import AgencyName, add_agency_row, issuer_part, split_issuers
+from .regions import NATIONAL_CODE
 from .regions import RegionIndex
 from .repair import DATE_LINE, DOC_NUMBER, PagedText, clean, join_lines, signature_above
 from .segment import Body, Segmentation
 from .toc import Toc, TocEntry
-
-NATIONAL = "100000"
 
 _DOC_NUMBER_MAX_LINES = 3
 _DRAFT = re.compile(r"征求意见稿|草案|送审稿")
@@ -147,7 +146,7 @@ class _Builder:
         doc_id = make_doc_id(self.edition, entry)
         for code, detail in entry.flags:
             self.flag(doc_id, code, detail, entry.toc_page)
-        heading_code = NATIONAL if entry.group_name is None else self._province(entry)
+        heading_code = NATIONAL_CODE if entry.group_name is None else self._province(entry)
 
         doc_number = doc_number_raw = None
         text = None
@@ -218,7 +217,7 @@ class _Builder:
         found = None
         for text in candidates:
             try:
-                found = self.index.issuer_jurisdiction(text, province_hint=None if heading_code == NATIONAL else heading_code)
+                found = self.index.issuer_jurisdiction(text, province_hint=None if heading_code == NATIONAL_CODE else heading_code)
                 break
             except ValueError:
                 continue
@@ -228,7 +227,7 @@ class _Builder:
         for note in found.notes:
             self.note(doc_id, note, f"jurisdiction {found.matched}: {note}", entry.toc_page)
         expected_prefix = heading_code[:2]
-        if (heading_code == NATIONAL) != (found.code == NATIONAL) or (heading_code != NATIONAL and found.code[:2] != expected_prefix):
+        if (heading_code == NATIONAL_CODE) != (found.code == NATIONAL_CODE) or (heading_code != NATIONAL_CODE and found.code[:2] != expected_prefix):
             self.flag(
                 doc_id,
                 "heading_region_mismatch",

@@ -29,3 +29,13 @@ class ParseError(BuildError):
 
 class VersionConflictError(BuildError):
     """A published version exists with different content (versions are immutable)."""
+
+
+class LossError(BuildError):
+    """Text of the source would be missing from the tables; ``--partial`` builds anyway."""
+
+    def __init__(self, losses: list[str]) -> None:
+        self.losses = list(losses)
+        listed = "\n".join(f"- {loss}" for loss in self.losses)
+        super().__init__(f"text of the source would be lost ({len(self.losses)}):\n{listed}\n"
+                         "fix the source, or build a version recorded as partial with --partial")

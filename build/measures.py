@@ -22,7 +22,7 @@ from .agencies import add_agency_row, split_issuers
 from .deadlines import find_deadlines
 from .errors import BuildError
 from .provisions import Provision, parse_provisions
-from .regions import RegionIndex
+from .regions import RegionIndex, province_of
 from .repair import PagedText
 from .responsibility import find_responsibilities
 from .tags import TagDef, tag_text
@@ -53,7 +53,7 @@ def _plausible(due: dt.date, issued: dt.date | None, edition: str) -> bool:
 
 
 def _signatory_test(region_code: str, index: RegionIndex) -> Callable[[str], bool]:
-    hint = None if region_code == "100000" else region_code[:2] + "0000"
+    hint = province_of(region_code)
 
     def is_signatory(line: str) -> bool:
         try:

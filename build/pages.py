@@ -152,14 +152,36 @@ def _lines(text: str) -> tuple[str, ...]:
     return tuple(line.rstrip() for line in text.splitlines() if line.strip())
 
 
+_UTF16_HINT = "save it as UTF-8 (e.g. iconv -f UTF-16 -t UTF-8 in.txt > out.txt)"
+
+
+def _utf16(data: bytes) -> str | None:
+    """The UTF-16 flavour of ``data`` when it looks like UTF-16 text, else None."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32 (byte-order mark)"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16 (byte-order mark)"
+    # Without a mark: each ASCII character ('# Page', digits) puts a NUL into
+    # every other byte, always on the same side; binary data has them anywhere.
+    sample = data[:4000]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if even + odd >= 8 and max(even, odd) >= 0.9 * (even + odd):
+        return f"UTF-16{'LE' if odd > even else 'BE'} (no byte-order mark)"
+    return None
+
+
 def _parse_text(path: Path, data: bytes) -> list[Page]:
+    utf16 = _utf16(data)
+    if utf16 is not None:
+        raise SourceError(path, f"the text dump is encoded as {utf16}, not UTF-8: {_UTF16_HINT}")
     if b"\x00" in data:
         raise SourceError(path, "binary data (NUL bytes): expected a UTF-8 text dump or a PDF")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SourceError(path, f"not UTF-8 text (invalid byte at offset {exc.start})") from None
-    text = text.lstrip("\ufeff")
+    # Windows (CRLF) and old Mac (CR) line endings are the same text.
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     markers = list(PAGE_MARKER.finditer(text))
     if not markers:
         raise SourceError(path, "no '# Page N:' markers: not a page-marked text dump")
@@ -204,4 +226,7 @@ def _read_pdf(path: Path, *, progress: bool) -> list[Page]:
                 raise SourceError(path, f"page {number}: text cannot be extracted ({type(exc).__name__}: {exc})") from None
             pages.append(Page(number, _lines(text)))
             bar.update(1)
+    if not any(page.lines for page in pages):
+        raise SourceError(path, f"the PDF has no text layer on any of its {count} pages (a scan?): "
+                                "run OCR on it first (e.g. ocrmypdf), then build from the result")
     return pages

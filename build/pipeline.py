@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import signal
 import sys
 from collections import Counter
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 from . import BUNDLED_SOURCE, DATASET_VERSION
 from .documents import build_documents
 from .measures import build_measures
-from .errors import BuildError, ParseError
+from .errors import BuildError, LossError, ParseError
 from .pages import Source, read_source
 from .regions import RegionIndex
 from .repair import clean
@@ -78,6 +79,7 @@ def build_tables(source: Source) -> tuple[dict[str, list[dict[str, Any]]], dict[
     }
     quality = {
         "edition": edition,
+        "losses": _losses(docs.documents, docs.flags),
         "documents": len(docs.documents),
         "documents_with_text": sum(d["has_text"] for d in docs.documents),
         "documents_by_section": dict(sorted(Counter(d["section"] for d in docs.documents).items())),
@@ -92,6 +94,19 @@ def build_tables(source: Source) -> tuple[dict[str, list[dict[str, Any]]], dict[
     return rows, quality, edition
 
 
+# Flags that mean text of the source is missing from a document.
+LOSS_CODES = ("page_without_text", "body_may_be_truncated")
+
+
+def _losses(documents: list[dict[str, Any]], flags: list[dict[str, Any]]) -> list[str]:
+    """Why the tables would miss text of the source: a partial build records these, a full one stops."""
+    losses = [f"{f['doc_id']}: {f['code']}: {f['detail']}" for f in sorted(flags, key=lambda f: f["flag_id"])
+              if f["code"] in LOSS_CODES]
+    if not any(d["has_text"] for d in documents):
+        losses.append("the source holds no document text: no body of a document listed in the contents is in it")
+    return losses
+
+
 def _merge_agencies(*groups: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """One row per agency id; aliases seen anywhere are kept, the name itself is not one."""
     merged: dict[str, dict[str, Any]] = {}
@@ -104,13 +119,23 @@ def _merge_agencies(*groups: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     return list(merged.values())
 
 
-def build(source_path: Path | None = None, out: Path | None = None, version: str | None = None, *, progress: bool = False) -> WriteResult:
-    """Build one dataset version from a source file (text dump or PDF)."""
-    version = check_version(version or DATASET_VERSION)
+def build(source_path: Path | None = None, out: Path | None = None, version: str | None = None, *,
+          progress: bool = False, partial: bool = False) -> WriteResult:
+    """Build one dataset version from a source file (text dump or PDF).
+
+    Text of the source that cannot reach the tables (a page without text
+    inside a body, a body cut off by the end of the source, no document text
+    at all) stops the build with :class:`LossError`, unless ``partial``: then
+    the version is written, its flags name the affected documents, and its
+    manifest and ``quality.json`` record why it is partial.
+    """
+    version = check_version(DATASET_VERSION if version is None else version)
     source = read_source(source_path or BUNDLED_SOURCE, progress=progress)
     rows, quality, edition = build_tables(source)
+    if quality["losses"] and not partial:
+        raise LossError(quality["losses"])
     info = SourceInfo(source.path.name, source.kind, source.sha256, len(source.pages))
-    return write_version(rows, out or default_out(), version, info, quality, edition)
+    return write_version(rows, out or default_out(), version, info, quality, edition, partial=quality["losses"])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -120,22 +145,42 @@ def main(argv: list[str] | None = None) -> int:
         epilog=(
             "examples:\n"
             "  policydata build                      # bundled source -> dataset/<declared version>\n"
-            "  policydata build --source 汇编.pdf --out ./mydata --version 1.1.0"
+            "  policydata build --source 汇编.pdf --out ./mydata --version 1.2.0+fullpdf"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--source", type=Path, help="text dump ('# Page N:' markers) or PDF; default: the bundled text")
     parser.add_argument("--out", type=Path, help="folder that holds versions; default: the package's dataset folder")
-    parser.add_argument("--version", help=f"dataset version X.Y.Z; default: {DATASET_VERSION}")
+    parser.add_argument("--version", help=f"dataset version X.Y.Z, or X.Y.Z+label for a build of your own; "
+                                          f"default: {DATASET_VERSION}")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar while reading a PDF")
+    parser.add_argument("--partial", action="store_true",
+                        help="write a version even when text of the source is lost (flagged, and recorded as partial)")
     args = parser.parse_args(argv)
+    # A terminated build unwinds like an interrupted one, so its temporary folder is removed.
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
-        result = build(args.source, args.out, args.version, progress=not args.no_progress)
+        result = build(args.source, args.out, args.version, progress=not args.no_progress, partial=args.partial)
     except BuildError as exc:
         print(f"policydata build: error: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:
+        # Disk full, permission denied, a file where a folder should be: one line, no traceback.
+        what = exc.strerror or type(exc).__name__
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"policydata build: error: cannot write the version ({what}{where}); nothing was written",
+              file=sys.stderr)
+        return 1
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    for stale in result.stale_removed:
+        print(f"removed {stale}, left by an interrupted build", file=sys.stderr)
     if result.created:
         print(f"built {result.path}")
     else:
         print(f"{result.path} already holds this exact content; nothing written")
     return 0
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)

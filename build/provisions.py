@@ -50,6 +50,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from policydata.schema import CURRENT
+
 from .numerals import cn_int
 from .repair import BRACKET_NOTE, DATE_LINE, DOC_NUMBER, QUOTED_TITLE, signature_above
 
@@ -69,7 +71,7 @@ _MAX_GAP = 1
 _HEADING_STOP = re.compile(r"[，,；;：:]")
 
 
-KINDS = ("numbered", "heading", "paragraph", "document_number", "addressee", "signature", "note", "title")
+KINDS = CURRENT.vocabulary("measure_kind").values
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,15 @@
 """Issuing jurisdictions: names printed in titles and signatures -> GB/T 2260 codes.
 
-Codes come only from cpca's bundled ``resources/adcodes.csv`` (12-digit
-codes, of which the first six are the GB/T 2260 code). Nothing here types a
-code by hand, with one convention of ours: the national level is
-``100000`` named ``中华人民共和国`` (GB/T 2260 has no code for the country;
-``100000`` is the value Aliyun DataV's GeoAtlas uses for the whole country,
-and it cannot clash with a real code, whose first two digits are 11-82).
+Codes come only from ``build/data/gbt2260/adcodes.csv`` (12-digit codes, of
+which the first six are the GB/T 2260 code), a byte-for-byte copy of the
+table shipped in cpca 0.5.5 (MIT licence,
+https://github.com/DQinYuan/chinese_province_city_area_mapper), pinned by its
+sha256 below. The copy is read as data: cpca itself is not imported (its
+``__init__`` needs ``pkg_resources``, gone from current setuptools and from
+Python 3.12+ environments), and the codes cannot change under a rebuild
+because a dependency moved. Nothing here types a code by hand, with one
+convention of ours: the national level is ``100000`` named ``中华人民共和国``
+(see :data:`policydata.schema.NATIONAL_CODE`).
 
 Entry point: :class:`RegionIndex` (``RegionIndex.load()``).
 
@@ -27,9 +31,14 @@ from functools import cache
 from importlib import resources
 from typing import Iterable
 
-NATIONAL_CODE = "100000"
-NATIONAL_NAME = "中华人民共和国"
-LEVELS = ("national", "provincial", "prefectural", "county")
+from policydata.schema import CURRENT, NATIONAL_CODE, NATIONAL_NAME
+
+LEVELS = CURRENT.vocabulary("level").values
+# The GB/T 2260 tables and the sha256 each must have (the vintage is pinned).
+GBT2260_FILES = {
+    "adcodes.csv": "66948fa1519ba053f22b8c2d05c897c9b19c44cdc3044e464b52f0143ff418fe",
+    "56_nations.csv": "a8396cf9de0b650a816d181b3f04ea016f07668cc1b3b62bb4b153038ea1bd82",
+}
 
 # Rows of adcodes.csv that group districts or directly administered counties
 # under a pseudo-prefecture; they name no place, so they are left out (and
@@ -146,13 +155,19 @@ def _national_names() -> frozenset[str]:
     return frozenset(names)
 
 
-def _read_cpca(filename: str) -> str:
-    return resources.files("cpca").joinpath("resources", filename).read_text(encoding="utf-8")
+def _read_gbt2260(filename: str) -> str:
+    import hashlib
+
+    data = resources.files("policydata_build").joinpath("data", "gbt2260", filename).read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != GBT2260_FILES[filename]:
+        raise ValueError(f"build/data/gbt2260/{filename} has sha256 {digest}, not the pinned {GBT2260_FILES[filename]}")
+    return data.decode("utf-8")
 
 
 def _ethnic_names() -> tuple[str, ...]:
     """Ethnic group names with and without 族, longest first (维吾尔族, 维吾尔 ...)."""
-    groups = [line.strip() for line in _read_cpca("56_nations.csv").splitlines() if line.strip()]
+    groups = [line.strip() for line in _read_gbt2260("56_nations.csv").splitlines() if line.strip()]
     forms = {g for g in groups} | {g[:-1] for g in groups if g.endswith("族") and len(g) > 2}
     return tuple(sorted(forms, key=len, reverse=True))
 
@@ -233,7 +248,7 @@ class RegionIndex:
 
     @classmethod
     def load(cls) -> "RegionIndex":
-        """The index built from cpca's adcodes.csv (built once, then cached)."""
+        """The index built from the pinned adcodes.csv (built once, then cached)."""
         return _load_index()
 
     @classmethod
@@ -266,7 +281,7 @@ class RegionIndex:
         '中华人民共和国'
         """
         if code not in self._regions:
-            raise KeyError(f"unknown region code {code!r}: not in cpca's adcodes.csv "
+            raise KeyError(f"unknown region code {code!r}: not in the pinned GB/T 2260 table (build/data/gbt2260/adcodes.csv) "
                            f"(or one of its 市辖区/县/省直辖 placeholder rows)")
         return self._regions[code]
 
@@ -330,7 +345,7 @@ class RegionIndex:
         first = self._jurisdiction_at(text, 0, province_hint, allow_truncated=True)
         if first is None:
             raise ValueError(f"no issuing jurisdiction at the start of {issuer_text!r}")
-        hint = province_hint or _province_of(first.code)
+        hint = province_hint or province_of(first.code)
         hits = [first] + self._later_jurisdictions(text, first.end, hint)
         chosen, note = self._combine(hits)
         notes = chosen.notes + ((note,) if note else ())
@@ -521,7 +536,12 @@ def _parent_code(code: str, names: dict[str, str]) -> str:
     return prefecture if prefecture in names else province
 
 
-def _province_of(code: str) -> str | None:
+def province_of(code: str) -> str | None:
+    """The province a code lies in (itself for a province); None for 100000.
+
+    >>> province_of("340400"), province_of("100000")
+    ('340000', None)
+    """
     return None if code == NATIONAL_CODE else code[:2] + "0000"
 
 
@@ -541,4 +561,4 @@ def _is_descendant(code: str, ancestor: str) -> bool:
 
 @cache
 def _load_index() -> RegionIndex:
-    return RegionIndex._from_adcodes_csv(_read_cpca("adcodes.csv"))
+    return RegionIndex._from_adcodes_csv(_read_gbt2260("adcodes.csv"))

@@ -127,7 +127,7 @@ def join_lines(lines: list[tuple[str, int]]) -> PagedText:
     texts = [line for line, _ in cleaned]
     signature = {i for d, line in enumerate(texts) if DATE_LINE.match(line) for i in signature_above(texts, d)}
     titles = set(QUOTED_TITLE.findall("".join(texts)))
-    widths = sorted(_width(line) for line in texts)
+    widths = sorted(printed_width(line) for line in texts)
     full = widths[(len(widths) * 3) // 4] if widths else 0
     parts: list[str] = []
     offsets: list[int] = []
@@ -173,8 +173,12 @@ def signature_above(lines: list[str], d: int) -> list[int]:
     return list(range(i + 1, d))
 
 
-def _width(line: str) -> int:
-    """Printed width: a CJK character is as wide as two Latin ones."""
+def printed_width(line: str) -> int:
+    """Printed width: a CJK character is as wide as two Latin ones.
+
+    >>> printed_width("2023年")
+    6
+    """
     return sum(2 if _HAS_CJK.match(c) else 1 for c in line)
 
 
@@ -185,7 +189,7 @@ def _is_short_heading(prev: str, paragraph: str, full: int) -> bool:
         and paragraph == prev
         and len(prev) > m.end()
         and prev[-1] not in "，、,"
-        and _width(prev) < _HEADING_WIDTH * full
+        and printed_width(prev) < _HEADING_WIDTH * full
     )
 
 

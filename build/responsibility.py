@@ -32,10 +32,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .agencies import AgencyName, central_names, split_issuers
-from .regions import RegionIndex
+from policydata.schema import CURRENT
 
-ROLES = ("lead", "responsible", "cooperating", "reporting_to")
+from .agencies import AgencyName, central_names, split_issuers
+from .regions import NATIONAL_CODE, RegionIndex, province_of
+
+ROLES = CURRENT.vocabulary("agency_role").values
 GENERIC = ("各有关部门", "有关部门", "相关部门", "各相关部门", "各地区", "各地", "有关地方", "各部门", "有关单位", "相关单位")
 _LIST_ROLES = {"牵头": "lead", "责任": "responsible", "配合": "cooperating"}
 _LIST = re.compile(r"(牵头|责任|配合)(?:单位|部门)[：:]\s*([^）)。；;\n]+)")
@@ -75,7 +77,7 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
 def find_responsibilities(text: str, region_code: str, index: RegionIndex) -> Responsibilities:
     """Agencies named as carrying out ``text``, in order of appearance."""
     out = Responsibilities()
-    hint = None if region_code == "100000" else region_code[:2] + "0000"
+    hint = province_of(region_code)
     lead, responsible, cooperating, reporting = _patterns()
     found: list[tuple[int, str, str, str]] = []  # (offset, name, role, evidence)
     for m in lead.finditer(text):
@@ -119,7 +121,7 @@ def _expand_own_jurisdiction(name: str, region_code: str, index: RegionIndex) ->
     >>> _expand_own_jurisdiction("市发展改革委", "340000", index)
     '市发展改革委'
     """
-    if region_code == "100000":
+    if region_code == NATIONAL_CODE:
         return name
     own = index.get(region_code).name
     for prefix in _OWN_PREFIXES:

@@ -7,6 +7,16 @@ body runs to the next heading. Section and province headings printed between
 bodies (``二、华北``, ``（一）北京``) are dropped and counted. An entry whose
 listed page lies inside the source but whose heading cannot be found stops the
 build: silently losing a body would make every later body wrong.
+
+Text the source lost is flagged on the document it belongs to (the pipeline
+stops unless a partial build is asked for): a page without text between two
+lines of one body (``page_without_text``), and a body that does not end
+cleanly (its last line has no sentence end, date or closing bracket) before a
+page without text, or before the end of the source while later documents are
+listed (``body_may_be_truncated``). A page without text after a body that
+ended cleanly is counted (``blank_page_between_documents``). Extraction also
+breaks lines short in mid-sentence, so the width of the last line proves
+nothing either way.
 """
 
 from __future__ import annotations
@@ -19,7 +29,7 @@ from dataclasses import dataclass, field
 from .errors import ParseError
 from .pages import Page
 from .numerals import cn_int
-from .repair import clean
+from .repair import DATE_LINE, clean, ends_paragraph
 from .toc import Toc, TocEntry
 
 _NOT_KEY = re.compile(r"[\W_]+")
@@ -59,6 +69,7 @@ def segment(pages: list[Page], toc: Toc) -> Segmentation:
     """Link every contents entry whose body lies in ``pages`` to its lines."""
     after = max(toc.pages)
     stream: list[Line] = [(line, p.number) for p in pages if p.number > after for line in p.lines]
+    blank = sorted(p.number for p in pages if p.number > after and not p.lines)
     last_page = pages[-1].number
     headings = {(h.kind, h.number): key(h.name) for h in toc.headings}
     seg = Segmentation(bodies={})
@@ -88,16 +99,39 @@ def segment(pages: list[Page], toc: Toc) -> Segmentation:
             stop -= 1
             seg.ignored["section_heading"] += 1
         extra = list(flags)
+        first, last = stream[start][1], stream[stop - 1][1]
+        runs_on = not _ends_cleanly(stream[stop - 1][0])
+        for page in blank:
+            if first < page < last:
+                extra.append(("page_without_text", f"page {page} has no text, inside the body (pages {first}-{last})"))
+            elif last < page < (stream[found[i + 1][1]][1] if i + 1 < len(found) else last_page + 1):
+                if runs_on:
+                    extra.append(("body_may_be_truncated", f"the body's last line runs on into page {page}, "
+                                                           f"which has no text: {clean(stream[stop - 1][0])[-20:]!r}"))
+                else:
+                    seg.ignored["blank_page_between_documents"] += 1
         if i + 1 == len(found):
             later = [e.listed_page for e in toc.entries if e.listed_page > entry.listed_page]
-            if later and min(later) > last_page + 1:
-                extra.append(("body_may_be_truncated", f"the source ends on page {last_page}; the next document is listed on page {min(later)}"))
+            if later and (min(later) > last_page + 1 or runs_on):
+                why = "its last line runs on" if runs_on else f"the next document is listed on page {min(later)}"
+                extra.append(("body_may_be_truncated", f"the source ends on page {last_page} and {why}: "
+                                                       f"{clean(stream[stop - 1][0])[-20:]!r}"))
         if stream[start][1] != entry.listed_page:
             extra.append(("listed_page_mismatch", f"contents lists page {entry.listed_page}, heading found on page {stream[start][1]}"))
         seg.bodies[(entry.section_no, entry.group_no, entry.seq)] = Body(
             entry, tuple(stream[start:end]), tuple(stream[end:stop]), tuple(extra)
         )
     return seg
+
+
+def _ends_cleanly(line: str) -> bool:
+    """Whether a body may end with this line: a sentence end, a date, a closing bracket.
+
+    >>> _ends_cleanly("把坚持和加强党的领导贯"), _ends_cleanly("（责任单位：省商务厅）"), _ends_cleanly("2023 年1 月6 日")
+    (False, True, True)
+    """
+    text = clean(line)
+    return ends_paragraph(text) or bool(DATE_LINE.match(text)) or text.endswith(("）", "》", "」"))
 
 
 _SECTION_LINE = re.compile(r"^([一二三四五六七八九十]+)、(\S{1,12})$")

@@ -32,6 +32,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from policydata.schema import CURRENT
+
 DEFAULT_CODEBOOK_PATH = Path(__file__).parent / "data" / "tag_rules.json"
 
 # Names of the 18 indicators of China's business-environment evaluation, as
@@ -232,6 +234,10 @@ def _parse_codebook(raw: Any, source: str) -> list[TagDef]:
     schemes = top["schemes"]
     if not isinstance(schemes, dict) or not schemes:
         raise ValueError(f"{source}: schemes must be a non-empty object, found {schemes!r}")
+    declared = CURRENT.vocabulary("tag_scheme").values
+    if sorted(schemes) != sorted(declared):
+        raise ValueError(f"{source}: schemes {sorted(schemes)} differ from the tag_scheme vocabulary "
+                         f"{sorted(declared)} declared in policydata/schema.py")
     for scheme_id, scheme in schemes.items():
         where = f"scheme {scheme_id!r}"
         if not _SNAKE.fullmatch(scheme_id):

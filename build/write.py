@@ -1,10 +1,13 @@
 """Last step: write one immutable dataset version.
 
 ``write_version`` turns plain rows into Parquet files, one per table, plus
-``datapackage.json`` (Frictionless table schemas with keys), ``quality.json``,
-``views.sql`` (for the DuckDB command line) and ``manifest.json`` (checksums of
-everything else). Files are written to a temporary folder beside the target
-and renamed into place, so an interrupted build leaves nothing half-written.
+``datapackage.json`` (a Frictionless data package: table schemas with keys
+and vocabularies, licences, sources, and the version's own copy of the schema
+declaration the library reads it by), ``quality.json``, ``views.sql`` (for
+the DuckDB command line) and ``manifest.json`` (checksums of everything else).
+Files are written to a temporary folder beside the target and renamed into
+place, so an interrupted build leaves nothing half-written; a temporary
+folder that a killed build left behind is removed by the next build.
 
 Parquet output is byte-reproducible for the same rows and library versions:
 rows are sorted by each table's declared order, row groups have a fixed size,
@@ -13,25 +16,36 @@ and nothing records the wall-clock time.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import platform
-import re
 import shutil
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from policydata.schema import SCHEMA_VERSION, TABLES, Table, arrow_schema
+from policydata import schema
+from policydata.integrity import DATAPACKAGE, MANIFEST, SCHEMA_KEY, TMP_PREFIX, registry, sha256_file
+from policydata.schema import FRICTIONLESS_TYPES, VERSION_PATTERN, Table, arrow_schema
 
 from .errors import BuildError, VersionConflictError
 
-SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 ROW_GROUP_SIZE = 50_000
-_FRICTIONLESS_TYPES = {"string": "string", "int32": "integer", "bool": "boolean", "date": "date", "list<string>": "array"}
-_LIBRARIES = ("pyarrow", "duckdb", "pydantic", "pypdf", "cpca", "cn2an")
+_LIBRARIES = ("pyarrow", "duckdb", "pydantic", "pypdf", "tqdm")
+# The terms the data is published under, and what it is made from.
+LICENSES = [
+    {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
+     "title": "Creative Commons Attribution 4.0 International (the structure, codes, tags and "
+              "normalised values added by policydata)"},
+]
+SOURCES = [
+    {"title": "国家及各省市营商环境政策汇编（2023 年）",
+     "description": "The compilation the tables are built from. Its documents are official documents of "
+                    "state organs, which Article 5 of the Copyright Law of the People's Republic of China "
+                    "excludes from copyright protection; the compilation's own selection and arrangement "
+                    "may belong to its compiler."},
+]
 
 
 @dataclass(frozen=True)
@@ -46,11 +60,19 @@ class SourceInfo:
 class WriteResult:
     path: Path
     created: bool  # False when an identical version already existed
+    stale_removed: tuple[Path, ...] = ()  # temporary folders of killed builds, removed
 
 
 def check_version(version: str) -> str:
-    if not SEMVER.match(version):
-        raise BuildError(f"version {version!r} is not semantic (X.Y.Z)")
+    """The version string, when it is one: X.Y.Z, or X.Y.Z+label for a build of one's own.
+
+    >>> check_version("1.2.4\\n")
+    Traceback (most recent call last):
+    ...
+    policydata_build.errors.BuildError: version '1.2.4\\n' is not X.Y.Z or X.Y.Z+label (e.g. 1.2.0, 1.2.0+fullpdf)
+    """
+    if not isinstance(version, str) or not VERSION_PATTERN.fullmatch(version):
+        raise BuildError(f"version {version!r} is not X.Y.Z or X.Y.Z+label (e.g. 1.2.0, 1.2.0+fullpdf)")
     return version
 
 
@@ -94,51 +116,53 @@ def _json_bytes(obj: Any) -> bytes:
     return (json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+def _field(c: schema.Column, declaration: schema.Declaration) -> dict[str, Any]:
+    constraints: dict[str, Any] = {"required": not c.nullable}
+    if c.vocabulary is not None:
+        constraints["enum"] = list(declaration.vocabulary(c.vocabulary).values)
+    out = {"name": c.name, "type": FRICTIONLESS_TYPES[c.type], "description": c.description,
+           "constraints": constraints}
+    if c.type == "int32":
+        # Through pandas a null integer reaches frictionless as the float NaN.
+        out["missingValues"] = ["", "nan"]
+    return out
 
 
-def datapackage(version: str, tables: list[str]) -> dict[str, Any]:
+def datapackage(version: str, tables: list[str], declaration: schema.Declaration | None = None) -> dict[str, Any]:
+    """The Frictionless descriptor of a version, carrying its schema declaration under ``policydata``."""
+    declaration = declaration or schema.CURRENT
     resources = []
     for name in tables:
-        t = TABLES[name]
-        schema: dict[str, Any] = {
-            "fields": [
-                {
-                    "name": c.name,
-                    "type": _FRICTIONLESS_TYPES[c.type],
-                    "description": c.description,
-                    "constraints": {"required": not c.nullable},
-                }
-                for c in t.columns
-            ],
+        t = declaration.table(name)
+        table_schema: dict[str, Any] = {
+            "fields": [_field(c, declaration) for c in t.columns],
             "primaryKey": list(t.primary_key),
         }
         fks = [
-            {"fields": list(cols), "reference": {"resource": ref if ref != name else "", "fields": list(ref_cols)}}
-            for cols, ref, ref_cols in t.foreign_keys
-            if ref in tables
+            {"fields": list(fk.columns),
+             "reference": {"resource": fk.table if fk.table != name else "", "fields": list(fk.references)}}
+            for fk in t.foreign_keys
+            if fk.table in tables
         ]
         if fks:
-            schema["foreignKeys"] = fks
+            table_schema["foreignKeys"] = fks
         resources.append(
             {
                 "name": name,
                 "path": f"{name}.parquet",
                 "format": "parquet",
                 "description": t.description,
-                "schema": schema,
+                "schema": table_schema,
             }
         )
     return {
         "name": "policydata",
         "title": "国家及各省市营商环境政策汇编（2023 年）: documents, measures, deadlines, agencies, regions, tags",
         "version": version,
+        "licenses": LICENSES,
+        "sources": SOURCES,
         "resources": resources,
+        SCHEMA_KEY: {"schema": declaration.to_dict()},
     }
 
 
@@ -164,28 +188,41 @@ def write_version(
     source: SourceInfo,
     quality: dict[str, Any],
     edition: str,
+    partial: list[str] | None = None,
 ) -> WriteResult:
-    """Write ``rows`` (table name → rows) as ``out/version``; see module doc."""
+    """Write ``rows`` (table name → rows) as ``out/version``; see module doc.
+
+    ``partial`` lists why the build is partial (recorded in the manifest; an
+    empty list is a complete build).
+    """
     check_version(version)
-    unknown = set(rows) - set(TABLES)
+    declaration = schema.CURRENT
+    unknown = set(rows) - set(declaration.table_names)
     if unknown:
-        raise BuildError(f"unknown tables {sorted(unknown)}; known: {sorted(TABLES)}")
-    names = [t for t in TABLES if t in rows]
-    arrow = {name: to_arrow(TABLES[name], rows[name]) for name in names}
+        raise BuildError(f"unknown tables {sorted(unknown)}; known: {sorted(declaration.table_names)}")
+    names = [t for t in declaration.table_names if t in rows]
+    arrow = {name: to_arrow(declaration.table(name), rows[name]) for name in names}
 
     out = Path(out)
+    _check_out(out)
     target = out / version
-    reports = {"datapackage.json": datapackage(version, names), "quality.json": quality}
-    if target.exists():
+    reports = {DATAPACKAGE: datapackage(version, names, declaration), "quality.json": quality}
+    if target.exists() or target.is_symlink():
         _compare_existing(target, arrow, reports)
         return WriteResult(target, created=False)
+    if version in registry():
+        raise VersionConflictError(
+            f"{version} is a published version (pinned in policydata's registry) and {target} does not hold it: "
+            f"a build of your own needs a version of its own, e.g. --version {version}+mybuild"
+        )
 
-    out.mkdir(parents=True, exist_ok=True)
-    tmp = out / f".tmp-{version}-{os.getpid()}"
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir()
+    created = _make_folders(out)
+    stale = tuple(remove_stale_builds(out))
+    tmp = out / f"{TMP_PREFIX}{version}-{os.getpid()}"
     try:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        tmp.mkdir()
         files: dict[str, dict[str, Any]] = {}
         for name, tbl in arrow.items():
             path = tmp / f"{name}.parquet"
@@ -194,22 +231,23 @@ def write_version(
         for name, report in reports.items():
             (tmp / name).write_bytes(_json_bytes(report))
         (tmp / "views.sql").write_text(views_sql(names), encoding="utf-8")
-        for extra in ("datapackage.json", "quality.json", "views.sql"):
+        for extra in (*reports, "views.sql"):
             files[extra] = {"rows": None}
         for fname, entry in files.items():
-            entry["sha256"] = _sha256(tmp / fname)
+            entry["sha256"] = sha256_file(tmp / fname)
             entry["bytes"] = (tmp / fname).stat().st_size
         manifest = {
             "dataset": "policydata",
             "version": version,
-            "schema_version": SCHEMA_VERSION,
+            "schema_version": declaration.schema_version,
             "edition": edition,
             "source": {"file": source.file, "kind": source.kind, "sha256": source.sha256, "pages": source.pages},
             "builder": builder_versions(),
             "tables": names,
             "files": files,
+            "partial": list(partial or []),
         }
-        (tmp / "manifest.json").write_bytes(_json_bytes(manifest))
+        (tmp / MANIFEST).write_bytes(_json_bytes(manifest))
         try:
             os.rename(tmp, target)
         except OSError:
@@ -219,11 +257,61 @@ def write_version(
             # if it holds exactly what this build made.
             shutil.rmtree(tmp)
             _compare_existing(target, arrow, reports)
-            return WriteResult(target, created=False)
+            return WriteResult(target, created=False, stale_removed=stale)
     except BaseException:
+        # Leave nothing behind: the temporary folder, and the folders made for it.
         shutil.rmtree(tmp, ignore_errors=True)
+        for folder in reversed(created):
+            try:
+                folder.rmdir()
+            except OSError:
+                break  # not empty (something else is in it) or already gone: keep it
         raise
-    return WriteResult(target, created=True)
+    return WriteResult(target, created=True, stale_removed=stale)
+
+
+def _check_out(out: Path) -> None:
+    """Refuse an output folder that is a file, or that lies inside a version folder."""
+    if out.exists() and not out.is_dir():
+        raise BuildError(f"--out {out} is not a folder")
+    for folder in (out, *out.parents):
+        if VERSION_PATTERN.fullmatch(folder.name) and (folder / MANIFEST).exists():
+            raise BuildError(f"--out {out} lies inside the version folder {folder}; "
+                             "give the folder that holds the versions (its parent)")
+
+
+def _make_folders(out: Path) -> list[Path]:
+    """Create ``out`` and missing parents; the folders created, outermost first."""
+    missing = [p for p in (out, *out.parents) if not p.exists()]
+    out.mkdir(parents=True, exist_ok=True)
+    return list(reversed(missing))
+
+
+def remove_stale_builds(out: Path) -> list[Path]:
+    """Remove temporary folders of builds that were killed (their process is gone); return them.
+
+    A temporary folder is ``.tmp-<version>-<pid>``; one whose process still
+    runs belongs to a build in progress and is left alone.
+    """
+    removed = []
+    for entry in sorted(out.iterdir()):
+        if not entry.name.startswith(TMP_PREFIX):
+            continue
+        pid = entry.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(entry)
+            removed.append(entry)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, under another user
+    return True
 
 
 def _compare_existing(target: Path, arrow: dict[str, Any], reports: dict[str, Any]) -> None:

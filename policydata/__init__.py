@@ -1,7 +1,7 @@
 """policydata: China's 2023 business-environment policies as a pinned, typed dataset.
 
 >>> import policydata
->>> ds = policydata.open("1.1.0", root=root)
+>>> ds = policydata.open("0.2.0", root=root)
 >>> ds.documents(limit=1)[0].doc_id
 '2023-01-00-003'
 
@@ -18,41 +18,42 @@ from .dataset import Dataset, open, versions
 from .errors import (
     ChecksumError,
     DatasetRootError,
+    LayoutError,
     ManifestError,
     MissingFileError,
     NotFoundError,
     PolicyDataError,
+    RegistryMismatchError,
     SchemaMismatchError,
     TableNotAvailableError,
+    VerificationError,
     VersionNotFoundError,
 )
+from .schema import CURRENT as _CURRENT
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
-_MODEL_NAMES = frozenset({"Agency", "Deadline", "Document", "Flag", "Manifest", "Measure", "Region", "Tag"})
+# Row models are generated from the schema declaration (see policydata.models).
+_MODEL_NAMES = frozenset({t.model for t in _CURRENT.tables} | {"Manifest"})
 
 __all__ = [
-    "Agency",
     "ChecksumError",
     "Dataset",
     "DatasetRootError",
-    "Deadline",
-    "Document",
-    "Flag",
-    "Manifest",
+    "LayoutError",
     "ManifestError",
-    "Measure",
     "MissingFileError",
     "NotFoundError",
     "PolicyDataError",
-    "Region",
+    "RegistryMismatchError",
     "SchemaMismatchError",
     "TableNotAvailableError",
-    "Tag",
+    "VerificationError",
     "VersionNotFoundError",
     "__version__",
     "open",
     "versions",
+    *sorted(_MODEL_NAMES),
 ]
 
 

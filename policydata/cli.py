@@ -4,8 +4,8 @@ Every subcommand prints ``policydata: error: <message>`` on stderr and exits
 1 when the data or a value is wrong, 2 for a usage mistake.
 
 >>> main(["--root", root, "versions"])
-1.0.0
-1.1.0
+0.1.0
+0.2.0
 0
 """
 
@@ -22,9 +22,10 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Callable
 
 from . import __version__
+from .dataset import resolve_root, bundled_root, versions
 from .dataset import open as open_version
-from .dataset import versions, verify_files
-from .errors import PolicyDataError
+from .errors import PolicyDataError, VersionNotFoundError
+from .integrity import read_manifest, registry, verify_root
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
@@ -41,32 +42,68 @@ def _print_versions(args: argparse.Namespace) -> int:
 
 
 def _info(args: argparse.Namespace) -> int:
-    ds = open_version(args.version, root=args.root, verify=False)
-    m = ds.manifest
+    # Only the manifest is read: info works on a version whose tables are damaged.
+    base = resolve_root(args.root)
+    available = versions(base)
+    version = args.version or (available[-1] if available else None)
+    if version is None or version not in available:
+        raise VersionNotFoundError(version, available, str(base))
+    m, manifest_sha256 = read_manifest(base / version)
+    pinned = registry().get(m.version)
+    if pinned is None:
+        status = "not a published version (a build of one's own)"
+    elif pinned == manifest_sha256:
+        status = "published; manifest matches policydata's registry"
+    else:
+        status = f"DOES NOT MATCH the published {m.version} (registry pins sha256 {pinned}); run policydata verify"
     print(f"dataset:         {m.dataset} {m.version} (edition {m.edition}, schema {m.schema_version})")
-    print(f"path:            {ds.path}")
-    print(f"manifest sha256: {ds.manifest_sha256}")
+    print(f"status:          {status}")
+    print(f"path:            {base / version}")
+    print(f"manifest sha256: {manifest_sha256}")
     print(f"source:          {m.source.file} ({m.source.kind}, {m.source.pages} pages, sha256 {m.source.sha256})")
-    print("built with:      " + ", ".join(f"{k} {v}" for k, v in m.builder.model_dump().items()))
+    if m.partial:
+        print(f"PARTIAL BUILD:   {'; '.join(m.partial)}")
+    print("built with:      " + ", ".join(f"{k} {v}" for k, v in m.builder.items()))
     print(f"library:         policydata {__version__}")
-    print("tables:")
+    print("tables (row counts as the manifest records them, not checked here):")
     for table in m.tables:
         print(f"  {table:<18} {m.files[f'{table}.parquet'].rows:>8} rows")
     return 0
 
 
 def _verify(args: argparse.Namespace) -> int:
-    chosen = [args.version] if args.version else versions(args.root)
+    base = resolve_root(args.root)
+    available = versions(base)
+    if args.version is not None and args.version not in available:
+        raise VersionNotFoundError(args.version, available, str(base))
+    chosen = [args.version] if args.version else available
     if not chosen:
-        raise PolicyDataError("no dataset versions to verify")
-    for version in chosen:
-        # open(verify=True) also checks the manifest and the table columns.
-        ds = open_version(version, root=args.root, verify=True)
-        listed = set(ds.manifest.files) | {"manifest.json"}
-        unlisted = sorted(p.name for p in ds.path.iterdir() if p.name not in listed)
-        note = f"; not in the manifest, not checked: {', '.join(unlisted)}" if unlisted else ""
-        print(f"{version}: {verify_files(ds.path, ds.manifest)} files match manifest.json{note}")
-        ds.close()
+        raise PolicyDataError(f"no dataset versions to verify under {base}")
+    # Only the package's own folder must hold every published version.
+    bundled = args.version is None and base == bundled_root()
+    report = verify_root(base, chosen, bundled=bundled)
+    failed = bool(report.problems)
+    for version, checked in report.versions.items():
+        if checked.problems:
+            failed = True
+            count = len(checked.problems)
+            print(f"{version}: FAILED, {count} problem{'s' if count > 1 else ''}:")
+            for problem in checked.problems:
+                print(f"  - {Exception.__str__(problem)}")
+            continue
+        status = ("published: its manifest matches policydata's registry" if checked.published
+                  else "not a published version: checked against its own manifest only")
+        partial = checked.manifest.partial if checked.manifest else None
+        note = f"; PARTIAL BUILD: {'; '.join(partial)}" if partial else ""
+        print(f"{version}: ok, {checked.files_checked} files match manifest.json and every table its schema; "
+              f"{status}{note}")
+    for problem in report.problems:
+        print(f"FAILED: {problem}")
+    for remark in report.notes:
+        print(f"note: {remark}")
+    if failed:
+        print(f"{PROG}: error: verification failed", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -119,6 +156,10 @@ def _diff(args: argparse.Namespace) -> int:
     print(f"{'table':<20}{'added':>8}{'removed':>9}{'changed':>9}{'unchanged':>11}")
     for t in report.tables:
         note = {"both": "", "added": "  (new table)", "removed": "  (table dropped)"}[t.status]
+        if t.columns_added:
+            note += f"  (new columns: {', '.join(t.columns_added)})"
+        if t.columns_removed:
+            note += f"  (columns dropped: {', '.join(t.columns_removed)})"
         print(f"{t.table:<20}{len(t.added):>8}{len(t.removed):>9}{len(t.changed):>9}{t.unchanged:>11}{note}")
     for t in report.tables:
         if t.status != "both" or t.is_empty:
@@ -225,7 +266,8 @@ def _parser() -> argparse.ArgumentParser:
                 "policydata info --version 1.0.0", _info)
     p.add_argument("--version", help="dataset version (default: latest)")
 
-    p = command("verify", "check every file's sha256 against manifest.json",
+    p = command("verify", "check every file of a version against its manifest, and a published version "
+                "against policydata's registry; lists every problem and exits 1 if there is one",
                 "policydata verify --version 1.0.0", _verify)
     p.add_argument("--version", help="dataset version (default: every version)")
 

@@ -13,15 +13,14 @@ functions, so ``import policydata`` stays cheap.
 
 >>> import policydata
 >>> policydata.versions(root)
-['1.0.0', '1.1.0']
->>> ds = policydata.open("1.1.0", root=root)
+['0.1.0', '0.2.0']
+>>> ds = policydata.open("0.2.0", root=root)
 >>> [d.doc_id for d in ds.documents(region="340000")]
 ['2023-03-02-003', '2023-03-04-004']
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import threading
@@ -34,15 +33,13 @@ from typing import TYPE_CHECKING, Any, Union
 
 from . import schema
 from .errors import (
-    ChecksumError,
     DatasetRootError,
     ManifestError,
-    MissingFileError,
     NotFoundError,
-    SchemaMismatchError,
     TableNotAvailableError,
     VersionNotFoundError,
 )
+from .integrity import read_manifest, read_version
 
 if TYPE_CHECKING:  # pragma: no cover
     import duckdb
@@ -51,13 +48,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from .models import Agency, Deadline, Document, Flag, Manifest, Measure, Region, Tag
 
 ROOT_ENV = "POLICYDATA_ROOT"
-MANIFEST = "manifest.json"
-NATIONAL = "100000"
 
 PathLike = Union[str, "os.PathLike[str]"]
 DateLike = Union[date, str]
 
-_SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Longest list of valid choices an error message spells out in full.
 _MAX_CHOICES = 20
@@ -72,109 +66,64 @@ def default_root() -> Path:
     env = os.environ.get(ROOT_ENV)
     if env:
         return Path(env)
+    return bundled_root()
+
+
+def bundled_root() -> Path:
+    """The versions shipped with the installed package (``policydata_dataset``)."""
     from importlib.resources import files
 
     bundled = files("policydata_dataset")
     if not isinstance(bundled, Path):
-        # DuckDB reads files by path, so a zipped install cannot be queried.
+        # Versions are read by path, so a zipped install cannot be opened.
         raise DatasetRootError(f"the bundled dataset is not a folder on disk ({bundled!r}); set {ROOT_ENV}")
     return bundled
 
 
-def _resolve_root(root: PathLike | None) -> Path:
+def resolve_root(root: PathLike | None) -> Path:
     base = default_root() if root is None else Path(root)
     if not base.is_dir():
         raise DatasetRootError(f"dataset root {base} does not exist or is not a folder")
-    return base
-
-
-def _semver_key(version: str) -> tuple[int, int, int]:
-    major, minor, patch = version.split(".")
-    return int(major), int(minor), int(patch)
+    # Absolute, so the dataset keeps working if the caller changes directory;
+    # symbolic links are not resolved: a version folder that is one is refused.
+    return Path(os.path.abspath(base))
 
 
 def versions(root: PathLike | None = None) -> list[str]:
     """Dataset versions under ``root``, oldest first (semantic-version order).
 
-    A version is a sub-folder named ``X.Y.Z`` that holds ``manifest.json``.
-    Anything else in the root (``__init__.py``, a build's ``.tmp-*`` folder,
-    a version folder whose manifest is not written yet) is not a version.
+    A version is an entry named ``X.Y.Z`` (or ``X.Y.Z+label``, a build of
+    one's own). Anything else in the root (``__init__.py``, a build's
+    ``.tmp-*`` folder) is not a version. An entry named like a version is
+    listed even when it is broken (no manifest, a link), so that opening or
+    verifying it says what is wrong instead of the version silently vanishing.
 
     >>> versions(root)
-    ['1.0.0', '1.1.0']
+    ['0.1.0', '0.2.0']
     """
-    base = _resolve_root(root)
-    found = [
-        entry.name
-        for entry in base.iterdir()
-        if _SEMVER.fullmatch(entry.name) and (entry / MANIFEST).is_file()
-    ]
-    return sorted(found, key=_semver_key)
-
-
-def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file, read in chunks.
-
-    >>> len(sha256_file(ds.path / "manifest.json"))
-    64
-    """
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _load_manifest(folder: Path) -> tuple[Manifest, str]:
-    from pydantic import ValidationError
-
-    from .models import Manifest
-
-    raw = (folder / MANIFEST).read_bytes()
-    try:
-        manifest = Manifest.model_validate_json(raw)
-    except ValidationError as exc:
-        raise ManifestError(f"{folder / MANIFEST} is not a valid manifest:\n{exc}") from exc
-    if manifest.version != folder.name:
-        raise ManifestError(f"{folder / MANIFEST} says version {manifest.version} but the folder is {folder.name}")
-    return manifest, hashlib.sha256(raw).hexdigest()
-
-
-def verify_files(folder: Path, manifest: Manifest) -> int:
-    """Check every file listed in the manifest against its sha256.
-
-    Returns the number of files checked. Raises :class:`MissingFileError` or
-    :class:`ChecksumError` for the first file that fails.
-
-    >>> verify_files(ds.path, ds.manifest)
-    14
-    """
-    for name, entry in manifest.files.items():
-        path = folder / name
-        if not path.is_file():
-            raise MissingFileError(name, str(folder))
-        actual = sha256_file(path)
-        if actual != entry.sha256:
-            raise ChecksumError(name, entry.sha256, actual)
-    return len(manifest.files)
+    base = resolve_root(root)
+    found = [entry for entry in os.listdir(base) if schema.VERSION_PATTERN.fullmatch(entry)]
+    return sorted(found, key=schema.version_key)
 
 
 def open(version: str | None = None, *, root: PathLike | None = None, verify: bool = True) -> Dataset:
     """Open one dataset version; ``None`` means the latest.
 
     With ``verify=True`` (the default) every file's sha256 is checked against
-    ``manifest.json`` first. An unknown version raises
-    :class:`~policydata.errors.VersionNotFoundError`, which lists the
-    available ones.
+    ``manifest.json``, and a published version's manifest against the sha256
+    that policydata's registry pins; every problem found is named in the
+    error raised (:class:`~policydata.errors.VerificationError` or a subclass).
+    An unknown version raises :class:`~policydata.errors.VersionNotFoundError`,
+    which lists the available ones.
 
     >>> policydata.open(root=root).version
-    '1.1.0'
+    '0.2.0'
     >>> policydata.open("9.9.9", root=root)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    policydata.errors.VersionNotFoundError: unknown dataset version '9.9.9' under ...; available versions: 1.0.0, 1.1.0
+    policydata.errors.VersionNotFoundError: unknown dataset version '9.9.9' under ...; available versions: 0.1.0, 0.2.0
     """
-    base = _resolve_root(root)
+    base = resolve_root(root)
     available = versions(base)
     if version is None:
         if not available:
@@ -182,33 +131,11 @@ def open(version: str | None = None, *, root: PathLike | None = None, verify: bo
         version = available[-1]
     elif version not in available:
         raise VersionNotFoundError(version, available, str(base))
-    # Absolute, so the views keep working if the caller changes directory.
-    folder = (base / version).resolve()
-    manifest, manifest_sha256 = _load_manifest(folder)
-    return Dataset(folder, manifest, manifest_sha256, _load_tables(folder, manifest, verify))
-
-
-def _load_tables(folder: Path, manifest: Manifest, verify: bool) -> dict[str, pa.Table]:
-    """Every table of the version, parsed from exactly the bytes that were verified."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    if verify:
-        others = {n: e for n, e in manifest.files.items() if n not in {f"{t}.parquet" for t in manifest.tables}}
-        verify_files(folder, manifest.model_copy(update={"files": others}))
-    tables = {}
-    for table in manifest.tables:
-        name = f"{table}.parquet"
-        path = folder / name
-        if not path.is_file():
-            raise MissingFileError(name, str(folder))
-        data = path.read_bytes()
-        if verify:
-            actual = hashlib.sha256(data).hexdigest()
-            if actual != manifest.files[name].sha256:
-                raise ChecksumError(name, manifest.files[name].sha256, actual)
-        tables[table] = pq.read_table(pa.BufferReader(data))
-    return tables
+    checked = read_version(base / version, verify=verify)
+    checked.raise_problems()
+    assert checked.manifest is not None and checked.manifest_sha256 is not None and checked.declaration is not None
+    return Dataset(base / version, checked.manifest, checked.manifest_sha256, checked.tables,
+                   declaration=checked.declaration, published=checked.published)
 
 
 def connect_tables(tables: Mapping[str, pa.Table]) -> duckdb.DuckDBPyConnection:
@@ -337,19 +264,26 @@ class Dataset:
     shared by several threads.
 
     >>> ds.version
-    '1.1.0'
+    '0.2.0'
     >>> ds.tables[:3]
     ['documents', 'regions', 'agencies']
     """
 
-    def __init__(self, path: Path, manifest: Manifest, manifest_sha256: str, tables: Mapping[str, pa.Table]) -> None:
+    def __init__(self, path: Path, manifest: Manifest, manifest_sha256: str, tables: Mapping[str, pa.Table], *,
+                 declaration: schema.Declaration, published: bool) -> None:
         self.path = path
         self.manifest = manifest
         self.manifest_sha256 = manifest_sha256
-        _check_columns(tables)
+        #: The schema this version was built with; rows are read by it.
+        self.declaration = declaration
+        #: True when this is a published version whose manifest matches policydata's registry.
+        self.published = published
         self._tables = dict(tables)
         self._db = connect_tables(tables)
+        # Typed queries and your SQL run on separate connections under
+        # separate locks, so a long ds.sql(...) never blocks a typed query.
         self._lock = threading.Lock()
+        self._sql_lock = threading.Lock()
 
     @cached_property
     def connection(self) -> duckdb.DuckDBPyConnection:
@@ -396,7 +330,7 @@ class Dataset:
         >>> ds.sql("SELECT count(*) AS n FROM documents WHERE region_code = ?", ["100000"]).to_pylist()
         [{'n': 2}]
         """
-        with self._lock:
+        with self._sql_lock:
             if not isinstance(query, str) or len(self.connection.extract_statements(query)) != 1:
                 raise ValueError(f"sql() runs exactly one SQL statement, got {query!r}")
             return self.connection.sql(query, params=params).to_arrow_table()
@@ -408,8 +342,8 @@ class Dataset:
         4
         """
         self._require(name)
-        spec = schema.TABLES[name]
-        order = ", ".join(f'"{c}"' for c in _order_columns(spec))
+        spec = self.declaration.table(name)
+        order = ", ".join(f'"{c}"' for c in spec.sort_columns)
         with self._lock:
             return self._db.sql(f'SELECT * FROM "{name}" ORDER BY {order}').to_arrow_table()
 
@@ -543,9 +477,7 @@ class Dataset:
                 self._tag_ids(tag),
             )
         if kind is not None:
-            from .models import MeasureKind
-
-            where.add("t.kind = ?", _one_of("measure kind", kind, _literal_values(MeasureKind)))
+            where.add("t.kind = ?", _one_of("measure kind", kind, self._vocabulary("measures", "kind")))
         if text is not None:
             where.add("contains(t.text, ?)", _as_text(text))
         return self._select("measures", where, _as_limit(limit))  # type: ignore[return-value]
@@ -575,8 +507,6 @@ class Dataset:
         ...
         ValueError: unknown deadline kind 'soon'; kinds: due_by, recurring, target, time_limit, valid_until
         """
-        from .models import DeadlineKind
-
         self._require("deadlines")
         where = _Where()
         if doc_id is not None:
@@ -584,7 +514,7 @@ class Dataset:
         if region is not None:
             self._add_document_region(where, region)
         if kind is not None:
-            where.add("t.kind = ?", _one_of("deadline kind", kind, _literal_values(DeadlineKind)))
+            where.add("t.kind = ?", _one_of("deadline kind", kind, self._vocabulary("deadlines", "kind")))
         start, end = _date_range(("due_from", "due_to"), due_from, due_to)
         if start is not None:
             where.add("t.due_on >= ?", start)
@@ -635,12 +565,10 @@ class Dataset:
         >>> [t.label_zh for t in ds.tags(scheme="bei")]
         ['招标投标', '纳税']
         """
-        from .models import Scheme
-
         self._require("tags")
         where = _Where()
         if scheme is not None:
-            where.add("t.scheme = ?", _one_of("tag scheme", scheme, _literal_values(Scheme)))
+            where.add("t.scheme = ?", _one_of("tag scheme", scheme, self._vocabulary("tags", "scheme")))
         return self._select("tags", where, None)  # type: ignore[return-value]
 
     def flags(self, *, doc_id: str | None = None, limit: int | None = None) -> list[Flag]:
@@ -658,11 +586,11 @@ class Dataset:
     # -- helpers ------------------------------------------------------------
 
     def _select(self, table: str, where: _Where, limit: int | None) -> list[Any]:
-        from .models import ROW_ADAPTERS
+        from .models import row_adapter
 
-        spec = schema.TABLES[table]
+        spec = self.declaration.table(table)
         columns = ", ".join(f't."{c}"' for c in spec.column_names)
-        order = ", ".join(f't."{c}"' for c in _order_columns(spec))
+        order = ", ".join(f't."{c}"' for c in spec.sort_columns)
         query = f'SELECT {columns} FROM "{table}" AS t'
         params = list(where.params)
         if where.clauses:
@@ -673,17 +601,31 @@ class Dataset:
             params.append(limit)
         rows = self._rows(query, params)
         names = spec.column_names
-        return ROW_ADAPTERS[table].validate_python([dict(zip(names, row)) for row in rows])
+        # Columns this version was built without read back as None.
+        absent = dict.fromkeys(c for c in schema.CURRENT.table(table).column_names if c not in names)
+        adapter = row_adapter(schema.CURRENT, table)
+        return adapter.validate_python([{**absent, **dict(zip(names, row))} for row in rows])
+
+    def _vocabulary(self, table: str, column: str) -> tuple[str, ...]:
+        """The values this version's schema allows in ``table.column``."""
+        return self.declaration.vocabulary_of(table, column)
 
     def _require(self, table: str) -> None:
-        if table not in schema.TABLES:
-            raise ValueError(f"unknown table {table!r}; tables: {', '.join(schema.TABLES)}")
+        if not schema.CURRENT.has_table(table):
+            raise ValueError(f"unknown table {table!r}; tables: {', '.join(schema.CURRENT.table_names)}")
         if table not in self.manifest.tables:
             raise TableNotAvailableError(table, self.version, self._versions_with(table))
 
     def _versions_with(self, table: str) -> list[str]:
         root = self.path.parent
-        return [v for v in versions(root) if table in _load_manifest(root / v)[0].tables]
+        found = []
+        for v in versions(root):
+            try:
+                if table in read_manifest(root / v)[0].tables:
+                    found.append(v)
+            except ManifestError:
+                found.append(f"({v}: manifest unreadable)")
+        return found
 
     def _add_document_region(self, where: _Where, region: str) -> None:
         self._require("documents")
@@ -780,28 +722,6 @@ class Dataset:
         if not self._rows("SELECT 1 FROM documents WHERE doc_id = ?", [value]):
             raise ValueError(f"unknown doc_id {value!r} in dataset version {self.version}")
         return value
-
-
-def _check_columns(tables: Mapping[str, pa.Table]) -> None:
-    for name, table in tables.items():
-        expected = schema.arrow_schema(schema.TABLES[name])
-        if not table.schema.equals(expected):
-            raise SchemaMismatchError(name, _describe(expected), _describe(table.schema))
-
-
-def _describe(arrow_schema: pa.Schema) -> list[str]:
-    return [f"{f.name} {f.type}{'' if f.nullable else ' not null'}" for f in arrow_schema]
-
-
-def _order_columns(spec: schema.Table) -> tuple[str, ...]:
-    # The primary key breaks ties so the order is total, hence stable.
-    return spec.order_by + tuple(c for c in spec.primary_key if c not in spec.order_by)
-
-
-def _literal_values(literal: object) -> tuple[str, ...]:
-    from typing import get_args
-
-    return get_args(literal)
 
 
 def _one_of(what: str, value: object, allowed: Sequence[str]) -> str:

@@ -3,9 +3,12 @@
 Rows are matched on the table's primary key from :mod:`policydata.schema`
 (the stable ids), so a row is *added*, *removed*, *changed* (same key,
 some other column differs; the differing columns are named) or unchanged.
-A table only one version has counts all its rows as added or removed.
+A table only one version has counts all its rows as added or removed. Each
+version is read by its own schema: a column only one version has is listed
+in ``columns_added`` or ``columns_removed``, and rows are compared on the
+columns both have.
 
->>> report = diff(policydata.open("1.0.0", root=root), ds)
+>>> report = diff(policydata.open("0.1.0", root=root), ds)
 >>> docs = report.table("documents")
 >>> docs.added, docs.removed
 ((('2023-02-01-002',),), (('2023-03-02-006',),))
@@ -44,6 +47,8 @@ class TableDiff:
     table: str
     primary_key: tuple[str, ...]
     status: Status
+    columns_added: tuple[str, ...]
+    columns_removed: tuple[str, ...]
     added: tuple[Key, ...]
     removed: tuple[Key, ...]
     changed: tuple[RowChange, ...]
@@ -51,7 +56,7 @@ class TableDiff:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.added or self.removed or self.changed)
+        return not (self.added or self.removed or self.changed or self.columns_added or self.columns_removed)
 
 
 @dataclass(frozen=True)
@@ -73,7 +78,7 @@ class DiffReport:
         """Plain JSON-ready form (keys as lists).
 
         >>> diff(ds, ds).to_dict()["tables"]["tags"]
-        {'status': 'both', 'primary_key': ['tag_id'], 'added': [], 'removed': [], 'changed': [], 'unchanged': 4}
+        {'status': 'both', 'primary_key': ['tag_id'], 'columns_added': [], 'columns_removed': [], 'added': [], 'removed': [], 'changed': [], 'unchanged': 4}
         """
         return {
             "old_version": self.old_version,
@@ -82,6 +87,8 @@ class DiffReport:
                 t.table: {
                     "status": t.status,
                     "primary_key": list(t.primary_key),
+                    "columns_added": list(t.columns_added),
+                    "columns_removed": list(t.columns_removed),
                     "added": [list(k) for k in t.added],
                     "removed": [list(k) for k in t.removed],
                     "changed": [{"key": list(c.key), "columns": list(c.columns)} for c in t.changed],
@@ -104,7 +111,8 @@ def diff(old: Dataset, new: Dataset) -> DiffReport:
     # Only in-memory Arrow tables are registered; nothing else is reachable.
     con.execute("SET enable_external_access = false")
     try:
-        tables = tuple(_table_diff(con, name, old, new) for name in schema.TABLES if _in_either(name, old, new))
+        names = schema.CURRENT.table_names
+        tables = tuple(_table_diff(con, name, old, new) for name in names if _in_either(name, old, new))
     finally:
         con.close()
     return DiffReport(old.version, new.version, tables)
@@ -119,24 +127,25 @@ def _keys(con: Any, query: str) -> tuple[Key, ...]:
 
 
 def _table_diff(con: Any, name: str, old: Dataset, new: Dataset) -> TableDiff:
-    spec = schema.TABLES[name]
-    pk = spec.primary_key
+    present = new if name in new.tables else old
+    pk = present.declaration.table(name).primary_key
     order = ", ".join(f'"{c}"' for c in pk)
     keys = ", ".join(f'CAST("{c}" AS VARCHAR)' for c in pk)
     if name not in old.tables or name not in new.tables:
-        present = new if name in new.tables else old
         con.register("present", present.table(name))
         rows = _keys(con, f"SELECT {keys} FROM present ORDER BY {order}")
         con.unregister("present")
         if present is new:
-            return TableDiff(name, pk, "added", rows, (), (), 0)
-        return TableDiff(name, pk, "removed", (), rows, (), 0)
+            return TableDiff(name, pk, "added", (), (), rows, (), (), 0)
+        return TableDiff(name, pk, "removed", (), (), (), rows, (), 0)
 
     con.register("o", old.table(name))
     con.register("n", new.table(name))
     added = _keys(con, f"SELECT {keys} FROM n ANTI JOIN o USING ({order}) ORDER BY {order}")
     removed = _keys(con, f"SELECT {keys} FROM o ANTI JOIN n USING ({order}) ORDER BY {order}")
-    others = [c for c in spec.column_names if c not in pk]
+    old_columns = old.declaration.table(name).column_names
+    new_columns = new.declaration.table(name).column_names
+    others = [c for c in new_columns if c in old_columns and c not in pk]
     select = [f'CAST(n."{c}" AS VARCHAR)' for c in pk] + [f'o."{c}" IS DISTINCT FROM n."{c}"' for c in others]
     join = " AND ".join(f'o."{c}" = n."{c}"' for c in pk)
     n_order = ", ".join(f'n."{c}"' for c in pk)
@@ -148,4 +157,8 @@ def _table_diff(con: Any, name: str, old: Dataset, new: Dataset) -> TableDiff:
         differing = tuple(c for c, differs in zip(others, row[len(pk) :]) if differs)
         if differing:
             changed.append(RowChange(tuple(row[: len(pk)]), differing))
-    return TableDiff(name, pk, "both", added, removed, tuple(changed), len(in_both) - len(changed))
+    return TableDiff(
+        name, pk, "both",
+        tuple(c for c in new_columns if c not in old_columns), tuple(c for c in old_columns if c not in new_columns),
+        added, removed, tuple(changed), len(in_both) - len(changed),
+    )

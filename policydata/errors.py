@@ -34,11 +34,36 @@ class VersionNotFoundError(PolicyDataError, LookupError):
         super().__init__(f"{what} under {root}; available versions: {listed}")
 
 
-class ManifestError(PolicyDataError):
+class VerificationError(PolicyDataError):
+    """A version folder is not exactly what its manifest and policydata's registry say.
+
+    ``problems`` lists every problem found in the version (this one first);
+    the message names them all.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.problems: list[VerificationError] = [self]
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        others = [p for p in self.problems if p is not self]
+        if others:
+            text += f"\n{len(others)} more problem{'s' if len(others) > 1 else ''} in this version:"
+            text += "".join(f"\n- {Exception.__str__(p)}" for p in others)
+        return text
+
+
+class ManifestError(VerificationError):
     """manifest.json is missing, malformed or inconsistent with the folder."""
 
 
-class MissingFileError(PolicyDataError):
+class LayoutError(VerificationError):
+    """The version folder holds something it must not: a symbolic link, a file
+    that is not a regular file, or a file its manifest does not list."""
+
+
+class MissingFileError(VerificationError):
     """A file listed in the manifest is not in the version folder."""
 
     def __init__(self, file: str, folder: str) -> None:
@@ -47,26 +72,34 @@ class MissingFileError(PolicyDataError):
         super().__init__(f"{file} is listed in the manifest but missing from {folder}")
 
 
-class ChecksumError(PolicyDataError):
+class ChecksumError(VerificationError):
     """A file's sha256 differs from the one recorded in the manifest."""
 
-    def __init__(self, file: str, expected: str, actual: str) -> None:
+    def __init__(self, file: str, expected: str, actual: str, where: str = "the manifest") -> None:
         self.file = file
         self.expected = expected
         self.actual = actual
-        super().__init__(f"checksum mismatch for {file}: expected sha256 {expected}, found {actual}")
+        super().__init__(f"checksum mismatch for {file}: expected sha256 {expected} ({where}), found {actual}")
 
 
-class SchemaMismatchError(PolicyDataError):
-    """A Parquet file's columns differ from the contract in policydata.schema."""
+class RegistryMismatchError(ChecksumError):
+    """A published version's manifest.json differs from the one policydata's registry pins."""
 
-    def __init__(self, table: str, expected: Sequence[str], found: Sequence[str]) -> None:
+    def __init__(self, version: str, expected: str, actual: str) -> None:
+        self.version = version
+        super().__init__("manifest.json", expected, actual, where=f"policydata's registry of published version {version}")
+
+
+class SchemaMismatchError(VerificationError):
+    """A table differs from the schema its version declares, or uses columns
+    or vocabulary values this release of policydata cannot read."""
+
+    def __init__(self, table: str, expected: Sequence[str], found: Sequence[str], reason: str | None = None) -> None:
         self.table = table
         self.expected = list(expected)
         self.found = list(found)
-        super().__init__(
-            f"{table}.parquet does not match schema: expected columns {self.expected}, found {self.found}"
-        )
+        what = reason or f"{table}.parquet does not match the version's schema"
+        super().__init__(f"{what}: expected {self.expected}, found {self.found}")
 
 
 class TableNotAvailableError(PolicyDataError, LookupError):

@@ -1,18 +1,22 @@
 """Typed rows (pydantic v2) for the query API, and the manifest model.
 
-Field names are exactly the column names in :mod:`policydata.schema`; a column
-typed ``date`` is a :class:`datetime.date`, ``list<string>`` a ``list[str]``,
-and a nullable column is ``Optional``. Closed vocabularies described in the
-schema (level, deadline kind, precision, tag scheme) are ``Literal`` types, so
-a build that writes an unexpected value fails loudly instead of leaking it.
+The row models are generated from :data:`policydata.schema.CURRENT`, one per
+table (``Document``, ``Measure`` …): field names are the column names, a
+``date`` column is a :class:`datetime.date`, ``list<string>`` a
+``list[str]``. A column is ``Optional`` when it is nullable or was added after
+the first schema (a version without it reads back ``None`` there). Columns
+with a vocabulary are plain ``str``: each version's values are checked
+against that version's own vocabulary when it is opened, so a value a later
+version adds does not make an older library or an older version fail.
+``models.pyi`` (generated, like the README's table reference) gives type
+checkers the same fields.
 
 Row models are frozen and strict: they are built from DuckDB results whose
 Python types already match, and strict mode refuses silent coercion.
 
->>> from datetime import date
 >>> Region(region_code="340000", name="安徽省", level="provincial", parent_code="100000").name
 '安徽省'
->>> Region(region_code="340000", name="安徽省", level="province", parent_code=None)  # doctest: +ELLIPSIS
+>>> Region(region_code=340000, name="安徽省", level="provincial", parent_code=None)  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
 pydantic_core._pydantic_core.ValidationError: 1 validation error for Region
@@ -23,144 +27,52 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Literal, Optional
+from functools import cache
+from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, TypeAdapter, create_model, field_validator, model_validator
 
-from .schema import TABLES
-
-Level = Literal["national", "provincial", "prefectural", "county"]
-DeadlineKind = Literal["due_by", "target", "valid_until", "time_limit", "recurring"]
-MeasureKind = Literal["numbered", "heading", "paragraph", "document_number", "addressee", "signature", "note", "title"]
-Precision = Literal["day", "month", "quarter", "half", "year"]
-Scheme = Literal["bei", "bready", "tool"]
+from . import schema
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-_SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
+_PYTHON_TYPES: dict[str, Any] = {"string": str, "int32": int, "bool": bool, "date": date, "list<string>": list[str]}
 
 
-class _Row(BaseModel):
+class Row(BaseModel):
+    """Base class of every row model."""
+
     model_config = ConfigDict(frozen=True, strict=True, extra="forbid")
 
 
-class Document(_Row):
-    """One entry of the compilation's table of contents (table ``documents``)."""
-
-    doc_id: str
-    edition: str
-    section_no: int
-    section: str
-    group_no: int
-    group_name: Optional[str]
-    seq: int
-    title: str
-    title_raw: str
-    doc_number: Optional[str]
-    doc_number_raw: Optional[str]
-    issued_on: Optional[date]
-    issued_on_raw: Optional[str]
-    region_code: str
-    level: Level
-    doc_type: Optional[str]
-    is_draft: bool
-    toc_page: int
-    listed_page: int
-    page_start: Optional[int]
-    page_end: Optional[int]
-    has_text: bool
-    text: Optional[str]
+def python_type(column: schema.Column) -> Any:
+    """The annotation a column has in its row model."""
+    base = _PYTHON_TYPES[column.type]
+    return Optional[base] if column.nullable or column.added is not None else base
 
 
-class Region(_Row):
-    """A jurisdiction (table ``regions``); ``parent_code`` is None only for 100000."""
-
-    region_code: str
-    name: str
-    level: Level
-    parent_code: Optional[str]
-
-
-class Agency(_Row):
-    """An issuing or responsible body (table ``agencies``)."""
-
-    agency_id: str
-    name: str
-    aliases: list[str]
-    level: Level
-    region_code: str
+@cache
+def row_models(declaration: schema.Declaration) -> dict[str, type[Row]]:
+    """One model per table of ``declaration``, by table name (built once per declaration)."""
+    models: dict[str, type[Row]] = {}
+    for table in declaration.tables:
+        fields: dict[str, Any] = {c.name: (python_type(c), ...) for c in table.columns}
+        model = create_model(table.model, __base__=Row, __module__=__name__, **fields)
+        model.__doc__ = f"{table.description} (table ``{table.name}``)"
+        models[table.name] = model
+    return models
 
 
-class Measure(_Row):
-    """A provision of a document (table ``measures``)."""
-
-    measure_id: str
-    doc_id: str
-    parent_id: Optional[str]
-    depth: int
-    label: Optional[str]
-    path: str
-    kind: MeasureKind
-    heading: Optional[str]
-    text: str
-    page_start: int
-    page_end: int
-    char_start: int
-    char_end: int
+@cache
+def row_adapter(declaration: schema.Declaration, table: str) -> TypeAdapter[list[Row]]:
+    # Built once: constructing a TypeAdapter compiles a validator, which is far
+    # too slow to repeat per query.
+    return TypeAdapter(list[row_models(declaration)[table]])  # type: ignore[valid-type]
 
 
-class Deadline(_Row):
-    """A time commitment inside a provision (table ``deadlines``)."""
-
-    deadline_id: str
-    doc_id: str
-    measure_id: str
-    expression: str
-    kind: DeadlineKind
-    due_on: Optional[date]
-    precision: Optional[Precision]
-    duration: Optional[str]
-    anchor: Optional[str]
-    page: int
-    char_start: int
-    char_end: int
-
-
-class Tag(_Row):
-    """A codebook entry (table ``tags``)."""
-
-    tag_id: str
-    scheme: Scheme
-    label_zh: str
-    label_en: str
-    description: str
-
-
-class Flag(_Row):
-    """A quality flag (table ``flags``)."""
-
-    flag_id: str
-    doc_id: Optional[str]
-    code: str
-    detail: str
-    page: Optional[int]
-
-
-# Which model a query over each table returns.
-MODELS: dict[str, type[_Row]] = {
-    "documents": Document,
-    "regions": Region,
-    "agencies": Agency,
-    "measures": Measure,
-    "deadlines": Deadline,
-    "tags": Tag,
-    "flags": Flag,
-}
-
-# Built once: constructing a TypeAdapter compiles a validator, which is far
-# too slow to repeat per query.
-ROW_ADAPTERS: dict[str, TypeAdapter[list[_Row]]] = {
-    name: TypeAdapter(list[model]) for name, model in MODELS.items()  # type: ignore[valid-type]
-}
+MODELS: dict[str, type[Row]] = row_models(schema.CURRENT)
+MODEL_NAMES: tuple[str, ...] = tuple(t.model for t in schema.CURRENT.tables)
+# Document, Measure … are module attributes like hand-written classes.
+globals().update({t.model: MODELS[t.name] for t in schema.CURRENT.tables})
 
 
 def _check_sha256(value: str) -> str:
@@ -200,24 +112,16 @@ class Source(_Strict):
         return _check_sha256(value)
 
 
-class Builder(_Strict):
-    """Versions of the software that built a version."""
-
-    policydata: str
-    python: str
-    pyarrow: str
-    duckdb: str
-    pydantic: str
-    pypdf: str
-    cpca: str
-    cn2an: str
-
-
 class Manifest(_Strict):
     """``<root>/<version>/manifest.json``: what a version contains.
 
+    ``builder`` names the software that built the version (policydata and
+    python, then the libraries of that release). ``partial`` lists why a build
+    was partial (``[]``: complete); versions written before it was recorded
+    have ``None``.
+
     >>> ds.manifest.version
-    '1.1.0'
+    '0.2.0'
     >>> ds.manifest.files["documents.parquet"].rows
     6
     """
@@ -227,23 +131,35 @@ class Manifest(_Strict):
     schema_version: str
     edition: str
     source: Source
-    builder: Builder
+    builder: dict[str, str]
     tables: list[str]
     files: dict[str, FileEntry]
+    partial: Optional[list[str]] = None
 
     @field_validator("version")
     @classmethod
-    def _semver(cls, value: str) -> str:
-        if not _SEMVER.fullmatch(value):
-            raise ValueError(f"version must be X.Y.Z, found {value!r}")
+    def _version(cls, value: str) -> str:
+        if not schema.VERSION_PATTERN.fullmatch(value):
+            raise ValueError(f"version must be X.Y.Z or X.Y.Z+label, found {value!r}")
+        return value
+
+    @field_validator("builder")
+    @classmethod
+    def _builder(cls, value: dict[str, str]) -> dict[str, str]:
+        missing = [k for k in ("policydata", "python") if k not in value]
+        if missing:
+            raise ValueError(f"builder lacks {missing}")
         return value
 
     @field_validator("tables")
     @classmethod
     def _known_tables(cls, value: list[str]) -> list[str]:
-        unknown = [t for t in value if t not in TABLES]
+        unknown = [t for t in value if not schema.CURRENT.has_table(t)]
         if unknown:
-            raise ValueError(f"unknown tables {unknown}; the schema has {list(TABLES)}")
+            raise ValueError(
+                f"unknown tables {unknown}; this release of policydata knows {list(schema.CURRENT.table_names)} "
+                "(a newer release may read this version)"
+            )
         if len(set(value)) != len(value):
             raise ValueError(f"tables listed twice: {value}")
         return value
@@ -267,4 +183,6 @@ class Manifest(_Strict):
                 f"tables and files disagree: tables without a file {missing}, "
                 f"parquet files not listed as tables {extra}"
             )
+        if "datapackage.json" not in self.files:
+            raise ValueError("datapackage.json (the version's schema) is not listed in files")
         return self

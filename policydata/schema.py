@@ -1,23 +1,81 @@
-"""The dataset's tables: one fixed list of tables and columns.
+"""The dataset's tables and vocabularies, declared once.
 
 This module is the single contract between the build (which writes the
-Parquet files) and the library (which reads them). Table and column names
-used in SQL come only from here. It imports nothing heavy, so importing
-``policydata`` stays cheap; :func:`arrow_schema` imports pyarrow lazily.
+Parquet files) and the library (which reads them). Everything else derives
+from :data:`CURRENT`: the pydantic row models (:mod:`policydata.models`), the
+Arrow schemas, ``datapackage.json``, the README's table reference and the
+build's vocabularies. Table and column names used in SQL come only from here.
 
-Column types are a small vocabulary: ``string``, ``int32``, ``bool``,
-``date``, ``list<string>``.
+Every version carries its own copy of the declaration it was built with (in
+``datapackage.json``, see :func:`Declaration.to_dict`), and the library reads
+each version by that copy, so a column or vocabulary value added later never
+breaks an older version. Columns are never removed from :data:`CURRENT`: a
+column an older version lacks is declared with the schema version that
+``added`` it, and reads back as ``None`` there.
+
+It imports nothing heavy, so importing ``policydata`` stays cheap;
+:func:`arrow_schema` imports pyarrow lazily.
+
+>>> CURRENT.table("measures").column("kind").vocabulary
+'measure_kind'
+>>> "signature" in CURRENT.vocabulary("measure_kind").values
+True
+>>> VERSION_PATTERN.fullmatch("1.2.0+pdf") is not None, VERSION_PATTERN.fullmatch("1.2.0\\n") is not None
+(True, False)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
+
+# The national level. GB/T 2260 has no code for the whole country; 100000 is
+# the value Aliyun DataV's GeoAtlas uses, and it cannot clash with a real
+# code (whose first two digits are 11-82).
+NATIONAL_CODE = "100000"
+NATIONAL_NAME = "中华人民共和国"
+
+# A dataset version: X.Y.Z, optionally with semver build metadata naming a
+# build of one's own (1.2.0+fullpdf). Published versions are plain X.Y.Z.
+VERSION_PATTERN = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:\+([0-9A-Za-z][0-9A-Za-z.-]{0,39}))?")
+
+# Column types, and what they are in a Frictionless descriptor. Frictionless
+# reads Parquet through pandas, which hands it a list column as a numpy array
+# that its "array" type refuses: such columns are "any" there (the exact type
+# is in the declaration each version carries).
+TYPES = ("string", "int32", "bool", "date", "list<string>")
+FRICTIONLESS_TYPES = {"string": "string", "int32": "integer", "bool": "boolean", "date": "date", "list<string>": "any"}
+
+
+def version_key(version: str) -> tuple[int, int, int, str]:
+    """Sort key of a version string: numerically, a build label last.
+
+    >>> sorted(["1.10.0", "1.2.0", "1.2.0+pdf"], key=version_key)
+    ['1.2.0', '1.2.0+pdf', '1.10.0']
+    """
+    m = VERSION_PATTERN.fullmatch(version)
+    if m is None:
+        raise ValueError(f"not a dataset version (X.Y.Z or X.Y.Z+label): {version!r}")
+    return int(m.group(1)), int(m.group(2)), int(m.group(3)), m.group(4) or ""
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """A closed list of values a column may hold, each with its meaning."""
+
+    name: str
+    description: str
+    meanings: tuple[tuple[str, str], ...]  # (value, meaning)
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(v for v, _ in self.meanings)
 
 
 @dataclass(frozen=True)
@@ -26,16 +84,29 @@ class Column:
     type: str
     nullable: bool
     description: str
+    vocabulary: str | None = None  # name of a Vocabulary the values come from
+    added: str | None = None  # schema version that added the column; None for the first
+
+    def __post_init__(self) -> None:
+        if self.type not in TYPES:
+            raise ValueError(f"column {self.name}: unknown type {self.type!r}; types: {', '.join(TYPES)}")
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    columns: tuple[str, ...]
+    table: str
+    references: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Table:
     name: str
+    model: str  # name of the pydantic row model
     description: str
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...]
-    # (columns, referenced table, referenced columns)
-    foreign_keys: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = ()
+    foreign_keys: tuple[ForeignKey, ...] = ()
     # Sort order of the rows on disk and of query results.
     order_by: tuple[str, ...] = ()
 
@@ -43,13 +114,200 @@ class Table:
     def column_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
 
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"table {self.name} has no column {name!r}")
 
-def _c(name: str, type_: str, nullable: bool, description: str) -> Column:
-    return Column(name, type_, nullable, description)
+    @property
+    def sort_columns(self) -> tuple[str, ...]:
+        """``order_by`` then the rest of the primary key: a total, hence stable, order."""
+        return self.order_by + tuple(c for c in self.primary_key if c not in self.order_by)
 
+
+@dataclass(frozen=True)
+class Declaration:
+    """A schema version: its tables and vocabularies."""
+
+    schema_version: str
+    tables: tuple[Table, ...]
+    vocabularies: tuple[Vocabulary, ...]
+    _by_name: dict[str, Table] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_name", {t.name: t for t in self.tables})
+        vocabularies = {v.name for v in self.vocabularies}
+        for t in self.tables:
+            for c in t.columns:
+                if c.vocabulary is not None and c.vocabulary not in vocabularies:
+                    raise ValueError(f"{t.name}.{c.name}: undeclared vocabulary {c.vocabulary!r}")
+            for name in (*t.primary_key, *t.order_by, *(n for fk in t.foreign_keys for n in fk.columns)):
+                t.column(name)
+
+    @property
+    def table_names(self) -> tuple[str, ...]:
+        return tuple(self._by_name)
+
+    def has_table(self, name: str) -> bool:
+        return name in self._by_name
+
+    def table(self, name: str) -> Table:
+        if name not in self._by_name:
+            raise KeyError(f"unknown table {name!r}; tables: {', '.join(self._by_name)}")
+        return self._by_name[name]
+
+    def vocabulary(self, name: str) -> Vocabulary:
+        for v in self.vocabularies:
+            if v.name == name:
+                return v
+        raise KeyError(f"unknown vocabulary {name!r}")
+
+    def vocabulary_of(self, table: str, column: str) -> tuple[str, ...]:
+        """The values ``table.column`` may hold."""
+        name = self.table(table).column(column).vocabulary
+        if name is None:
+            raise KeyError(f"{table}.{column} has no vocabulary")
+        return self.vocabulary(name).values
+
+    # -- the copy every version carries -----------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON form, as stored in each version's ``datapackage.json``."""
+        return {
+            "schema_version": self.schema_version,
+            "tables": [
+                {
+                    "name": t.name,
+                    "model": t.model,
+                    "description": t.description,
+                    "columns": [
+                        {"name": c.name, "type": c.type, "nullable": c.nullable, "description": c.description,
+                         "vocabulary": c.vocabulary, "added": c.added}
+                        for c in t.columns
+                    ],
+                    "primary_key": list(t.primary_key),
+                    "foreign_keys": [
+                        {"columns": list(fk.columns), "table": fk.table, "references": list(fk.references)}
+                        for fk in t.foreign_keys
+                    ],
+                    "order_by": list(t.order_by),
+                }
+                for t in self.tables
+            ],
+            "vocabularies": [
+                {"name": v.name, "description": v.description,
+                 "values": [{"value": value, "meaning": meaning} for value, meaning in v.meanings]}
+                for v in self.vocabularies
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Declaration:
+        """Read :meth:`to_dict`'s form back; KeyError or ValueError when it is not that form."""
+        tables = tuple(
+            Table(
+                name=t["name"],
+                model=t["model"],
+                description=t["description"],
+                columns=tuple(
+                    Column(c["name"], c["type"], c["nullable"], c["description"], c["vocabulary"], c["added"])
+                    for c in t["columns"]
+                ),
+                primary_key=tuple(t["primary_key"]),
+                foreign_keys=tuple(
+                    ForeignKey(tuple(fk["columns"]), fk["table"], tuple(fk["references"])) for fk in t["foreign_keys"]
+                ),
+                order_by=tuple(t["order_by"]),
+            )
+            for t in data["tables"]
+        )
+        vocabularies = tuple(
+            Vocabulary(v["name"], v["description"], tuple((x["value"], x["meaning"]) for x in v["values"]))
+            for v in data["vocabularies"]
+        )
+        return cls(data["schema_version"], tables, vocabularies)
+
+
+def arrow_schema(table: Table) -> pa.Schema:
+    import pyarrow as pa
+
+    types = {
+        "string": pa.string(),
+        "int32": pa.int32(),
+        "bool": pa.bool_(),
+        "date": pa.date32(),
+        "list<string>": pa.list_(pa.string()),
+    }
+    return pa.schema([pa.field(c.name, types[c.type], nullable=c.nullable) for c in table.columns])
+
+
+# ---------------------------------------------------------------------------
+# The current declaration.
+
+def _c(name: str, type_: str, nullable: bool, description: str, vocabulary: str | None = None,
+       added: str | None = None) -> Column:
+    return Column(name, type_, nullable, description, vocabulary, added)
+
+
+def _fk(columns: tuple[str, ...], table: str, references: tuple[str, ...]) -> ForeignKey:
+    return ForeignKey(columns, table, references)
+
+
+VOCABULARIES = (
+    Vocabulary("level", "Administrative level of a jurisdiction or body.", (
+        ("national", "The central government (region 100000)."),
+        ("provincial", "A province, autonomous region or municipality directly under the central government."),
+        ("prefectural", "A prefecture-level city, prefecture, autonomous prefecture or league."),
+        ("county", "A county, county-level city, district or banner."),
+    )),
+    Vocabulary("measure_kind", "What a provision is.", (
+        ("numbered", "A numbered provision (has a label)."),
+        ("heading", "A numbered provision that only names what its sub-provisions say (一、总体要求)."),
+        ("paragraph", "Unnumbered prose."),
+        ("document_number", "The 发文字号 (document apparatus)."),
+        ("addressee", "The addressees (主送机关) after the 发文字号 (document apparatus)."),
+        ("signature", "A signature block: names above a date (document apparatus)."),
+        ("note", "A note standing alone in brackets, e.g. （此件公开发布） (document apparatus)."),
+        ("title", "A title the text quotes elsewhere in 《》 (document apparatus)."),
+    )),
+    Vocabulary("deadline_kind", "The kind of a time commitment (see the README).", (
+        ("due_by", "Must be done by a date: 2023年底前."),
+        ("target", "A goal to reach by a time: 到2025年."),
+        ("valid_until", "Validity or expiry: 有效期至2025年12月31日."),
+        ("time_limit", "A limit counted from an event (anchor): 收到申请后6个月内."),
+        ("recurring", "A repeated duty: 每季度; duration holds the period."),
+    )),
+    Vocabulary("precision", "How exact a resolved date is.", (
+        ("day", "A printed or computed day."),
+        ("month", "The end of a month: 2023年3月底."),
+        ("quarter", "The end of a quarter: 2023年第一季度."),
+        ("half", "The end of a half-year: 2023年上半年."),
+        ("year", "The end of a year: 2023年底."),
+    )),
+    Vocabulary("agency_role", "The part an agency plays in carrying out a provision.", (
+        ("lead", "Leads: 牵头单位, A牵头, A会同B."),
+        ("responsible", "Responsible: 责任单位, 由A负责, A按职责分工负责."),
+        ("cooperating", "Cooperates: 配合单位, B in A会同B."),
+        ("reporting_to", "Only receives a report (报送A); never responsible."),
+    )),
+    Vocabulary("issuer_role", "The part an agency plays for a whole document.", (
+        ("issuer", "Issued the document."),
+    )),
+    Vocabulary("issuer_source", "Where an issuer was read.", (
+        ("title", "The issuer part of the title."),
+        ("signature", "The signature block."),
+    )),
+    Vocabulary("tag_scheme", "Tag schemes of the codebook.", (
+        ("bei", "China's 18 business-environment indicators."),
+        ("bready", "World Bank B-READY topics."),
+        ("tool", "Policy instruments: supply, environment, demand."),
+    )),
+)
 
 DOCUMENTS = Table(
     "documents",
+    "Document",
     "One row per entry of the compilation's table of contents.",
     (
         _c("doc_id", "string", False, "Stable id: edition-section-group-seq, e.g. 2023-01-00-003 (see README)."),
@@ -66,7 +324,7 @@ DOCUMENTS = Table(
         _c("issued_on", "date", True, "Date in the table-of-contents entry; null when none is printed or it is incomplete."),
         _c("issued_on_raw", "string", True, "The date as printed in the table of contents."),
         _c("region_code", "string", False, "GB/T 2260 six-digit code of the issuing jurisdiction; 100000 for national bodies."),
-        _c("level", "string", False, "national, provincial, prefectural or county."),
+        _c("level", "string", False, "Level of the issuing jurisdiction.", "level"),
         _c("doc_type", "string", True, "Kind of instrument from the title: 通知, 意见, 方案, 条例, 办法 …; null if none is recognised."),
         _c("is_draft", "bool", False, "True for 征求意见稿, 草案, 送审稿."),
         _c("toc_page", "int32", False, "Page of the compilation where the table-of-contents entry starts."),
@@ -77,60 +335,64 @@ DOCUMENTS = Table(
         _c("text", "string", True, "Repaired full text of the body (heading excluded); measure offsets index into it."),
     ),
     ("doc_id",),
-    ((("region_code",), "regions", ("region_code",)),),
+    (_fk(("region_code",), "regions", ("region_code",)),),
     ("doc_id",),
 )
 
 REGIONS = Table(
     "regions",
-    "Every jurisdiction the data refers to, with its ancestors. Codes are GB/T 2260 (from cpca's adcodes table).",
+    "Region",
+    "Every jurisdiction the data refers to, with its ancestors. Codes are GB/T 2260.",
     (
         _c("region_code", "string", False, "GB/T 2260 six-digit code; 100000 is the national level."),
         _c("name", "string", False, "Official name, e.g. 安徽省, 淮南市."),
-        _c("level", "string", False, "national, provincial, prefectural or county."),
+        _c("level", "string", False, "Administrative level.", "level"),
         _c("parent_code", "string", True, "Code of the enclosing region; null for 100000."),
     ),
     ("region_code",),
-    ((("parent_code",), "regions", ("region_code",)),),
+    (_fk(("parent_code",), "regions", ("region_code",)),),
     ("region_code",),
 )
 
 AGENCIES = Table(
     "agencies",
+    "Agency",
     "Issuing and responsible bodies, under one canonical name.",
     (
         _c("agency_id", "string", False, "Stable id derived from the region code and canonical name."),
         _c("name", "string", False, "Canonical full name, e.g. 国家发展和改革委员会."),
         _c("aliases", "list<string>", False, "Other names seen or known, e.g. 国家发展改革委."),
-        _c("level", "string", False, "national, provincial, prefectural or county."),
+        _c("level", "string", False, "Level of the body's jurisdiction.", "level"),
         _c("region_code", "string", False, "Jurisdiction of the body."),
     ),
     ("agency_id",),
-    ((("region_code",), "regions", ("region_code",)),),
+    (_fk(("region_code",), "regions", ("region_code",)),),
     ("agency_id",),
 )
 
 DOCUMENT_AGENCIES = Table(
     "document_agencies",
+    "DocumentAgency",
     "Who issued each document; a joint document has several rows.",
     (
         _c("doc_id", "string", False, "Document."),
         _c("agency_id", "string", False, "Agency."),
-        _c("role", "string", False, "issuer."),
-        _c("source", "string", False, "Where the issuer was read: title or signature."),
+        _c("role", "string", False, "The agency's part in the document.", "issuer_role"),
+        _c("source", "string", False, "Where the issuer was read.", "issuer_source"),
         _c("name_raw", "string", False, "The name as printed."),
         _c("page", "int32", False, "Page where it was printed."),
     ),
     ("doc_id", "agency_id", "role", "source"),
     (
-        (("doc_id",), "documents", ("doc_id",)),
-        (("agency_id",), "agencies", ("agency_id",)),
+        _fk(("doc_id",), "documents", ("doc_id",)),
+        _fk(("agency_id",), "agencies", ("agency_id",)),
     ),
     ("doc_id", "role", "source", "agency_id"),
 )
 
 MEASURES = Table(
     "measures",
+    "Measure",
     "Provisions of each document with text, as a tree.",
     (
         _c("measure_id", "string", False, "Stable id: doc_id + '/' + path, e.g. 2023-01-00-018/3.8."),
@@ -139,14 +401,7 @@ MEASURES = Table(
         _c("depth", "int32", False, "1 for top-level provisions."),
         _c("label", "string", True, "Number as printed, e.g. （八）; null for unnumbered paragraphs."),
         _c("path", "string", False, "Position in the tree, e.g. 3.8; unnumbered paragraphs are p1, p2 …"),
-        _c(
-            "kind",
-            "string",
-            False,
-            "numbered (has a label), heading (numbered, only names what its sub-provisions say), "
-            "paragraph (unnumbered prose), or the document's apparatus: "
-            "document_number, addressee, signature, note, title.",
-        ),
+        _c("kind", "string", False, "What the provision is.", "measure_kind"),
         _c("heading", "string", True, "Short lead phrase before the first 。 when the provision opens with one."),
         _c("text", "string", False, "Text of the provision, including its label."),
         _c("page_start", "int32", False, "Page where it starts."),
@@ -156,40 +411,42 @@ MEASURES = Table(
     ),
     ("measure_id",),
     (
-        (("doc_id",), "documents", ("doc_id",)),
-        (("parent_id",), "measures", ("measure_id",)),
+        _fk(("doc_id",), "documents", ("doc_id",)),
+        _fk(("parent_id",), "measures", ("measure_id",)),
     ),
     ("doc_id", "char_start", "depth"),
 )
 
 MEASURE_AGENCIES = Table(
     "measure_agencies",
+    "MeasureAgency",
     "Agencies named as responsible for a provision.",
     (
         _c("measure_id", "string", False, "Provision."),
         _c("agency_id", "string", False, "Agency."),
-        _c("role", "string", False, "lead, responsible, cooperating or reporting_to."),
+        _c("role", "string", False, "The agency's part in carrying out the provision.", "agency_role"),
         _c("evidence", "string", False, "The words that name the agency and its role."),
     ),
     ("measure_id", "agency_id", "role"),
     (
-        (("measure_id",), "measures", ("measure_id",)),
-        (("agency_id",), "agencies", ("agency_id",)),
+        _fk(("measure_id",), "measures", ("measure_id",)),
+        _fk(("agency_id",), "agencies", ("agency_id",)),
     ),
     ("measure_id", "role", "agency_id"),
 )
 
 DEADLINES = Table(
     "deadlines",
+    "Deadline",
     "Time commitments inside provisions, normalised.",
     (
         _c("deadline_id", "string", False, "Stable id: measure_id + '@' + offset of the expression in the document text."),
         _c("doc_id", "string", False, "Document."),
         _c("measure_id", "string", False, "Provision containing the expression."),
         _c("expression", "string", False, "The expression as printed, whitespace removed."),
-        _c("kind", "string", False, "due_by, target, valid_until, time_limit or recurring (see README)."),
+        _c("kind", "string", False, "Kind of commitment (see README).", "deadline_kind"),
         _c("due_on", "date", True, "Resolved date, when it can be determined."),
-        _c("precision", "string", True, "day, month, quarter, half or year: how exact due_on is (2023年3月底 is month)."),
+        _c("precision", "string", True, "How exact due_on is (2023年3月底 is month).", "precision"),
         _c("duration", "string", True, "ISO 8601 duration of a relative limit or the period of a recurring duty, e.g. P6M, PT48H; working days as P15WD (non-standard)."),
         _c("anchor", "string", True, "What a relative limit counts from, e.g. 印发之日, 收到申请."),
         _c("page", "int32", False, "Page where the expression starts."),
@@ -198,24 +455,19 @@ DEADLINES = Table(
     ),
     ("deadline_id",),
     (
-        (("doc_id",), "documents", ("doc_id",)),
-        (("measure_id",), "measures", ("measure_id",)),
+        _fk(("doc_id",), "documents", ("doc_id",)),
+        _fk(("measure_id",), "measures", ("measure_id",)),
     ),
     ("doc_id", "char_start", "deadline_id"),
 )
 
 TAGS = Table(
     "tags",
+    "Tag",
     "The codebook: tag schemes and their labels (rules in build/data/tag_rules.json).",
     (
         _c("tag_id", "string", False, "Stable id, e.g. bei:start_business, bready:business_entry, tool:funding."),
-        _c(
-            "scheme",
-            "string",
-            False,
-            "bei (China's 18 business-environment indicators), bready (World Bank B-READY topics) "
-            "or tool (policy instruments: supply, environment, demand).",
-        ),
+        _c("scheme", "string", False, "Tag scheme.", "tag_scheme"),
         _c("label_zh", "string", False, "Chinese label."),
         _c("label_en", "string", False, "English label."),
         _c("description", "string", False, "What the tag covers."),
@@ -227,6 +479,7 @@ TAGS = Table(
 
 MEASURE_TAGS = Table(
     "measure_tags",
+    "MeasureTag",
     "Tags on provisions, with the text that matched the rule.",
     (
         _c("measure_id", "string", False, "Provision."),
@@ -235,14 +488,15 @@ MEASURE_TAGS = Table(
     ),
     ("measure_id", "tag_id"),
     (
-        (("measure_id",), "measures", ("measure_id",)),
-        (("tag_id",), "tags", ("tag_id",)),
+        _fk(("measure_id",), "measures", ("measure_id",)),
+        _fk(("tag_id",), "tags", ("tag_id",)),
     ),
     ("measure_id", "tag_id"),
 )
 
 DOCUMENT_TAGS = Table(
     "document_tags",
+    "DocumentTag",
     "Document-level tags derived from the measures.",
     (
         _c("doc_id", "string", False, "Document."),
@@ -251,14 +505,15 @@ DOCUMENT_TAGS = Table(
     ),
     ("doc_id", "tag_id"),
     (
-        (("doc_id",), "documents", ("doc_id",)),
-        (("tag_id",), "tags", ("tag_id",)),
+        _fk(("doc_id",), "documents", ("doc_id",)),
+        _fk(("tag_id",), "tags", ("tag_id",)),
     ),
     ("doc_id", "tag_id"),
 )
 
 FLAGS = Table(
     "flags",
+    "Flag",
     "Quality flags: every place where the source disagrees with itself or could not be resolved.",
     (
         _c("flag_id", "string", False, "Stable id: doc_id:code:first 8 hex digits of sha1(detail)."),
@@ -268,36 +523,16 @@ FLAGS = Table(
         _c("page", "int32", True, "Page concerned."),
     ),
     ("flag_id",),
-    ((("doc_id",), "documents", ("doc_id",)),),
+    (_fk(("doc_id",), "documents", ("doc_id",)),),
     ("flag_id",),
 )
 
-TABLES: dict[str, Table] = {
-    t.name: t
-    for t in (
-        DOCUMENTS,
-        REGIONS,
-        AGENCIES,
-        DOCUMENT_AGENCIES,
-        MEASURES,
-        MEASURE_AGENCIES,
-        DEADLINES,
-        TAGS,
-        MEASURE_TAGS,
-        DOCUMENT_TAGS,
-        FLAGS,
-    )
-}
+CURRENT = Declaration(
+    SCHEMA_VERSION,
+    (DOCUMENTS, REGIONS, AGENCIES, DOCUMENT_AGENCIES, MEASURES, MEASURE_AGENCIES, DEADLINES, TAGS,
+     MEASURE_TAGS, DOCUMENT_TAGS, FLAGS),
+    VOCABULARIES,
+)
 
-
-def arrow_schema(table: Table) -> "pa.Schema":
-    import pyarrow as pa
-
-    types = {
-        "string": pa.string(),
-        "int32": pa.int32(),
-        "bool": pa.bool_(),
-        "date": pa.date32(),
-        "list<string>": pa.list_(pa.string()),
-    }
-    return pa.schema([pa.field(c.name, types[c.type], nullable=c.nullable) for c in table.columns])
+# The current tables by name (what the library's queries and the build's writer use).
+TABLES: dict[str, Table] = {t.name: t for t in CURRENT.tables}

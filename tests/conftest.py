@@ -2,12 +2,12 @@
 
 Titles, dates and provision texts are cut from the real source
 (build/source/compilation-2023.txt, pages 3–10 and 34, 100–101); ids, agencies,
-tags and flags are made up to exercise every filter. Version 1.0.0 has only
-the document tables; 1.1.0 adds measures, deadlines and tags, retitles one
+tags and flags are made up to exercise every filter. Version 0.1.0 has only
+the document tables; 0.2.0 adds measures, deadlines and tags, retitles one
 document, adds one and drops one, so a diff has something of each kind.
 
 The fixtures also fill pytest's ``doctest_namespace`` with ``ds`` (version
-1.1.0), ``root`` and ``policydata``. conftest fixtures only reach tests under
+0.2.0), ``root`` and ``policydata``. conftest fixtures only reach tests under
 tests/, so for ``--doctest-modules policydata`` load this file as a plugin:
 ``python -m pytest -p tests.conftest --doctest-modules policydata tests``.
 (tests/test_library.py also runs every docstring example itself.)
@@ -15,21 +15,17 @@ tests/, so for ``--doctest-modules policydata`` load this file as a plugin:
 
 from __future__ import annotations
 
-import hashlib
-import json
 import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterator
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 
 from hypothesis import settings
 
 import policydata
-from policydata.schema import SCHEMA_VERSION, TABLES, arrow_schema
+from policydata.schema import TABLES
 
 # CI machines are shared and noisy: a slow example is not a failure. Property
 # tests still run their full number of examples.
@@ -221,7 +217,7 @@ def _tags() -> list[Row]:
 
 
 def full_version_tables() -> dict[str, list[Row]]:
-    """Rows of every table for version 1.1.0."""
+    """Rows of every table for version 0.2.0."""
     docs = _documents()
     measures = _measures(docs)
     return {
@@ -255,8 +251,8 @@ def full_version_tables() -> dict[str, list[Row]]:
 
 
 def first_version_tables() -> dict[str, list[Row]]:
-    """Rows for version 1.0.0: document tables only, one title uncleaned, one
-    document that 1.1.0 drops, none of 1.1.0's Beijing document."""
+    """Rows for version 0.1.0: document tables only, one title uncleaned, one
+    document that 0.2.0 drops, none of 0.2.0's Beijing document."""
     full = full_version_tables()
     docs = {d["doc_id"]: dict(d) for d in full["documents"]}
     docs["2023-01-00-003"]["title"] = "国家发展改革委等部门关于做好2023 年降成本重点工作的通知"
@@ -272,58 +268,25 @@ def first_version_tables() -> dict[str, list[Row]]:
     }
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def write_version(root: Path, version: str, tables: dict[str, list[Row]]) -> Path:
-    """Write one version folder the way the build does: into a temporary
-    folder, renamed into place only when complete."""
-    tmp = root / f".tmp-{version}"
-    tmp.mkdir(parents=True)
-    files: dict[str, Any] = {}
-    for name, rows in tables.items():
-        spec = TABLES[name]
-        order = spec.order_by
-        rows = sorted(rows, key=lambda r: tuple(r[c] for c in order))
-        table = pa.Table.from_pylist(rows, schema=arrow_schema(spec))
-        pq.write_table(table, tmp / f"{name}.parquet")
-        files[f"{name}.parquet"] = table.num_rows
-    (tmp / "views.sql").write_text(
-        "".join(f"CREATE VIEW {n} AS SELECT * FROM read_parquet('{n}.parquet');\n" for n in tables),
-        encoding="utf-8",
-    )
-    (tmp / "datapackage.json").write_text(json.dumps({"name": "policydata", "version": version}), encoding="utf-8")
-    (tmp / "quality.json").write_text(json.dumps({"flags": len(tables["flags"])}), encoding="utf-8")
-    for extra in ("views.sql", "datapackage.json", "quality.json"):
-        files[extra] = None
-    manifest = {
-        "dataset": "policydata",
-        "version": version,
-        "schema_version": SCHEMA_VERSION,
-        "edition": "2023",
-        "source": {"file": "compilation-2023.txt", "kind": "text", "sha256": "0" * 64, "pages": 102},
-        "builder": {"policydata": "0.1.0", "python": "3.11.7", "pyarrow": pa.__version__, "duckdb": "test",
-                    "pydantic": "test", "pypdf": "test", "cpca": "test", "cn2an": "test"},
-        "tables": list(tables),
-        "files": {
-            name: {"sha256": _sha256(tmp / name), "bytes": (tmp / name).stat().st_size, "rows": rows}
-            for name, rows in files.items()
-        },
-    }
-    (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-    final = root / version
-    tmp.rename(final)
-    return final
+    """Write one version folder with the build's own writer (atomic, checksummed,
+    carrying its schema), from these rows."""
+    from policydata_build.write import SourceInfo
+    from policydata_build.write import write_version as write
+
+    source = SourceInfo("compilation-2023.txt", "text", "0" * 64, 102)
+    result = write(tables, root, version, source, {"flags": len(tables["flags"])}, "2023")
+    assert result.created
+    return result.path
 
 
 def make_root(root: Path) -> Path:
-    """A dataset root with versions 1.0.0 and 1.1.0, plus the clutter a real
+    """A dataset root with versions 0.1.0 and 0.2.0, plus the clutter a real
     root has (a package __init__.py)."""
     root.mkdir(parents=True, exist_ok=True)
     (root / "__init__.py").write_text('"""Built dataset versions."""\n', encoding="utf-8")
-    write_version(root, "1.0.0", first_version_tables())
-    write_version(root, "1.1.0", full_version_tables())
+    write_version(root, "0.1.0", first_version_tables())
+    write_version(root, "0.2.0", full_version_tables())
     return root
 
 
@@ -343,13 +306,13 @@ def scratch_root(dataset_root: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def ds(dataset_root: Path) -> Iterator[policydata.Dataset]:
-    with policydata.open("1.1.0", root=dataset_root) as opened:
+    with policydata.open("0.2.0", root=dataset_root) as opened:
         yield opened
 
 
 @pytest.fixture(scope="session")
 def ds_old(dataset_root: Path) -> Iterator[policydata.Dataset]:
-    with policydata.open("1.0.0", root=dataset_root) as opened:
+    with policydata.open("0.1.0", root=dataset_root) as opened:
         yield opened
 
 

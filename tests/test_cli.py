@@ -23,45 +23,57 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def test_versions(dataset_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, "--root", str(dataset_root), "versions") == (0, "1.0.0\n1.1.0\n", "")
+    assert run(capsys, "--root", str(dataset_root), "versions") == (0, "0.1.0\n0.2.0\n", "")
 
 
 def test_root_from_environment(dataset_root: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("POLICYDATA_ROOT", str(dataset_root))
-    assert run(capsys, "versions")[1] == "1.0.0\n1.1.0\n"
+    assert run(capsys, "versions")[1] == "0.1.0\n0.2.0\n"
 
 
 def test_info_shows_pinning_facts(ds: object, dataset_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "--root", str(dataset_root), "info", "--version", "1.0.0")
+    code, out, _ = run(capsys, "--root", str(dataset_root), "info", "--version", "0.1.0")
     assert code == 0
-    assert "policydata 1.0.0 (edition 2023, schema 1.1)" in out
+    assert "policydata 0.1.0 (edition 2023, schema 1.2)" in out
+    assert "status:          not a published version (a build of one's own)" in out
     import hashlib
 
-    digest = hashlib.sha256((dataset_root / "1.0.0" / "manifest.json").read_bytes()).hexdigest()
+    digest = hashlib.sha256((dataset_root / "0.1.0" / "manifest.json").read_bytes()).hexdigest()
     assert f"manifest sha256: {digest}" in out
     assert "  documents                 6 rows" in out
     assert "measures" not in out
 
 
+def test_info_reads_only_the_manifest(scratch_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (scratch_root / "0.2.0" / "measures.parquet").write_bytes(b"not parquet")
+    code, out, err = run(capsys, "--root", str(scratch_root), "info", "--version", "0.2.0")
+    assert code == 0 and "measures" in out and err == ""
+
+
 def test_verify_all_versions(dataset_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--root", str(dataset_root), "verify")
     assert code == 0
-    assert out.splitlines() == ["1.0.0: 8 files match manifest.json", "1.1.0: 14 files match manifest.json"]
+    assert out.splitlines() == [
+        "0.1.0: ok, 8 files match manifest.json and every table its schema; "
+        "not a published version: checked against its own manifest only",
+        "0.2.0: ok, 14 files match manifest.json and every table its schema; "
+        "not a published version: checked against its own manifest only",
+    ]
 
 
 def test_verify_reports_tampering(scratch_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    target = scratch_root / "1.0.0" / "flags.parquet"
+    target = scratch_root / "0.1.0" / "flags.parquet"
     target.write_bytes(target.read_bytes() + b"\0")
-    code, out, err = run(capsys, "--root", str(scratch_root), "verify", "--version", "1.0.0")
-    assert code == 1 and out == ""
-    assert err.startswith("policydata: error: checksum mismatch for flags.parquet: expected sha256 ")
-    assert run(capsys, "--root", str(scratch_root), "verify", "--version", "1.1.0")[0] == 0
+    code, out, err = run(capsys, "--root", str(scratch_root), "verify", "--version", "0.1.0")
+    assert code == 1 and err == "policydata: error: verification failed\n"
+    assert out.startswith("0.1.0: FAILED, 1 problem:\n  - checksum mismatch for flags.parquet: expected sha256 ")
+    assert run(capsys, "--root", str(scratch_root), "verify", "--version", "0.2.0")[0] == 0
 
 
-def test_verify_mentions_unlisted_files(scratch_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (scratch_root / "1.1.0" / "notes.txt").write_text("mine", encoding="utf-8")
-    code, out, _ = run(capsys, "--root", str(scratch_root), "verify", "--version", "1.1.0")
-    assert code == 0 and out.strip().endswith("not in the manifest, not checked: notes.txt")
+def test_verify_refuses_unlisted_files(scratch_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (scratch_root / "0.2.0" / "notes.txt").write_text("mine", encoding="utf-8")
+    code, out, _ = run(capsys, "--root", str(scratch_root), "verify", "--version", "0.2.0")
+    assert code == 1 and "notes.txt is not listed in the manifest" in out
 
 
 def test_sql_formats(dataset_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -124,7 +136,7 @@ def test_show_document(dataset_root: Path, capsys: pytest.CaptureFixture[str]) -
 
 
 def test_show_in_an_older_version(dataset_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "--root", str(dataset_root), "show", "2023-03-02-006", "--version", "1.0.0")
+    code, out, _ = run(capsys, "--root", str(dataset_root), "show", "2023-03-02-006", "--version", "0.1.0")
     assert code == 0 and "is_draft:       True" in out and "measures:" not in out
 
 
@@ -138,14 +150,14 @@ def test_show_unknown_document(dataset_root: Path, capsys: pytest.CaptureFixture
 
 def test_unknown_version_lists_available(dataset_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "--root", str(dataset_root), "info", "--version", "2.0.0")
-    assert code == 1 and err.rstrip().endswith("available versions: 1.0.0, 1.1.0")
+    assert code == 1 and err.rstrip().endswith("available versions: 0.1.0, 0.2.0")
 
 
 def test_diff_text(dataset_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "--root", str(dataset_root), "diff", "1.0.0", "1.1.0")
+    code, out, _ = run(capsys, "--root", str(dataset_root), "diff", "0.1.0", "0.2.0")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0] == "1.0.0 -> 1.1.0"
+    assert lines[0] == "0.1.0 -> 0.2.0"
     assert lines[2].split() == ["documents", "1", "1", "1", "4"]
     assert "measures                   4        0        0          0  (new table)" in lines
     assert "  + 2023-02-01-002" in lines
@@ -154,7 +166,7 @@ def test_diff_text(dataset_root: Path, capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_diff_json(dataset_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "--root", str(dataset_root), "diff", "1.1.0", "1.0.0", "--format", "json")
+    code, out, _ = run(capsys, "--root", str(dataset_root), "diff", "0.2.0", "0.1.0", "--format", "json")
     report = json.loads(out)
     assert report["tables"]["documents"]["added"] == [["2023-03-02-006"]]
     assert report["tables"]["documents"]["changed"] == [{"key": ["2023-01-00-003"], "columns": ["title"]}]
@@ -188,9 +200,9 @@ def test_build_passes_its_arguments_to_the_pipeline(monkeypatch: pytest.MonkeyPa
     fake = types.ModuleType("policydata_build.pipeline")
     fake.main = fake_main  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "policydata_build.pipeline", fake)
-    assert main(["build", "--source", "x.txt", "--version", "1.2.0", "--no-progress"]) == 3
+    assert main(["build", "--source", "x.txt", "--version", "0.3.0", "--no-progress"]) == 3
     assert main(["build", "--help"]) == 3
-    assert seen == [["--source", "x.txt", "--version", "1.2.0", "--no-progress"], ["--help"]]
+    assert seen == [["--source", "x.txt", "--version", "0.3.0", "--no-progress"], ["--help"]]
 
 
 def test_console_script_is_installed(dataset_root: Path) -> None:

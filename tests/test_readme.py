@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from policydata_build import DATASET_VERSION
-from policydata_build.docs import block, generated_blocks
+from policydata_build.docs import MODELS_STUB, block, generated_blocks, models_stub
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -65,6 +65,8 @@ def test_sql_examples_run_and_return_rows(query):
 def test_generated_sections_are_current():
     for name, body in generated_blocks().items():
         assert block(README, name) == body, f"README {name} block is stale: run python -m policydata_build.docs"
+    stub = MODELS_STUB.read_text(encoding="utf-8")
+    assert stub == models_stub(), "policydata/models.pyi is stale: run python -m policydata_build.docs"
 
 
 @pytest.mark.parametrize("query", _fenced(README, "sql"))
@@ -75,3 +77,8 @@ def test_sql_examples_run_in_the_duckdb_command_line(query):
     done = subprocess.run([exe, "-csv", "-init", "views.sql", "-c", query], cwd=folder, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert len(done.stdout.strip().splitlines()) > 1  # header and at least one row
+
+
+def test_citation_names_the_declared_dataset_version():
+    cff = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    assert f"\nversion: {DATASET_VERSION}\n" in cff

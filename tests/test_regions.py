@@ -41,11 +41,19 @@ _PLACEHOLDERS = {"市辖区", "县", "省直辖县级行政区划", "自治区�
 
 
 def _adcodes() -> dict[str, str]:
-    table = resources.files("cpca").joinpath("resources", "adcodes.csv").read_text(encoding="utf-8")
+    table = resources.files("policydata_build").joinpath("data", "gbt2260", "adcodes.csv").read_text(encoding="utf-8")
     return {r["adcode"][:6]: r["name"] for r in csv.DictReader(io.StringIO(table))}
 
 
-def test_every_code_comes_from_cpca_adcodes(index: RegionIndex) -> None:
+def test_the_pinned_code_table_is_checked_when_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    from policydata_build import regions
+
+    monkeypatch.setitem(regions.GBT2260_FILES, "adcodes.csv", "0" * 64)
+    with pytest.raises(ValueError, match="adcodes.csv has sha256 66948fa1.*not the pinned 0000"):
+        regions._read_gbt2260("adcodes.csv")
+
+
+def test_every_code_comes_from_the_pinned_adcodes(index: RegionIndex) -> None:
     rows = _adcodes()
     regions = index.with_ancestors([c for c, n in rows.items() if n not in _PLACEHOLDERS])
     assert len(regions) == len(rows) - index.skipped_placeholders + 1

@@ -1,0 +1,326 @@
+"""Reading a version folder exactly as published, and saying every way it is not.
+
+A version folder ``<root>/<version>/`` holds ``manifest.json`` and the files
+it lists, nothing else. :func:`read_version` checks, and reports every
+problem it finds (not just the first):
+
+* the folder is a real folder (not a symbolic link) named like its manifest's
+  version, and every file in it is a regular file the manifest lists;
+* every listed file has the manifest's size and sha256;
+* a **published** version's manifest has the sha256 pinned in policydata's
+  registry (``published.json``, shipped with the package), so rewriting a
+  file together with its hash in the manifest is caught; a version not in
+  the registry is a build of one's own, checked against its own manifest;
+* each table matches the schema the version carries (``datapackage.json``;
+  versions of schema 1.1, written before schemas were embedded, are read by
+  a frozen copy in ``policydata/schemas/``), that schema can be read by this
+  release, and every value of a column with a vocabulary is in it.
+
+>>> checked = read_version(ds.path, verify=True)
+>>> checked.problems, checked.published, sorted(checked.tables)[:2]
+([], False, ['agencies', 'deadlines'])
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import schema
+from .errors import (
+    ChecksumError,
+    LayoutError,
+    ManifestError,
+    MissingFileError,
+    RegistryMismatchError,
+    SchemaMismatchError,
+    VerificationError,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pyarrow as pa
+
+    from .models import Manifest
+
+MANIFEST = "manifest.json"
+DATAPACKAGE = "datapackage.json"
+# Key of datapackage.json that holds the version's own schema declaration.
+SCHEMA_KEY = "policydata"
+# A build writes into <root>/.tmp-<version>-<pid> and renames it into place.
+TMP_PREFIX = ".tmp-"
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file, read in chunks.
+
+    >>> len(sha256_file(ds.path / "manifest.json"))
+    64
+    """
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@cache
+def registry() -> dict[str, str]:
+    """Published version → sha256 of its manifest.json, from ``published.json``.
+
+    >>> registry()["1.1.0"][:12]
+    'bddb68b4d5c0'
+    """
+    from importlib.resources import files
+
+    data = json.loads(files("policydata").joinpath("published.json").read_text(encoding="utf-8"))
+    return {version: entry["manifest_sha256"] for version, entry in data["versions"].items()}
+
+
+@cache
+def legacy_declaration(schema_version: str) -> schema.Declaration | None:
+    """The frozen schema of versions written before each version carried its own."""
+    from importlib.resources import files
+
+    path = files("policydata").joinpath("schemas", f"{schema_version}.json")
+    if not path.is_file():
+        return None
+    return schema.Declaration.from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+@dataclass
+class CheckedVersion:
+    """What :func:`read_version` found: the parts it could read and every problem."""
+
+    folder: Path
+    manifest: Manifest | None = None
+    manifest_sha256: str | None = None
+    declaration: schema.Declaration | None = None
+    tables: dict[str, pa.Table] = field(default_factory=dict)
+    published: bool = False
+    problems: list[VerificationError] = field(default_factory=list)
+    files_checked: int = 0
+
+    def raise_problems(self) -> None:
+        """Raise the first problem, listing the others in its message."""
+        if self.problems:
+            first = self.problems[0]
+            first.problems = list(self.problems)
+            raise first
+
+
+def _regular_file(path: Path) -> str | None:
+    """Why ``path`` is not a regular file, or None when it is one."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return "missing"
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if not stat.S_ISREG(mode):
+        return "not a regular file"
+    return None
+
+
+def read_manifest(folder: Path) -> tuple[Manifest, str]:
+    """The folder's manifest and the sha256 of its bytes; ManifestError when it cannot be read."""
+    from pydantic import ValidationError
+
+    from .models import Manifest
+
+    path = folder / MANIFEST
+    why = _regular_file(path)
+    if why is not None:
+        raise ManifestError(f"{path} is {why}: a version folder must hold its manifest.json")
+    raw = path.read_bytes()
+    try:
+        manifest = Manifest.model_validate_json(raw)
+    except ValidationError as exc:
+        raise ManifestError(f"{path} is not a valid manifest:\n{exc}") from exc
+    if manifest.version != folder.name:
+        raise ManifestError(f"{path} says version {manifest.version} but the folder is {folder.name}")
+    return manifest, sha256_bytes(raw)
+
+
+def read_version(folder: Path, *, verify: bool, load: bool = True) -> CheckedVersion:
+    """Check a version folder and (with ``load``) parse its tables from exactly the bytes checked.
+
+    ``verify=False`` skips the sha256 comparisons (files, registry), never the
+    structure or schema checks: a table that does not match its schema is
+    unreadable either way.
+    """
+    out = CheckedVersion(folder)
+    problems = out.problems
+    if folder.is_symlink():
+        problems.append(LayoutError(f"{folder} is a symbolic link to {os.readlink(folder)}: "
+                                    "a version is a folder of its own, never a link to another"))
+        return out
+    if not folder.is_dir():
+        problems.append(LayoutError(f"{folder} is not a folder"))
+        return out
+    try:
+        manifest, manifest_sha256 = read_manifest(folder)
+    except ManifestError as exc:
+        problems.append(exc)
+        return out
+    out.manifest, out.manifest_sha256 = manifest, manifest_sha256
+    expected = registry().get(manifest.version)
+    out.published = expected is not None and expected == manifest_sha256
+    if verify and expected is not None and expected != manifest_sha256:
+        problems.append(RegistryMismatchError(manifest.version, expected, manifest_sha256))
+
+    listed = set(manifest.files) | {MANIFEST}
+    for entry in sorted(os.listdir(folder)):
+        if entry not in listed:
+            problems.append(LayoutError(f"{folder / entry} is not listed in the manifest: "
+                                        "a version holds exactly the files its manifest lists"))
+    data: dict[str, bytes] = {}
+    for name, entry in manifest.files.items():
+        path = folder / name
+        why = _regular_file(path)
+        if why == "missing":
+            problems.append(MissingFileError(name, str(folder)))
+            continue
+        if why is not None:
+            problems.append(LayoutError(f"{path} is {why}"))
+            continue
+        raw = path.read_bytes()
+        if verify:
+            out.files_checked += 1
+            actual = sha256_bytes(raw)
+            if actual != entry.sha256:
+                problems.append(ChecksumError(name, entry.sha256, actual))
+                continue
+            if len(raw) != entry.bytes:
+                problems.append(ManifestError(f"{name}: the manifest records {entry.bytes} bytes, the file has {len(raw)}"))
+                continue
+        data[name] = raw
+
+    try:
+        out.declaration = _declaration(manifest, data.get(DATAPACKAGE))
+    except VerificationError as exc:
+        problems.append(exc)
+        return out
+    problems.extend(_compatibility(out.declaration, manifest.tables))
+    if load:
+        for table in manifest.tables:
+            raw = data.get(f"{table}.parquet")
+            if raw is not None:
+                loaded = _load_table(table, raw, out.declaration, manifest.files[f"{table}.parquet"].rows, problems)
+                if loaded is not None:
+                    out.tables[table] = loaded
+    return out
+
+
+def _declaration(manifest: Manifest, datapackage: bytes | None) -> schema.Declaration:
+    """The schema the version was built with."""
+    legacy = legacy_declaration(manifest.schema_version)
+    if legacy is not None:
+        return legacy
+    if datapackage is None:
+        raise ManifestError(f"the version's schema cannot be read: {DATAPACKAGE} is missing or damaged")
+    try:
+        declared = json.loads(datapackage)[SCHEMA_KEY]["schema"]
+        declaration = schema.Declaration.from_dict(declared)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ManifestError(f"{DATAPACKAGE} holds no readable '{SCHEMA_KEY}.schema' declaration: "
+                            f"{type(exc).__name__}: {exc}") from None
+    if declaration.schema_version != manifest.schema_version:
+        raise ManifestError(f"{DATAPACKAGE} declares schema {declaration.schema_version} "
+                            f"but the manifest says {manifest.schema_version}")
+    return declaration
+
+
+def _compatibility(declaration: schema.Declaration, tables: list[str]) -> list[VerificationError]:
+    """Whether this release can read every table of the version as its schema declares it."""
+    problems: list[VerificationError] = []
+    for name in tables:
+        if not declaration.has_table(name):
+            problems.append(SchemaMismatchError(name, list(declaration.table_names), [name],
+                                                reason=f"table {name} is not declared in the version's schema"))
+            continue
+        theirs = declaration.table(name)
+        ours = schema.CURRENT.table(name)
+        unknown = [f"{c.name} {c.type}" for c in theirs.columns
+                   if c.name not in ours.column_names or ours.column(c.name).type != c.type]
+        if unknown:
+            problems.append(SchemaMismatchError(
+                name, [f"{c.name} {c.type}" for c in ours.columns], unknown,
+                reason=f"table {name} has columns this release of policydata does not know "
+                       f"(schema {declaration.schema_version} vs {schema.SCHEMA_VERSION}; upgrade policydata)"))
+        if theirs.primary_key != ours.primary_key:
+            problems.append(SchemaMismatchError(name, list(ours.primary_key), list(theirs.primary_key),
+                                                reason=f"table {name} has another primary key"))
+    return problems
+
+
+def _load_table(name: str, raw: bytes, declaration: schema.Declaration, rows: int | None,
+                problems: list[VerificationError]) -> pa.Table | None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    spec = declaration.table(name)
+    try:
+        table = pq.ParquetFile(pa.BufferReader(raw)).read()
+    except (pa.ArrowException, OSError) as exc:
+        problems.append(SchemaMismatchError(name, ["a Parquet file"], [f"{type(exc).__name__}: {exc}"],
+                                            reason=f"{name}.parquet cannot be read"))
+        return None
+    expected = schema.arrow_schema(spec)
+    if not table.schema.equals(expected):
+        problems.append(SchemaMismatchError(name, _describe(expected), _describe(table.schema)))
+        return None
+    if rows is not None and table.num_rows != rows:
+        problems.append(SchemaMismatchError(name, [f"{rows} rows"], [f"{table.num_rows} rows"],
+                                            reason=f"{name}.parquet has another row count than the manifest"))
+    for column in spec.columns:
+        if column.vocabulary is None:
+            continue
+        allowed = set(declaration.vocabulary(column.vocabulary).values)
+        found = {v for v in pc.unique(table.column(column.name)).to_pylist() if v is not None}
+        if not found <= allowed:
+            problems.append(SchemaMismatchError(
+                name, sorted(allowed), sorted(found - allowed),
+                reason=f"{name}.{column.name} holds values outside its vocabulary {column.vocabulary}"))
+    return table
+
+
+def _describe(arrow_schema: pa.Schema) -> list[str]:
+    return [f"{f.name} {f.type}{'' if f.nullable else ' not null'}" for f in arrow_schema]
+
+
+# -- a whole root -------------------------------------------------------------
+
+
+@dataclass
+class RootReport:
+    """``policydata verify`` over a root: each version's check, and notes on the root itself."""
+
+    versions: dict[str, CheckedVersion]
+    problems: list[str]  # about the root: published versions missing, entries that are not versions
+    notes: list[str]  # harmless: folders an interrupted build left behind, ignored
+
+
+def verify_root(root: Path, versions: list[str], *, bundled: bool) -> RootReport:
+    """Check ``versions`` under ``root``; in the bundled root, every published version must be present."""
+    report = RootReport({}, [], [])
+    for version in versions:
+        report.versions[version] = read_version(root / version, verify=True, load=True)
+    if bundled:
+        for version in sorted(set(registry()) - set(versions), key=schema.version_key):
+            report.problems.append(f"published version {version} is missing from {root}")
+    for entry in sorted(os.listdir(root)):
+        if entry.startswith(TMP_PREFIX):
+            report.notes.append(f"{root / entry} was left by an interrupted build; it is not a version (ignored; "
+                                "the next build removes it)")
+    return report
