@@ -34,9 +34,11 @@ from policydata_build.regions import (
     NATIONAL_CODE,
     NATIONAL_MARKERS,
     PARTY_PREFIX,
+    Jurisdiction,
     RegionIndex,
     level_of,
     national_agency_data,
+    province_of,
 )
 
 # Where the issuer part of a title ends. 就 only counts before a quoted
@@ -69,6 +71,12 @@ class AgencyName:
     level: str
     region_code: str
     notes: tuple[str, ...] = ()
+    # How the jurisdiction was found: central (the national dictionary),
+    # named_place, own_jurisdiction (省/市 … of the document's own), collective,
+    # or document_jurisdiction (nothing named one: the document's is assumed).
+    resolved_by: str = "named_place"
+    parent: AgencyName | None = None  # the body an internal division belongs to
+    collective: bool = False  # 各区人民政府, 各有关部门: several bodies under one name
 
 
 @dataclass(frozen=True)
@@ -194,7 +202,7 @@ def _central_bodies() -> dict[str, _CentralBody]:
     return bodies
 
 
-def _central_at(text: str, pos: int) -> tuple[_CentralBody, int] | None:
+def central_at(text: str, pos: int) -> tuple[_CentralBody, int] | None:
     bodies = _central_bodies()
     longest = max(len(n) for n in bodies)
     for length in range(min(longest, len(text) - pos), 1, -1):
@@ -210,14 +218,15 @@ def _agency_at(text: str, pos: int, index: RegionIndex, hint: str | None) -> tup
         place = index.place_at(text, pos + len(PARTY_PREFIX), hint)
         if place is not None:
             return _local(text, pos, place, index, hint)
-    central = _central_at(text, pos)
+    central = central_at(text, pos)
     if central is not None:
         body, end = central
         place = index.place_at(text, end, hint)
         if place is not None:
             # 国家税务总局安徽省税务局: the provincial branch of a central body.
             return _local(text, pos, place, index, hint)
-        return AgencyName(text[pos:end], body.canonical, body.aliases, "national", NATIONAL_CODE), end
+        return AgencyName(text[pos:end], body.canonical, body.aliases, "national", NATIONAL_CODE,
+                          resolved_by="central"), end
     place = index.place_at(text, pos, hint)
     if place is not None:
         return _local(text, pos, place, index, hint)
@@ -238,11 +247,73 @@ def _local(text: str, pos: int, place: tuple[str, int], index: RegionIndex,
         if text.endswith(AGENCY_SUFFIXES, pos, end) and (end == len(text) or _opens_issuer(text, end, index, hint)):
             raw = text[pos:end]
             jurisdiction = index.issuer_jurisdiction(raw, hint)
-            agency = AgencyName(raw, raw.translate(_BRACKETS), (), level_of(jurisdiction.code), jurisdiction.code,
-                                jurisdiction.notes)
+            agency = AgencyName(raw, _canonical_local(raw, jurisdiction, index), (), level_of(jurisdiction.code),
+                                jurisdiction.code, jurisdiction.notes)
             return agency, end
     raise ValueError(f"issuer {text[pos:]!r} (in {text!r}) does not end with an agency word "
                      f"({'/'.join(AGENCY_SUFFIXES)})")
+
+
+_ADMIN_WORDS = ("省", "市", "自治区", "区", "县", "自治州", "州", "盟", "旗", "地区", "特别行政区")
+# Short forms of local bodies' names → the full form (the part after the place).
+# 北京市住房城乡建设委 and 北京市住房和城乡建设委员会 are one body.
+BODY_FULL_FORMS = (
+    ("发展改革委", "发展和改革委员会"), ("发改委", "发展和改革委员会"), ("市场监管", "市场监督管理"),
+    ("住房城乡建设", "住房和城乡建设"), ("住建", "住房和城乡建设"), ("人力资源社会保障", "人力资源和社会保障"),
+    ("人社", "人力资源和社会保障"), ("卫生健康委", "卫生健康委员会"), ("卫健委", "卫生健康委员会"),
+    ("医保局", "医疗保障局"), ("残联", "残疾人联合会"), ("科技局", "科学技术局"), ("科技厅", "科学技术厅"),
+    ("应急局", "应急管理局"), ("文旅", "文化和旅游"), ("文化旅游", "文化和旅游"), ("林草局", "林业和草原局"),
+    ("工信", "工业和信息化"), ("国资委", "国有资产监督管理委员会"), ("网信办", "网络安全和信息化委员会办公室"),
+    ("市监局", "市场监督管理局"), ("教育局", "教育局"),
+)
+
+
+def expand_body(body: str) -> str:
+    """A body's name in its full form.
+
+    >>> expand_body("市场监管厅"), expand_body("住房城乡建设委"), expand_body("市场监督管理局")
+    ('市场监督管理厅', '住房和城乡建设委员会', '市场监督管理局')
+    """
+    for short, full in BODY_FULL_FORMS:
+        if short in body and full not in body:
+            body = body.replace(short, full, 1)
+    # 发展改革委 is a 委员会; the party's 委 (中共扬州市委, 党委, 工委) keeps its printed form.
+    if len(body) > 2 and body.endswith("委") and not body.endswith(("党委", "工委", "纪委", "市委", "省委", "区委", "县委")):
+        body += "员会"
+    return body
+
+
+def official_place(code: str, index: RegionIndex) -> str:
+    """The official name a canonical agency name starts with: a district of a
+    municipality (北京市, 重庆市 …) with the municipality's, as its bodies' names are printed.
+
+    >>> index = RegionIndex.load()
+    >>> official_place("640000", index), official_place("110113", index), official_place("360481", index)
+    ('宁夏回族自治区', '北京市顺义区', '瑞昌市')
+    """
+    region = index.get(code)
+    if region.level == "county" and region.parent_code is not None and level_of(region.parent_code) == "provincial":
+        return index.get(region.parent_code).name + region.name
+    return region.name
+
+
+def _canonical_local(raw: str, jurisdiction: Jurisdiction, index: RegionIndex) -> str:
+    """A local body under its jurisdiction's official name and its body's full name.
+
+    Printed names vary (宁夏自治区市场监管厅, 宁夏回族自治区市场监督管理厅);
+    the canonical one does not. Development zones (no code of their own) keep
+    their printed name.
+    """
+    text = raw.translate(_BRACKETS)
+    if any(n.startswith("zone_not_coded") for n in jurisdiction.notes):
+        return text
+    start, end = jurisdiction.char_start, jurisdiction.char_end
+    place = text[start:end]
+    # A place printed without its administrative word names a body of its own
+    # (武汉海关, 长春银保监分局), not the place's government: keep it as printed.
+    if place.endswith(_ADMIN_WORDS):
+        place = official_place(jurisdiction.code, index)
+    return text[:start] + place + expand_body(text[end:])
 
 
 def _opens_issuer(text: str, pos: int, index: RegionIndex, hint: str | None) -> bool:
@@ -250,7 +321,7 @@ def _opens_issuer(text: str, pos: int, index: RegionIndex, hint: str | None) -> 
         return True
     if index.place_at(text, pos, hint) is not None:
         return True
-    central = _central_at(text, pos)
+    central = central_at(text, pos)
     if central is None:
         return False
     body, end = central
@@ -258,6 +329,7 @@ def _opens_issuer(text: str, pos: int, index: RegionIndex, hint: str | None) -> 
     return name.startswith(_CENTRAL_OPENERS) or name == body.canonical
 
 
+@cache
 def central_names() -> tuple[str, ...]:
     """Every printed form of a central body (offices included), longest first.
 
@@ -267,15 +339,173 @@ def central_names() -> tuple[str, ...]:
     return tuple(sorted(_central_bodies(), key=lambda n: (-len(n), n)))
 
 
+def is_central_name(name: str) -> bool:
+    """Whether ``name`` is exactly a printed form of a central body."""
+    return name in _central_bodies()
+
+
 def add_agency_row(rows: dict[str, dict], agency: AgencyName) -> str:
-    """Add ``agency`` to an ``agencies`` table under construction (id → row),
-    keeping the printed name as an alias; return its id."""
+    """Add ``agency`` (and the body it is a division of) to an ``agencies``
+    table under construction (id → row), keeping the printed name as an alias;
+    return its id."""
     aid = agency_id(agency.canonical, agency.region_code)
+    parent = add_agency_row(rows, agency.parent) if agency.parent is not None else None
     row = rows.setdefault(
         aid,
         {"agency_id": aid, "name": agency.canonical, "aliases": set(agency.aliases),
-         "level": agency.level, "region_code": agency.region_code},
+         "level": agency.level, "region_code": agency.region_code, "parent_id": parent,
+         "collective": agency.collective, "resolved_by": agency.resolved_by},
     )
     if agency.raw != agency.canonical:
         row["aliases"].add(agency.raw)
     return aid
+
+
+# -- units of a responsibility list ------------------------------------------------
+
+# What a unit named in a responsibility list or column ends with: besides the
+# issuing bodies' words, divisions, companies and collectives (各有关部门).
+UNIT_SUFFIXES = AGENCY_SUFFIXES + (
+    "部门", "单位", "集团", "银行", "分局", "支队", "大队", "联", "协", "所", "站", "队", "科", "股", "社",
+    "馆", "台", "团", "庭", "机构", "企业", "学校", "大学", "医院", "政府", "管委会", "工委", "司",
+)
+# What a unit named by its jurisdiction or kind starts with (市住房城乡建设局, 各区人民政府).
+UNIT_OPENERS = (
+    "各", "市", "省", "区", "县", "旗", "州", "盟", "镇", "乡", "街道", "自治区", "国网", "国家", "中国",
+    "人民银行", "中共", "共青团", "团", "开发区", "高新区", "新区",
+) + NATIONAL_MARKERS
+
+
+# Endings that look like an agency word but sit inside a name (人力资源和社会|保障局).
+_FALSE_ENDS = ("社会",)
+
+
+_TRAILING_ALIAS = re.compile(r"（[^（）]{2,20}）$")
+
+
+def ends_unit(text: str) -> bool:
+    """Whether ``text`` ends with an agency word (so a name may end there); a
+    second name in brackets after it counts too: 市市场监管局（市知识产权局）."""
+    text = _TRAILING_ALIAS.sub("", text) or text
+    return text.endswith(UNIT_SUFFIXES) and not text.endswith(_FALSE_ENDS)
+
+
+def opens_unit(text: str, index: RegionIndex) -> bool:
+    """Whether a unit's name begins at the start of ``text`` (its jurisdiction, a central body, 各…)."""
+    if text.startswith(UNIT_OPENERS):
+        return True
+    try:
+        return index.place_at(text, 0) is not None or central_at(text, 0) is not None
+    except ValueError:  # an ambiguous place name still opens a name
+        return True
+
+
+def looks_like_unit(text: str, index: RegionIndex) -> bool:
+    """A whole unit's name: it opens like one and ends with an agency word.
+
+    >>> index = RegionIndex.load()
+    >>> [looks_like_unit(t, index) for t in ("市人力资源社会保障局", "市直各有关部门", "优化营商环境格局", "长春水务集团")]
+    [True, True, False, True]
+    """
+    if is_central_name(text):  # 党中央, 国务院: names of their own
+        return True
+    return len(text) >= 3 and ends_unit(text) and opens_unit(text, index)
+
+
+def join_unit_lines(lines: list[str], index: RegionIndex) -> list[str]:
+    """Units printed one per line, rejoining names the column width wrapped.
+
+    A line continues the one before when it does not open a new name and
+    either the one before does not end with an agency word or the line is no
+    name by itself (人民银行长春市中心 / 支行).
+
+    >>> join_unit_lines(["市政务服务局", "市人力资源和社会", "保障局", "各旗县市区人民政", "府"], RegionIndex.load())
+    ['市政务服务局', '市人力资源和社会保障局', '各旗县市区人民政府']
+    """
+    units: list[str] = []
+    for line in lines:
+        if units and not opens_unit(line, index) and (not ends_unit(units[-1]) or not looks_like_unit(line, index)):
+            units[-1] += line
+        else:
+            units.append(line)
+    return units
+
+
+# -- resolving a unit named in a provision -----------------------------------------
+
+# Several bodies under one name: kept, marked collective (各区人民政府, 市直各有关部门).
+_COLLECTIVE = re.compile(r"^各|各(?:有关|相关)|^[省市区县]直|成员单位$|^(?:省|市|区|县)、|^(?:省|市|县|乡)级")
+# Words local documents name their own jurisdiction's bodies by (省发展改革委, 市住房城乡建设局).
+_OWN_WORDS = ("自治区", "自治州", "特别行政区", "省", "市", "州", "盟", "地区", "区", "县", "旗")
+# What an internal division's name ends with (省应急管理厅政策法规处, 国家发展改革委法规司).
+_DIVISION = re.compile(r"^(?P<body>.+?(?:委员会|办公室|办公厅|厅|局|委|办|部|院|署))(?P<division>[^、，]{2,14}?(?:处|科|室|司|支队|大队|股))$")
+
+
+def own_jurisdiction(word: str, region_code: str, index: RegionIndex) -> str | None:
+    """The region a document calls by its level word: 市 in a 廊坊 document is 廊坊市.
+
+    The nearest region at or above the document's whose official name ends
+    with the word (市 in a district's document is its city).
+
+    >>> index = RegionIndex.load()
+    >>> own_jurisdiction("市", "110000", index), own_jurisdiction("省", "131000", index), own_jurisdiction("市", "210102", index)
+    ('110000', '130000', '210100')
+    >>> own_jurisdiction("县", "131000", index) is None
+    True
+    """
+    region = index.get(region_code)
+    while True:
+        if region.code != NATIONAL_CODE and region.name.endswith(word):
+            return region.code
+        if region.parent_code is None:
+            return None
+        region = index.get(region.parent_code)
+
+
+def resolve_unit(name: str, region_code: str, index: RegionIndex) -> AgencyName:
+    """The agency a responsibility list names, in a document of ``region_code``.
+
+    Never fails: a name no rule places is kept under the document's own
+    jurisdiction, ``resolved_by='document_jurisdiction'`` (the caller lists it).
+
+    >>> index = RegionIndex.load()
+    >>> a = resolve_unit("市住房城乡建设委", "110000", index)
+    >>> a.canonical, a.region_code, a.resolved_by
+    ('北京市住房和城乡建设委员会', '110000', 'own_jurisdiction')
+    >>> d = resolve_unit("省应急管理厅政策法规处", "130000", index)
+    >>> d.canonical, d.parent.canonical
+    ('河北省应急管理厅政策法规处', '河北省应急管理厅')
+    >>> c = resolve_unit("各县（市、区）政府", "131000", index)
+    >>> c.collective, c.region_code
+    (True, '131000')
+    """
+    text = "".join(name.split()).translate(_BRACKETS)
+    if _COLLECTIVE.search(text):
+        word = next((w for w in _OWN_WORDS if text.startswith(w) or text.startswith("各" + w)), None)
+        code = (own_jurisdiction(word, region_code, index) if word and text[:1] != "各" else None) or region_code
+        return AgencyName(text, text, (), level_of(code), code, resolved_by="collective", collective=True)
+    m = _DIVISION.match(text)
+    if m is not None and not m.group("division").startswith(("公", "厅")):  # 办|公室 is no division
+        parent = _resolve_body(m.group("body"), region_code, index)
+        if parent is not None:
+            return replace(parent, raw=text, canonical=parent.canonical + m.group("division"), aliases=(), parent=parent)
+    whole = _resolve_body(text, region_code, index)
+    if whole is not None:
+        return whole
+    return AgencyName(text, text, (), level_of(region_code), region_code, resolved_by="document_jurisdiction")
+
+
+def _resolve_body(text: str, region_code: str, index: RegionIndex) -> AgencyName | None:
+    if region_code != NATIONAL_CODE:
+        for word in _OWN_WORDS:
+            if text.startswith(word) and len(text) > len(word) + 1 and index.place_at(text, 0) is None:
+                code = own_jurisdiction(word, region_code, index)
+                if code is not None:
+                    canonical = official_place(code, index) + expand_body(text[len(word):])
+                    return AgencyName(text, canonical, (), level_of(code), code, resolved_by="own_jurisdiction")
+                break
+    try:
+        found = split_issuers(text, index, province_hint=province_of(region_code))
+    except ValueError:
+        return None
+    return found[0] if len(found) == 1 else None

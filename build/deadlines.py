@@ -1,9 +1,12 @@
 """Find and normalise the time commitments printed in a provision's text.
 
-One entry point: ``find_deadlines(text, issued_on) -> (hits, skipped)``.
-Matching runs on the text with all whitespace removed (PDF line breaks and the
-spaces left between digits and CJK fall inside expressions); offsets are mapped
-back, so ``text[hit.char_start:hit.char_end]`` is the printed expression.
+One entry point: ``find_deadlines(text, issued_on, cells) -> (hits, skipped)``.
+Matching runs on the text with spaces removed (the spaces a PDF leaves between
+digits and CJK fall inside expressions); offsets are mapped back, so
+``text[hit.char_start:hit.char_end]`` is the printed expression. The text is a
+document's repaired text (:func:`repair.join_lines`), where line breaks are
+paragraph breaks and tabs separate table cells: no expression runs across
+either.
 
 Kinds (``DeadlineHit.kind``)
 ----------------------------
@@ -22,8 +25,20 @@ Kinds (``DeadlineHit.kind``)
   not counted, so 一年内 from 2023-06-01 is 2024-06-01); likewise when the
   anchor is a printed day (自2023年6月1日起6个月内).  A long anchor is cut to
   verb + head noun (收到…提交的…申请 -> 收到申请); the expression keeps it whole.
-- ``recurring``: a repeated duty: 每年, 每季度, 每月, 每两年, 每年12月31日前.
+- ``recurring``: a repeated duty: 每年, 每季度, 每月, 每两年, 每年12月31日前,
+  每年至少开展一次 (how often is part of the expression).
   ``duration`` holds the period (每季度 -> P3M); ``due_on`` is None.
+- ``ongoing``: an open-ended commitment: 持续推进, 长期坚持 as a clause of their
+  own (（省能源局负责，持续推进）, 完成时限：长期坚持), and 长期 in a table's time
+  column. No date, no duration.
+
+Expressions are the time phrase itself: a qualifier (压减至, 不超过) or a verb
+(2023年第三季度完成) stays outside, an anchor only when it runs straight into
+the limit with 起 (自受理之日起5个工作日内; 收到申请后，于120天内 is 120天内,
+the anchor column keeps 收到申请). In a table's time cells (``cells``) a bare
+date is a ``target`` (2023年12月), a bare duration a ``time_limit``
+(承诺时限 5个工作日); after 完成时限： too. A month, quarter or half printed
+before a verb in prose is a ``target`` too (2023年第三季度推出…).
 
 Resolution of ``due_on`` / ``precision``
 ----------------------------------------
@@ -58,6 +73,12 @@ treated as deadlines.
 - period_length: a period stated as a fact, not a limit (公示期限为15日, 任期5年).
 - reference_date: a date with no deadline context (（2023年5月29日）, …通过).
 - year_reference: a bare year with no deadline context (2023年降成本重点工作).
+- eligibility_period: a period that decides who qualifies (离校2年内未就业, 近2年内).
+- before_issue_date: (set by the caller, which knows the issue date) a resolved
+  date before the document was issued (2022年底到期的阶段性政策).
+
+``effective_date`` skips carry the day they name (自2023年7月1日起施行; 自印发之日起施行
+gives ``issued_on``): the document's ``effective_on``.
 """
 
 from __future__ import annotations
@@ -77,6 +98,7 @@ SKIP_REASONS = (
     "minimum_period", "invalid_date", "out_of_range", "historical_reference",
     "effective_date", "start_date", "as_of_date", "date_range",
     "rate_per_period", "period_length", "reference_date", "year_reference",
+    "eligibility_period", "before_issue_date",
 )
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 
@@ -99,6 +121,7 @@ class Skipped:
     reason: str
     char_start: int
     char_end: int
+    date: datetime.date | None = None  # the day an effective_date names, when it can be told
 
 
 # ---------------------------------------------------------------- patterns
@@ -110,8 +133,8 @@ _HALF = r"半(?=年|个?小时|天|日)"
 _NUM_FREE = rf"(?:\d{{1,3}}|{_CN_NUM}|{_HALF})"
 # The guards stop a number starting inside a longer number, a date (3月31日内)
 # or an ordinal/adverb (第一年, 同一天).
-_NUM = (rf"(?:(?<![\d.月])\d{{1,3}}|(?<![{_D}十百千零〇第同统唯每逐上下月]){_CN_NUM}"
-        rf"|(?<![{_D}十百千零〇]){_HALF})")
+_NUM = (rf"(?:(?<![\d.月])\d{{1,3}}(?:\.\d{{1,2}})?|(?<![{_D}十百千零〇第同统唯每逐上下月]){_CN_NUM}"
+        rf"|(?<![{_D}十百千零〇上下]){_HALF})")
 _UNIT = r"(?:个?小时|个?工作日|个?自然日|个月|个?星期|周|年|天|日|分钟)"
 
 _ATOM = re.compile(
@@ -119,8 +142,8 @@ _ATOM = re.compile(
     r"(?:(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日|(?P<month_end>底|末))?"
     r"|(?P<year_end>底|末)|(?P<half>[上下])半年|第?(?P<quarter>[一二三四1-4])季度(?:末|底)?|度)?"
     r"|(?<!\d)(?P<month2>\d{1,2})月(?:(?P<day2>\d{1,2})日|(?P<month_end2>底|末))"
-    r"|(?<![\d每])第?(?P<quarter2>[一二三四])季度(?:末|底)?"
-    r"|(?<![\d每])(?P<half2>[上下])半年"
+    r"|(?<![\d每前])第?(?P<quarter2>[一二三四])季度(?:末|底)?"
+    r"|(?<![\d每前])(?P<half2>[上下])半年"
     r"|(?<![\d今明去当每年])年(?P<year_end2>底|末))"
 )
 _YEAR_RANGE = re.compile(r"(?<!\d)(?P<first>\d{4})年?[—–\-－~～至到](?P<last>\d{4})年(?!\d{1,2}月)")
@@ -140,12 +163,18 @@ _DUE_LEAD = re.compile(r"(?:(?:截止|最迟|最晚)(?:日期|时间|期限)?(?:
 # 收到/达到/甚至 … end in 到/至 without meaning "by".
 _TARGET_LEAD = re.compile(r"(?:力争|争取|确保)?(?<![收达提得遇做看回受报送感找拿来乃甚以截])(?:到|至)$")
 _TO_END = re.compile(r"(?:到|至)$")
-_CLAUSE_BREAK = re.compile(r"[，,。；;：:！？!?、（）()“”《》]")
+_TIME_SLOT = re.compile(r"(?:完成时限|完成时间|时间节点|完成期限|时限)[：:]$")
+# What follows a date that plans an action (2023年第三季度推出…), not a reference (…）, 的, 以来).
+_PLAN_VERB = re.compile(r"(?![的度以起前后内年月日之止至到及和与、，。；：）)\n\t])[\u4e00-\u9fff]")
+_CLAUSE_BREAK = re.compile(r"[，,。；;：:！？!?、（）()“”《》\n\t]")
 
 _RECURRING = re.compile(
     rf"(?P<rate>每(?:人|户|家|名|位|个|件|次|单位|企业))?每(?P<num>{_NUM_FREE})?"
     r"(?P<per>年度|年|季度|季|个月|月|旬|周|星期|日|天|学期)"
-    r"(?:年底|年末|底|末|\d{1,2}月(?:\d{1,2}日|底|末)?|\d{1,2}日)?(?:之前|以前|前)?"
+    r"(?:年底|年末|底|末|\d{1,2}月(?:\d{1,2}日|底|末)?|(?:首月|末月|第一个月|最后一个月|最后一月)?\d{1,2}日)?"
+    r"(?:之前|以前|前)?"
+    # 每年至少开展一次: how often belongs to the expression.
+    r"(?:至少[\u4e00-\u9fff]{0,4}?一次|[\u4e00-\u9fff]{0,4}?一次)?"
 )
 # The period each 每… names, as (amount, unit); a term (学期) has no fixed length.
 _PER_PERIOD: dict[str, tuple[int, str] | None] = {
@@ -172,7 +201,7 @@ _ISSUE_ANCHOR = re.compile(
 )
 _ISSUE_ENACT = re.compile(rf"[自从]{_ISSUE_ANCHOR.pattern}起(?:{_ENACT.pattern})")
 _VALIDITY_SPAN = re.compile(
-    rf"有效期(?:为|是|延长至|延长到|放宽至|放宽到|调整为|至)?(?P<num>{_NUM_FREE})(?P<unit>{_UNIT})"
+    rf"有效期(?P<verb>为|是|延长至|延长到|放宽至|放宽到|调整为|至)?(?P<num>{_NUM_FREE})(?P<unit>{_UNIT})"
 )
 # A period's length stated as a fact (公示期限为15日, 任期5年): not a deadline.
 _PERIOD_LENGTH = re.compile(rf"(?:期|期限|时限|周期|任期)(?:一般|原则上|通常)?(?:为|是)?{_NUM}{_UNIT}")
@@ -189,16 +218,19 @@ _HALF_OF = {"年": (6, "个月"), "小时": (30, "分钟"), "天": (12, "小时"
 
 @dataclass(frozen=True)
 class _Duration:
-    amount: int
+    amount: int | float  # 0.5个工作日 is half a working day
     unit: str  # a key of _UNIT_CODES
 
     @property
     def iso(self) -> str:
         code, is_time = _UNIT_CODES[self.unit]
-        return f"PT{self.amount}{code}" if is_time else f"P{self.amount}{code}"
+        amount = format(self.amount, "g")
+        return f"PT{amount}{code}" if is_time else f"P{amount}{code}"
 
 
-def _number(text: str) -> int:
+def _number(text: str) -> int | float:
+    if "." in text:
+        return float(text)
     return int(text) if text.isdigit() else cn_int(text)
 
 
@@ -227,8 +259,8 @@ def _add(start: datetime.date, span: _Duration) -> datetime.date | None:
     if code == "WD":
         return None
     if not is_time and code in ("Y", "M"):
-        return _add_months(start, span.amount * (12 if code == "Y" else 1))
-    days = {"W": 7 * span.amount, "D": span.amount, "H": span.amount // 24, "M": span.amount // 1440}[code]
+        return _add_months(start, round(span.amount * (12 if code == "Y" else 1)))
+    days = int({"W": 7 * span.amount, "D": span.amount, "H": span.amount // 24, "M": span.amount // 1440}[code])
     if days > (LAST_YEAR - FIRST_YEAR + 1) * 366:
         return None
     return _in_range(start + datetime.timedelta(days=days))
@@ -303,6 +335,7 @@ class _Scan:
     claimed: list[tuple[int, int]]
     hits: list[DeadlineHit]
     skipped: list[Skipped]
+    cells: list[tuple[int, int, str]]  # time cells of tables, in compact offsets
 
     def free(self, start: int, end: int) -> bool:
         i = bisect_left(self.claimed, (start, start))
@@ -323,9 +356,16 @@ class _Scan:
         self.hits.append(DeadlineHit(expression, kind, due_on, precision if due_on else None,
                                      duration, anchor, s, e))
 
-    def skip(self, start: int, end: int, reason: str) -> None:
+    def skip(self, start: int, end: int, reason: str, date: datetime.date | None = None) -> None:
         expression, s, e = self._claim(start, end)
-        self.skipped.append(Skipped(expression, reason, s, e))
+        self.skipped.append(Skipped(expression, reason, s, e, date))
+
+    def cell(self, pos: int) -> str | None:
+        """The role of the table cell (due, limit) holding compact offset ``pos``, if any."""
+        for start, end, role in self.cells:
+            if start <= pos < end:
+                return role
+        return None
 
 
 def _scan_recurring(sc: _Scan) -> None:
@@ -351,7 +391,23 @@ def _scan_not_deadlines(sc: _Scan) -> None:
     for pattern, reason in _NOT_DEADLINES:
         for m in pattern.finditer(sc.compact):
             if sc.free(m.start(), m.end()):
-                sc.skip(m.start(), m.end(), reason)
+                sc.skip(m.start(), m.end(), reason, sc.issued_on if pattern is _ISSUE_ENACT else None)
+
+
+# An open-ended commitment: a whole clause in prose (（省能源局负责，持续推进）,
+# 完成时限：长期坚持), or a table's time cell (长期 only there).
+_ONGOING = re.compile(r"持续推进|长期坚持|常态化推进|长期")
+_CLAUSE_EDGE = "：:，,；;（）()。\n\t"
+
+
+def _scan_ongoing(sc: _Scan) -> None:
+    for m in _ONGOING.finditer(sc.compact):
+        in_cell = sc.cell(m.start()) is not None
+        before = sc.compact[m.start() - 1] if m.start() else "，"
+        after = sc.compact[m.end()] if m.end() < len(sc.compact) else "。"
+        bounded = before in _CLAUSE_EDGE and after in _CLAUSE_EDGE
+        if (in_cell or (bounded and m.group() != "长期")) and sc.free(m.start(), m.end()):
+            sc.hit(m.start(), m.end(), "ongoing")
 
 
 def _start_of_sentence(sc: _Scan, pos: int) -> datetime.date | None:
@@ -368,6 +424,10 @@ def _scan_validity_spans(sc: _Scan) -> None:
     for m in _VALIDITY_SPAN.finditer(sc.compact):
         if not sc.free(m.start(), m.end()):
             continue
+        if m.group("verb") in ("放宽至", "放宽到", "延长至", "延长到", "调整为"):
+            # 临时入境停留有效期放宽至2年: a permitted period changed, not a validity running out.
+            sc.skip(m.start(), m.end(), "period_length")
+            continue
         span = _duration(m.group("num"), m.group("unit"))
         start = _start_of_sentence(sc, m.start())
         last = _add(start, span) if start is not None else None
@@ -383,17 +443,26 @@ def _compress_anchor(anchor: str) -> str:
 
 
 def _anchor_of(sc: _Scan, pos: int) -> tuple[int, str | None, datetime.date | None]:
-    """What a limit starting at ``pos`` counts from: (span start, anchor, day counted from)."""
+    """What a limit starting at ``pos`` counts from: (span start, anchor, day counted from).
+
+    The span takes in the anchor only when it runs straight into the limit
+    (自受理之日起5个工作日内); after a comma or a verb (审查后，1个工作日内) the
+    expression is the limit alone.
+    """
     window_start = max(0, pos - 100, sc.claimed_end_before(pos))
     found = _ANCHOR.search(sc.compact[window_start:pos])
     if found is None:
         return pos, None, None
+    if sc.compact[window_start + found.end("anchor"):pos] != "起":  # 出险后48小时内: the limit alone
+        pos_only = pos
+    else:
+        pos_only = None
     lead = window_start + found.start("lead") if found.group("lead") else None
     a_start, a_end = window_start + found.start("anchor"), window_start + found.end("anchor")
     phrase = sc.compact[a_start:a_end]
     day = _printed_day(phrase, sc.issued_on)
     if day is not None:
-        return (a_start if lead is None else lead), phrase, day
+        return (a_start if lead is None else lead) if pos_only is None else pos_only, phrase, day
     inner = list(_ATOM.finditer(phrase))
     if inner:  # a date inside the phrase is left to the date scan; the anchor is what follows it
         a_start += inner[-1].end() + len(_DATE_TAIL.match(phrase, inner[-1].end()).group(0))
@@ -402,15 +471,28 @@ def _anchor_of(sc: _Scan, pos: int) -> tuple[int, str | None, datetime.date | No
         return pos, None, None
     anchor = _compress_anchor(sc.compact[a_start:a_end])
     base = sc.issued_on if _ISSUE_ANCHOR.fullmatch(anchor) else None
-    return (a_start if lead is None else lead), anchor, base
+    return (a_start if lead is None else lead) if pos_only is None else pos_only, anchor, base
+
+
+# Around N年内, a period that decides who is eligible, not a limit: 离校2年内未就业, 近2年内.
+_ELIGIBILITY_BEFORE = re.compile(r"(?:离校|毕业|退役|退休|注册|成立|设立|近|最近|过去)$")
+_ELIGIBILITY_AFTER = re.compile(r"(?:未|的|新|首次|累计|内未)")
 
 
 def _scan_limits(sc: _Scan) -> None:
     for m in _LIMIT.finditer(sc.compact):
-        if not (m.group("qual") or m.group("within")) or not sc.free(m.start(), m.end()):
+        # In a time cell (承诺时限, 完成时限) a bare duration is the limit: 5个工作日.
+        bare_ok = sc.cell(m.start()) is not None
+        if not (m.group("qual") or m.group("within") or bare_ok) or not sc.free(m.start(), m.end()):
+            continue
+        if m.group("within") and (_ELIGIBILITY_BEFORE.search(sc.compact, 0, m.start("num"))
+                                  or _ELIGIBILITY_AFTER.match(sc.compact, m.end())):
+            sc.skip(m.start("num"), m.end(), "eligibility_period")
             continue
         span = _duration(m.group("num"), m.group("unit"))
         start, anchor, base = _anchor_of(sc, m.start())
+        if start == m.start():
+            start = m.start("num")  # 压减至10个工作日: the limit is 10个工作日
         due_on = _add(base, span) if base is not None else None
         sc.hit(start, m.end(), "time_limit", due_on, "day", span.iso, anchor)
 
@@ -456,9 +538,18 @@ def _emit_dates(sc: _Scan, items: list[_Item], label: str) -> None:
             past = due_on is not None and sc.issued_on is not None and due_on < sc.issued_on
             kind = "as_of_date" if past else "target"
         elif label == "no_context":
-            kind = "year_reference" if _is_bare_year(atom) else "reference_date"
+            # In a time column (or after 完成时限：) a bare date is when the row is to be
+            # done (2023年12月); in prose, a date that a verb follows is a plan
+            # (2023年第三季度推出…). A bare year stays a reference.
+            if _is_bare_year(atom):
+                kind = "year_reference"
+            elif sc.cell(start) == "due" or _TIME_SLOT.search(sc.compact, max(0, start - 8), start) \
+                    or (_group(atom, "day", "day2") is None and _PLAN_VERB.match(sc.compact, end)):
+                kind = "target"
+            else:
+                kind = "reference_date"
         if kind in SKIP_REASONS:
-            sc.skip(start, end, kind)
+            sc.skip(start, end, kind, due_on if kind == "effective_date" and precision == "day" else None)
         elif due_on is not None and _in_range(due_on) is None:
             sc.skip(start, end, "out_of_range")
         else:
@@ -511,11 +602,19 @@ def _scan_date_list(sc: _Scan, first: re.Match[str]) -> int:
     carry = None if is_range else _carried_date(sc, atoms)
     tail = carry.end() if carry else atoms[-1].end()
     suffix = _SUFFIX.match(sc.compact, tail)
-    stop = suffix.end() if suffix else tail
+    # A verb after a target (2023年第三季度完成) says what, not when: it stays out of the expression.
+    stop = suffix.end() if suffix and suffix.lastgroup != "verb" else tail
     prefix = _clause_prefix(sc, first.start())
     label = _classify(prefix, suffix, sc.compact[stop:stop + 2])
     lead = _AS_OF_LEAD.search(prefix) or _TARGET_LEAD.search(prefix)
     start = first.start() - (len(lead.group(0)) if lead and label in ("target", "valid_until", "as_of") else 0)
+    if label == "valid_until" and re.search(r"有效期(?:至|到)$", prefix):
+        start = first.start() - 4  # 有效期至2025年12月31日
+    if label == "effective_date":
+        # 自2023年7月1日起施行: the clause whole, 自 and the verb included.
+        start -= prefix.endswith(("自", "从"))
+        enact = _ENACT.match(sc.compact, stop)
+        stop = enact.end() if enact else stop
     if is_range:
         _emit_range(sc, atoms, start, stop, prefix)
         return stop
@@ -548,11 +647,16 @@ def _emit_range(sc: _Scan, atoms: list[re.Match[str]], start: int, stop: int, pr
                     "valid_until")
 
 
-def find_deadlines(text: str, issued_on: datetime.date | None) -> tuple[list[DeadlineHit], list[Skipped]]:
+def find_deadlines(
+    text: str, issued_on: datetime.date | None, cells: list[tuple[int, int, str]] | tuple = (),
+) -> tuple[list[DeadlineHit], list[Skipped]]:
     """Find every time commitment in ``text``; return (hits, skipped), each sorted by offset.
 
     ``issued_on`` (the document's date) resolves dates printed without a year and
-    limits counted from the issue; it must lie in 1990-2100.
+    limits counted from the issue; it must lie in 1990-2100. ``cells`` are the
+    (start, end, role) spans of tables' time cells (role ``due`` or
+    ``limit``), read in their column's sense: a bare date there is when the
+    row is to be done, a bare duration its limit, 长期 open-ended.
 
     >>> hits, skipped = find_deadlines("并于2023 年5 月底前将有关工作报送", None)
     >>> hits[0].expression, hits[0].kind, hits[0].due_on, hits[0].precision
@@ -568,10 +672,14 @@ def find_deadlines(text: str, issued_on: datetime.date | None) -> tuple[list[Dea
             raise TypeError(f"issued_on must be a datetime.date, got {issued_on!r}")
         if not FIRST_YEAR <= issued_on.year <= LAST_YEAR:
             raise ValueError(f"issued_on {issued_on} lies outside {FIRST_YEAR}-{LAST_YEAR}")
-    where = [m.start() for m in re.finditer(r"\S", text)]
-    sc = _Scan(issued_on, "".join(text[i] for i in where), where, [], [], [])
+    # Spaces and line breaks inside a paragraph are gone already (repair.join_lines);
+    # what is left of them is noise of the PDF, so they are dropped. Paragraph
+    # breaks and table cell separators stay: no expression runs across them.
+    where = [m.start() for m in re.finditer(r"[^\s]|[\n\t]", text)]
+    compact_cells = [(bisect_left(where, start), bisect_left(where, end), role) for start, end, role in cells]
+    sc = _Scan(issued_on, "".join(text[i] for i in where), where, [], [], [], compact_cells)
     # Order matters: each scan only takes text no earlier scan has accounted for.
     # 有效期为3年 must be read before 期为3年 can pass for a period length.
-    for scan in (_scan_recurring, _scan_validity_spans, _scan_not_deadlines, _scan_limits, _scan_dates):
+    for scan in (_scan_recurring, _scan_validity_spans, _scan_not_deadlines, _scan_ongoing, _scan_limits, _scan_dates):
         scan(sc)
     return (sorted(sc.hits, key=lambda h: h.char_start), sorted(sc.skipped, key=lambda s: s.char_start))

@@ -18,7 +18,8 @@ from .errors import ParseError
 from .agencies import AgencyName, add_agency_row, issuer_part, split_issuers
 from .regions import NATIONAL_CODE
 from .regions import RegionIndex
-from .repair import DATE_LINE, DOC_NUMBER, PagedText, clean, join_lines, signature_above
+from .blocks import RenderedTable, render, split_blocks
+from .repair import BRACKET_NOTE, DATE_LINE, DOC_NUMBER, PagedText, clean, signature_above
 from .segment import Body, Segmentation
 from .toc import Toc, TocEntry
 
@@ -39,6 +40,7 @@ class DocumentTables:
     document_agencies: list[dict[str, Any]] = field(default_factory=list)
     flags: list[dict[str, Any]] = field(default_factory=list)
     texts: dict[str, PagedText] = field(default_factory=dict)  # doc_id → text with pages
+    tables: dict[str, tuple[RenderedTable, ...]] = field(default_factory=dict)  # doc_id → its tables in the text
     counts: Counter[str] = field(default_factory=Counter)
 
 
@@ -80,6 +82,9 @@ def parse_doc_number(lines: list[str]) -> tuple[str | None, str | None]:
     >>> parse_doc_number(["为加快推进"])
     (None, None)
     """
+    # A note between the heading and the number, （节选）, is not part of it.
+    while lines and BRACKET_NOTE.match(clean(lines[0])):
+        lines = lines[1:]
     for k in range(1, min(_DOC_NUMBER_MAX_LINES, len(lines)) + 1):
         # Digits lost in extraction (国发〔 〕 号): kept raw, never guessed.
         m = DOC_NUMBER.match(clean("".join(lines[:k])))
@@ -163,9 +168,12 @@ class _Builder:
             d, signature = signature_lines(lines)
             if d >= 0:
                 sig_page = body.lines[d][1]
-            paged = join_lines(list(body.lines))
-            self.out.texts[doc_id] = paged
-            text = paged.text
+            blocks, counts = split_blocks(list(body.lines), self.index)
+            self.out.counts.update(counts)
+            rendered = render(blocks)
+            self.out.texts[doc_id] = rendered.text
+            self.out.tables[doc_id] = rendered.tables
+            text = rendered.text.text
             page_start = body.heading[0][1]
             page_end = body.lines[-1][1] if body.lines else page_start
 
@@ -196,6 +204,9 @@ class _Builder:
                 "page_end": page_end,
                 "has_text": body is not None,
                 "text": text,
+                # Filled from the text's 自…起施行 clause by the measures step.
+                "effective_on": None,
+                "effective_raw": None,
             }
         )
 

@@ -15,16 +15,18 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .agencies import add_agency_row, split_issuers
-from .deadlines import find_deadlines
+from .agencies import add_agency_row, resolve_unit, split_issuers
+from .blocks import RenderedCell, RenderedTable
+from .numerals import cn_int
+from .deadlines import Skipped, find_deadlines
 from .errors import BuildError
 from .provisions import Provision, parse_provisions
 from .regions import RegionIndex, province_of
 from .repair import PagedText
-from .responsibility import find_responsibilities
+from .responsibility import Responsibilities, Responsibility, find_responsibilities
 from .tags import TagDef, tag_text
 
 # A resolved date earlier than this before the issue date, or later than this
@@ -32,17 +34,20 @@ from .tags import TagDef, tag_text
 PLAUSIBLE_BEFORE = dt.timedelta(days=366)
 PLAUSIBLE_AFTER_YEARS = 30  # to the end of that year
 _EXAMPLES = 20
-APPARATUS = frozenset({"document_number", "addressee", "signature", "note"})
+APPARATUS = frozenset({"document_number", "addressee", "signature", "note", "attachment", "table_header"})
+_GROUP_LABEL = re.compile(r"^(?:([一二三四五六七八九十]+)、|（([一二三四五六七八九十]+)）)")
 
 
 @dataclass
 class MeasureTables:
     measures: list[dict[str, Any]] = field(default_factory=list)
+    measure_cells: list[dict[str, Any]] = field(default_factory=list)
     measure_agencies: list[dict[str, Any]] = field(default_factory=list)
     deadlines: list[dict[str, Any]] = field(default_factory=list)
     measure_tags: list[dict[str, Any]] = field(default_factory=list)
     document_tags: list[dict[str, Any]] = field(default_factory=list)
     agencies: dict[str, dict[str, Any]] = field(default_factory=dict)  # agencies first seen in provisions
+    effective: dict[str, tuple[str, dt.date | None]] = field(default_factory=dict)  # doc_id → (clause, date)
     quality: dict[str, Any] = field(default_factory=dict)
 
 
@@ -74,36 +79,89 @@ class _Counts:
     skipped_examples: list[dict[str, Any]] = field(default_factory=list)
     unresolved: Counter[str] = field(default_factory=Counter)
     ignored_mentions: Counter[str] = field(default_factory=Counter)
+    per_doc_report: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def build_measures(
     documents: list[dict[str, Any]],
     texts: dict[str, PagedText],
+    tables: dict[str, tuple[RenderedTable, ...]],
     codebook: list[TagDef],
     index: RegionIndex,
     edition: str,
 ) -> MeasureTables:
-    """Provision, tag, responsibility and deadline rows of every document with text."""
+    """Provision, cell, tag, responsibility and deadline rows of every document with text."""
     out = MeasureTables()
     counts = _Counts()
     for doc in documents:
         if doc["has_text"]:
-            _document(doc, texts[doc["doc_id"]], codebook, index, edition, out, counts)
+            _document(doc, texts[doc["doc_id"]], tables[doc["doc_id"]], codebook, index, edition, out, counts)
     out.quality = _quality(documents, out, counts, codebook)
     return out
 
 
+@dataclass(frozen=True)
+class _Row:
+    """What a table row adds to its provision: cells, and the group heading it sits under."""
+
+    cells: tuple[RenderedCell, ...]
+    group: str | None
+
+
+def _table_provisions(tables: tuple[RenderedTable, ...]) -> tuple[list[Provision], dict[str, _Row]]:
+    """Provisions for each table: its header, its group rows (headings) and its rows.
+
+    Paths are ``t<k>/`` (the k-th table of the document), then the group's
+    number and the row's printed number: ``t1/2.5`` is row 5 under 二、.
+    """
+    out: list[Provision] = []
+    rows: dict[str, _Row] = {}
+    seen: Counter[str] = Counter()
+
+    def unique(path: str) -> str:
+        # A number printed twice keeps both rows apart, in printed order.
+        seen[path] += 1
+        return path if seen[path] == 1 else f"{path}~{seen[path]}"
+
+    for k, table in enumerate(tables, start=1):
+        out.append(Provision(f"t{k}/h", None, 1, None, None, table.start, table.header_end, "table_header"))
+        groups: list[str] = []
+        for g, group in enumerate(table.groups, start=1):
+            m = _GROUP_LABEL.match(group.text)
+            label = m.group(0) if m else None
+            number = cn_int(m.group(1) or m.group(2)) if m else g
+            path = unique(f"t{k}/{number}")
+            groups.append(path)
+            heading = group.text[len(label or ""):] or None
+            out.append(Provision(path, None, 1, label, heading, group.start, group.end, "heading"))
+        for row in table.rows:
+            parent = groups[row.group] if row.group is not None else None
+            path = unique(f"{parent}.{row.label}" if parent else f"t{k}/{row.label}")
+            task = next((c.text for c in row.cells if c.column.role == "task"), None)
+            heading = task if task and len(task) <= 40 else None
+            out.append(Provision(path, parent, 2 if parent else 1, row.label, heading, row.start, row.end, "table_row"))
+            rows[path] = _Row(row.cells, table.groups[row.group].text if row.group is not None else None)
+    return out, rows
+
+
 def _document(
-    doc: dict[str, Any], paged: PagedText, codebook: list[TagDef], index: RegionIndex, edition: str,
-    out: MeasureTables, counts: _Counts,
+    doc: dict[str, Any], paged: PagedText, tables: tuple[RenderedTable, ...], codebook: list[TagDef],
+    index: RegionIndex, edition: str, out: MeasureTables, counts: _Counts,
 ) -> None:
     doc_id, text = doc["doc_id"], paged.text
-    provisions, stats = parse_provisions(text, _signatory_test(doc["region_code"], index))
+    reserved = [(t.start, t.end) for t in tables]
+    provisions, stats = parse_provisions(text, _signatory_test(doc["region_code"], index), reserved)
+    in_tables, rows = _table_provisions(tables)
+    provisions = sorted(provisions + in_tables, key=lambda p: (p.char_start, p.depth))
     if not provisions:
         raise BuildError(f"{doc_id}: document has text but no provisions were found")
     counts.rejected.update(stats.rejected_labels)
     counts.gaps.update({f"{doc_id} {label}": n for label, n in stats.gaps.items()})
     counts.per_doc[doc_id] = len(provisions)
+    report = counts.per_doc_report[doc_id] = {
+        "tables": len(tables), "table_rows": len(rows), "closing_paragraphs": stats.closing_paragraphs,
+        "links_by_role": Counter(), "agency_names_unresolved": Counter(),
+    }
     doc_tag_counts: Counter[str] = Counter()
     for p in provisions:
         mid = f"{doc_id}/{p.path}"
@@ -128,39 +186,89 @@ def _document(
             }
         )
         if p.kind in APPARATUS:
-            # 发文字号, addressees, signatures and notes name bodies and
-            # topics without being about them: no tags, no responsibilities.
+            # 发文字号, addressees, signatures, notes, attachment lists and
+            # table headers name bodies and topics without being about them:
+            # no tags, no responsibilities.
             continue
-        for hit in tag_text(body, codebook):
+        row = rows.get(p.path)
+        hits = tag_text(body, codebook)
+        if row is not None and row.group is not None:
+            # A row sits under its group heading (一、开办企业): the heading may
+            # say what the row is about when the row's own words do not.
+            own = {h.tag_id for h in hits}
+            hits += [replace(h, evidence=f"group heading {row.group}: {h.evidence}")
+                     for h in tag_text(row.group, codebook) if h.tag_id not in own]
+        for hit in hits:
             out.measure_tags.append({"measure_id": mid, "tag_id": hit.tag_id, "evidence": hit.evidence})
             doc_tag_counts[hit.tag_id] += 1
-        _responsibilities(mid, body, doc["region_code"], index, out, counts)
+        if row is not None:
+            for cell in row.cells:
+                out.measure_cells.append({
+                    "measure_id": mid, "position": cell.position, "column_name": cell.column.name,
+                    "role": cell.column.role, "text": cell.text, "char_start": cell.start, "char_end": cell.end,
+                })
+            found = _cell_responsibilities(row.cells, doc["region_code"], index)
+        else:
+            found = find_responsibilities(body, doc["region_code"], index)
+        _responsibilities(mid, found, out, counts, report)
     for tag_id, n in doc_tag_counts.items():
         out.document_tags.append({"doc_id": doc_id, "tag_id": tag_id, "measure_count": n})
-    _deadlines(doc, paged, [f"{doc_id}/{p.path}" for p in provisions], provisions, edition, out, counts)
+    time_cells = [(c.start, c.end, c.column.role) for t in tables for r in t.rows for c in r.cells
+                  if c.column.role in ("due", "limit")]
+    _deadlines(doc, paged, [f"{doc_id}/{p.path}" for p in provisions], provisions, time_cells, edition, out, counts)
 
 
-def _responsibilities(mid: str, body: str, region_code: str, index: RegionIndex, out: MeasureTables, counts: _Counts) -> None:
-    found = find_responsibilities(body, region_code, index)
+def _cell_responsibilities(cells: tuple[RenderedCell, ...], region_code: str, index: RegionIndex) -> Responsibilities:
+    """The units of a row's unit columns, in the column's role."""
+    found = Responsibilities()
+    for cell in cells:
+        if cell.column.role not in ("responsible", "lead", "cooperating"):
+            continue
+        for unit in cell.units:
+            agency = resolve_unit(unit, region_code, index)
+            if agency.resolved_by == "document_jurisdiction":
+                found.unresolved[unit] += 1
+            found.links.append(Responsibility(agency, cell.column.role, f"{cell.column.name}：{cell.text}", unit))
+    return found
+
+
+def _responsibilities(mid: str, found: Responsibilities, out: MeasureTables, counts: _Counts,
+                      report: dict[str, Any]) -> None:
     counts.unresolved.update(found.unresolved)
+    report["agency_names_unresolved"].update(found.unresolved)
     counts.ignored_mentions.update(found.ignored)
     seen = set()
     for r in found.links:
         aid = add_agency_row(out.agencies, r.agency)
         if (aid, r.role) not in seen:
             seen.add((aid, r.role))
-            out.measure_agencies.append({"measure_id": mid, "agency_id": aid, "role": r.role, "evidence": r.evidence})
+            report["links_by_role"][r.role] += 1
+            out.measure_agencies.append({"measure_id": mid, "agency_id": aid, "role": r.role, "evidence": r.evidence,
+                                         "name_raw": r.name_raw})
 
 
 def _deadlines(
-    doc: dict[str, Any], paged: PagedText, ids: list[str], provisions: list[Provision], edition: str,
-    out: MeasureTables, counts: _Counts,
+    doc: dict[str, Any], paged: PagedText, ids: list[str], provisions: list[Provision],
+    time_cells: list[tuple[int, int, str]], edition: str, out: MeasureTables, counts: _Counts,
 ) -> None:
     doc_id, text = doc["doc_id"], paged.text
     starts = [p.char_start for p in provisions]
-    hits, skips = find_deadlines(text, doc["issued_on"])
-    for s in skips:
+    hits, skips = find_deadlines(text, doc["issued_on"], time_cells)
+    issued = doc["issued_on"]
+    for h in hits:
+        if h.due_on is not None and not _plausible(h.due_on, issued, edition):
+            raise BuildError(
+                f"{doc_id}: deadline {h.expression!r} resolves to {h.due_on}, outside the plausible range "
+                f"for a document issued {issued}"
+            )
+    # A date before the document was issued is a fact of the past (2022年底到期的阶段性政策), not a commitment.
+    early = [h for h in hits if h.due_on is not None and issued is not None and h.due_on < issued]
+    hits = [h for h in hits if h not in early]
+    skips += [Skipped(h.expression, "before_issue_date", h.char_start, h.char_end) for h in early]
+    for s in sorted(skips, key=lambda s: s.char_start):
         counts.skipped[s.reason] += 1
+        if s.reason == "effective_date" and doc_id not in out.effective:
+            out.effective[doc_id] = (s.expression, s.date)
         if len(counts.skipped_examples) < _EXAMPLES * 5:
             counts.skipped_examples.append(
                 {"doc_id": doc_id, "expression": s.expression, "reason": s.reason, "page": paged.page_at(s.char_start)}
@@ -171,11 +279,6 @@ def _deadlines(
             raise BuildError(f"{doc_id}: deadline {h.expression!r} at offset {h.char_start} lies outside every provision")
         if re.sub(r"\s", "", text[h.char_start : h.char_end]) != h.expression:
             raise BuildError(f"{doc_id}: deadline offsets {h.char_start}:{h.char_end} do not slice back to {h.expression!r}")
-        if h.due_on is not None and not _plausible(h.due_on, doc["issued_on"], edition):
-            raise BuildError(
-                f"{doc_id}: deadline {h.expression!r} resolves to {h.due_on}, outside the plausible range "
-                f"for a document issued {doc['issued_on']}"
-            )
         out.deadlines.append(
             {
                 "deadline_id": f"{ids[i]}@{h.char_start}",
@@ -213,6 +316,19 @@ def _quality(documents: list[dict[str, Any]], out: MeasureTables, counts: _Count
         "time_expressions_left_out": dict(sorted(counts.skipped.items())),
         "time_expressions_left_out_examples": counts.skipped_examples,
         "measure_agencies": len(out.measure_agencies),
+        "measure_agencies_by_role": dict(sorted(Counter(r["role"] for r in out.measure_agencies).items())),
+        "measure_cells": len(out.measure_cells),
+        # Per document with text: its tables and rows, its responsibility links by
+        # role, and the agency names no rule could place (kept under the document's
+        # jurisdiction), each listed.
+        "per_document": {
+            doc_id: {
+                "tables": r["tables"], "table_rows": r["table_rows"], "closing_paragraphs": r["closing_paragraphs"],
+                "links_by_role": dict(sorted(r["links_by_role"].items())),
+                "agency_names_unresolved": dict(sorted(r["agency_names_unresolved"].items())),
+            }
+            for doc_id, r in sorted(counts.per_doc_report.items())
+        },
         "agency_mentions_unresolved": dict(counts.unresolved.most_common()),
         "agency_mentions_generic_ignored": dict(counts.ignored_mentions.most_common()),
         "measures_by_kind": dict(sorted(Counter(m["kind"] for m in out.measures).items())),

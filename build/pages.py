@@ -19,7 +19,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .blocks import COLUMN_NAMES
 from .errors import SourceError
+from .repair import clean
 
 PAGE_MARKER = re.compile(r"^# Page (\d+):[ \t]*$", re.MULTILINE)
 
@@ -122,7 +124,8 @@ def drop_running_heads(pages: list[Page]) -> tuple[list[Page], int]:
     from collections import Counter
 
     threshold = max(_RUNNING_HEAD_MIN, _RUNNING_HEAD_SHARE * len(pages))
-    counts = Counter(shape for p in pages if p.lines for index in (0, -1) for shape in _shapes(p.lines, index, p.number))
+    counts = Counter(shape for p in pages if p.lines for index in (0, -1) for shape in _shapes(p.lines, index, p.number)
+                     if clean(shape[1]) not in COLUMN_NAMES)  # a table header repeated on every page is text
     heads = {shape for shape, n in counts.items() if n >= threshold}
     if not heads:
         return pages, 0
@@ -221,12 +224,72 @@ def _read_pdf(path: Path, *, progress: bool) -> list[Page]:
     with bar:
         for number, page in enumerate(reader.pages, start=1):
             try:
-                text = page.extract_text() or ""
+                lines = _lines(page.extract_text() or "")
+                if _has_table_header(lines):
+                    # Where the page holds a table, its cells come from their positions.
+                    lines = table_layout_lines(page.extract_text(extraction_mode="layout") or "") or lines
             except (PdfReadError, ValueError, KeyError, OSError) as exc:
                 raise SourceError(path, f"page {number}: text cannot be extracted ({type(exc).__name__}: {exc})") from None
-            pages.append(Page(number, _lines(text)))
+            pages.append(Page(number, lines))
             bar.update(1)
     if not any(page.lines for page in pages):
         raise SourceError(path, f"the PDF has no text layer on any of its {count} pages (a scan?): "
                                 "run OCR on it first (e.g. ocrmypdf), then build from the result")
     return pages
+
+
+# -- tables in a PDF ---------------------------------------------------------------
+
+# Columns of a layout line are separated by two spaces or more.
+_CELL_GAP = re.compile(r"\S+(?: \S+)*")
+
+
+def _has_table_header(lines: tuple[str, ...]) -> bool:
+    texts = [clean(line) for line in lines]
+    return any(texts[i] in COLUMN_NAMES and sum(t in COLUMN_NAMES for t in texts[i:i + 8]) >= 3
+               for i in range(len(texts)))
+
+
+def table_layout_lines(layout: str) -> tuple[str, ...] | None:
+    """A table page's lines in the text dump's order, from pypdf's layout text.
+
+    The layout text keeps each glyph's column. The header line's cells give
+    the columns' starts; every later cell goes to the column it starts in. A
+    row begins where the first column holds a number. The lines come out as a
+    text dump prints them: the header's names, then per row its number and
+    each column's lines top to bottom (an empty cell prints nothing). Lines
+    above the header and below the table stay as they are. None when no header
+    is found.
+
+    >>> page = "序号  事项名称      实施部门\\n1     居民身份证换领  自治区公安厅\\n      、补领\\n2     户口迁移        自治区公安厅"
+    >>> table_layout_lines(page)
+    ('序号', '事项名称', '实施部门', '1', '居民身份证换领', '、补领', '自治区公安厅', '2', '户口迁移', '自治区公安厅')
+    """
+    rows = [(line, [(m.start(), m.group()) for m in _CELL_GAP.finditer(line)]) for line in layout.splitlines()]
+    header = next((k for k, (_, cells) in enumerate(rows)
+                   if len(cells) >= 3 and sum(clean(t) in COLUMN_NAMES for _, t in cells) >= 3), None)
+    if header is None:
+        return None
+    starts = [x for x, _ in rows[header][1]]
+    out = [t for line, _ in rows[:header] if line.strip() for t in [line.strip()]]
+    out += [t for _, t in rows[header][1]]
+    table: list[list[list[str]]] = []  # rows → columns → lines
+    end = len(rows)
+    for k in range(header + 1, len(rows)):
+        line, cells = rows[k]
+        if not cells:
+            continue
+        columns = [max((c for c, x0 in enumerate(starts) if x0 <= x + 1), default=0) for x, _ in cells]
+        if len(cells) == 1 and len(cells[0][1]) > 30:  # a line running across the columns: prose again
+            end = k
+            break
+        if columns[0] == 0 and re.fullmatch(r"\d{1,3}", cells[0][1]):
+            table.append([[] for _ in starts])
+        elif not table:
+            table.append([[] for _ in starts])
+        for column, (_, text) in zip(columns, cells):
+            table[-1][column].append(text)
+    for row in table:
+        out += [text for column in row for text in column]
+    out += [line.strip() for line, _ in rows[end:] if line.strip()]
+    return tuple(out)

@@ -53,7 +53,10 @@ def build_tables(source: Source) -> tuple[dict[str, list[dict[str, Any]]], dict[
     index = RegionIndex.load()
     docs = build_documents(edition, toc, seg, index)
     codebook = load_codebook()
-    measures = build_measures(docs.documents, docs.texts, codebook, index, edition)
+    measures = build_measures(docs.documents, docs.texts, docs.tables, codebook, index, edition)
+    for doc in docs.documents:
+        if doc["doc_id"] in measures.effective:
+            doc["effective_raw"], doc["effective_on"] = measures.effective[doc["doc_id"]]
     agencies = _merge_agencies(docs.agencies, measures.agencies)
 
     region_codes = {d["region_code"] for d in docs.documents} | {a["region_code"] for a in agencies}
@@ -67,6 +70,7 @@ def build_tables(source: Source) -> tuple[dict[str, list[dict[str, Any]]], dict[
         "agencies": agencies,
         "document_agencies": docs.document_agencies,
         "measures": measures.measures,
+        "measure_cells": measures.measure_cells,
         "measure_agencies": measures.measure_agencies,
         "deadlines": measures.deadlines,
         "tags": [

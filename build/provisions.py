@@ -100,6 +100,7 @@ class ParseStats:
     # first label of a part, although it is not 1: an excerpt).
     gaps: Counter[str] = field(default_factory=Counter)
     parts: int = 1
+    closing_paragraphs: int = 0  # split off the last numbered provision
 
 
 def _label(paragraph: str) -> tuple[str, int, str] | None:
@@ -129,91 +130,185 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def parse_provisions(text: str, is_signatory: Callable[[str], bool] | None = None) -> tuple[list[Provision], ParseStats]:
+# A paragraph that opens an attachment: 附件, 附件：1.…, 附件2, 附件（略）：
+ATTACHMENT = re.compile(r"^附件[0-9一二三四五六七八九十、]*(?:（略）)?(?:[：:]|$)")
+# An item of an attachment list: short, no sentence, numbered or a bare title.
+_ATTACHMENT_ITEM = re.compile(r"^(?:\d{1,2}[.．、])?[^。；]{1,80}$")
+# Words that open a document's closing paragraph, addressed to all its readers
+# (请各地…, 各有关部门要…, 本通知自…起施行): such a paragraph after the last
+# numbered provision is not part of it.
+_CLOSING = ("请", "各", "本通知", "本意见", "本措施", "本方案", "本办法", "本规定", "本细则", "本规划", "本计划",
+            "本指南", "本公告", "本决定", "本条例", "本实施", "本若干", "以上", "特此", "上述", "此前", "如有", "如遇",
+            "执行中", "实施中", "贯彻落实中", "自")
+
+
+def parse_provisions(
+    text: str,
+    is_signatory: Callable[[str], bool] | None = None,
+    reserved: list[tuple[int, int]] | None = None,
+) -> tuple[list[Provision], ParseStats]:
     """Provisions of ``text`` in document order, and what was not taken as a label.
 
     ``is_signatory`` tells whether a line names a body that can sign a
     document; without it every name-only line above a date may. With it, a
     table row that ends in a date (省市场监管局 / 2023年6月30日) is not taken
-    for a signature.
+    for a signature. Paragraphs inside ``reserved`` spans (tables, read by
+    :mod:`blocks`) are left out; a provision never runs over one.
     """
-    out: list[Provision] = []
-    ends: list[int] = []
-    stats = ParseStats()
-    stack: list[_Open] = []
-    last_seen: dict[str, int] = {}
-    part = 1
-    preamble = 0
+    return _Parser(text, is_signatory, reserved or []).run()
 
-    spans = _paragraphs(text)
-    signatures = _signature_blocks([text[s:e] for s, e in spans], is_signatory)
-    titles = set(QUOTED_TITLE.findall(text))
-    skip_to = -1
-    for i, (start, end) in enumerate(spans):
-        if i <= skip_to:
-            continue
-        if i in signatures:
+
+# A note about the document, not about a provision: （此件公开发布）, （此页无正文）, （本文有删减）.
+_DOCUMENT_NOTE = re.compile(r"此件|此页|本文|删减|公开发布|主动公开|节选|摘编|略")
+
+
+def _attachment_item(para: str) -> bool:
+    """An item of an attachment list: a short title, numbered 2. or not, never another kind of label."""
+    found = _label(para)
+    return bool(_ATTACHMENT_ITEM.match(para)) and (found is None or found[0] == "arabic") and not DATE_LINE.match(para)
+
+
+class _Parser:
+    def __init__(self, text: str, is_signatory: Callable[[str], bool] | None, reserved: list[tuple[int, int]]) -> None:
+        self.text = text
+        self.spans = _paragraphs(text)
+        self.signatures = _signature_blocks([text[s:e] for s, e in self.spans], is_signatory)
+        self.titles = set(QUOTED_TITLE.findall(text))
+        self.reserved = reserved
+        self.out: list[Provision] = []
+        self.ends: list[int] = []
+        self.stats = ParseStats()
+        self.stack: list[_Open] = []
+        self.last_seen: dict[str, int] = {}
+        self.part = 1
+        self.preamble = 0
+        # Paragraphs that continued the last numbered provision, for telling a
+        # closing paragraph from it when the part ends.
+        self.continued: list[tuple[int, int]] = []
+        self.open = False  # whether an unlabelled paragraph may continue the last provision
+        self.own_end = 0  # where the last numbered provision's own paragraph ends
+
+    def run(self) -> tuple[list[Provision], ParseStats]:
+        i = 0
+        while i < len(self.spans):
+            i = self.paragraph(i)
+        self.end_part()
+        self.stats.parts = len({p.path.split("/")[0] if "/" in p.path else "1" for p in self.out}) or 1
+        parents = {p.parent_path for p in self.out}
+        text = self.text
+        return [
+            Provision(p.path, p.parent_path, p.depth, p.label, p.heading, p.char_start, e,
+                      _numbered_kind(p, text[p.char_start:e], parents))
+            for p, e in zip(self.out, self.ends)
+        ], self.stats
+
+    def add(self, path: str, parent: str | None, depth: int, label: str | None, heading: str | None,
+            start: int, end: int, kind: str) -> None:
+        self.out.append(Provision(path, parent, depth, label, heading, start, end, kind))
+        self.ends.append(end)
+
+    def unlabelled(self, start: int, end: int, kind: str) -> None:
+        self.preamble += 1
+        self.add(_prefixed(self.part, f"p{self.preamble}"), None, 1, None, None, start, end, kind)
+
+    def new_part(self) -> None:
+        """What follows (an attachment, a second regulation) is numbered anew."""
+        self.end_part()
+        if self.stack:
+            self.part += 1
+            self.stack.clear()
+            self.last_seen.clear()
+            self.preamble = 0
+
+    def end_part(self) -> None:
+        """Split a closing paragraph (and all after it) off the last numbered provision."""
+        # Under a heading (三、保障措施, （十八）加强协同联动。) the first paragraph is its content.
+        first = 1 if self.continued and self.continued_heading() else 0
+        cut = next((k for k, (s, _) in enumerate(self.continued) if k >= first and self.text.startswith(_CLOSING, s)),
+                   None)
+        if cut is not None:
+            self.ends[-1] = self.continued[cut - 1][1] if cut else self.own_end
+            for s, e in self.continued[cut:]:
+                self.unlabelled(s, e, "paragraph")
+                self.stats.closing_paragraphs += 1
+        self.continued = []
+        self.open = False
+
+    def paragraph(self, i: int) -> int:
+        start, end = self.spans[i]
+        text = self.text
+        if any(s <= start < e for s, e in self.reserved):
+            self.open = False
+            return i + 1
+        if i in self.signatures:
             # A signature (names above a date) is a provision of its own and
             # closes the numbering: what follows (an attachment) starts anew.
-            last = signatures[i]
-            preamble += 1
-            out.append(Provision(_prefixed(part, f"p{preamble}"), None, 1, None, None, start, spans[last][1], "signature"))
-            ends.append(spans[last][1])
-            skip_to = last
-            if stack:
-                part += 1
-                stack.clear()
-                last_seen.clear()
-                preamble = 0
-            continue
+            last = self.signatures[i]
+            self.end_part()
+            self.unlabelled(start, self.spans[last][1], "signature")
+            self.new_part()
+            return last + 1
         para = text[start:end]
+        if ATTACHMENT.match(para):
+            self.end_part()
+            j = i + 1
+            while j < len(self.spans) and j not in self.signatures \
+                    and not any(s <= self.spans[j][0] < e for s, e in self.reserved) \
+                    and _attachment_item(text[self.spans[j][0]:self.spans[j][1]]):
+                j += 1
+            self.unlabelled(start, self.spans[j - 1][1], "attachment")
+            self.new_part()
+            return j
         found = _label(para)
         accepted = False
         if found is not None:
             style, number, label = found
-            accepted = _fits(style, number, stack, last_seen)
-            if not accepted and stack and style == stack[0].style and number == 1:
+            accepted = _fits(style, number, self.stack, self.last_seen)
+            if not accepted and self.stack and style == self.stack[0].style and number == 1:
                 # The top-level style restarts: a new part (e.g. a second regulation).
-                part += 1
-                stack.clear()
-                last_seen.clear()
-                preamble = 0
+                self.new_part()
                 accepted = True
-            elif not accepted and not stack and not last_seen:
+            elif not accepted and not self.stack and not self.last_seen:
                 # The first label of a part may not be 1: the document is an excerpt.
                 accepted = True
             if not accepted:
-                stats.rejected_labels[label] += 1
-            elif number not in _next_numbers(style, stack, last_seen):
-                stats.gaps[label] += 1
+                self.stats.rejected_labels[label] += 1
+            elif number not in _next_numbers(style, self.stack, self.last_seen):
+                self.stats.gaps[label] += 1
         if not accepted:
-            if stack:
-                ends[-1] = end
-                continue
-            preamble += 1
-            path = _prefixed(part, f"p{preamble}")
-            kind = _frame_kind(para, titles, after_number=bool(out) and out[-1].kind == "document_number")
-            out.append(Provision(path, None, 1, None, None, start, end, kind))
-            ends.append(end)
-            continue
-        styles = [o.style for o in stack]
+            kind = _frame_kind(para, self.titles, after_number=bool(self.out) and self.out[-1].kind == "document_number")
+            if kind == "note" and not _DOCUMENT_NOTE.search(para):
+                kind = "paragraph"  # （工业和信息化部负责）: the provision's own note
+            if self.stack and self.open and kind == "paragraph":
+                self.ends[-1] = end
+                if self.out[-1].label is not None:
+                    self.continued.append((start, end))
+                return i + 1
+            self.end_part()  # the last numbered provision's paragraphs end here
+            self.unlabelled(start, end, kind)
+            return i + 1
+        self.continued = []
+        styles = [o.style for o in self.stack]
         if style in styles:
-            del stack[styles.index(style) :]
-        parent = stack[-1] if stack else None
-        path = f"{parent.path}.{number}" if parent else _prefixed(part, str(number))
-        body = para[len(label) :].lstrip()
-        out.append(
-            Provision(path, parent.path if parent else None, len(stack) + 1, label, _heading(body), start, end, "numbered")
-        )
-        ends.append(end)
-        stack.append(_Open(style, number, path))
-        last_seen[style] = number
-    stats.parts = len({p.path.split("/")[0] if "/" in p.path else "1" for p in out}) or 1
-    parents = {p.parent_path for p in out}
-    return [
-        Provision(p.path, p.parent_path, p.depth, p.label, p.heading, p.char_start, e, _numbered_kind(p, text[p.char_start : e], parents))
-        for p, e in zip(out, ends)
-    ], stats
+            del self.stack[styles.index(style):]
+        parent = self.stack[-1] if self.stack else None
+        path = f"{parent.path}.{number}" if parent else _prefixed(self.part, str(number))
+        body = para[len(label):].lstrip()
+        self.add(path, parent.path if parent else None, len(self.stack) + 1, label, _heading(body), start, end,
+                 "numbered")
+        self.stack.append(_Open(style, number, path))
+        self.last_seen[style] = number
+        self.open = True
+        self.own_end = end
+        return i + 1
+
+    def continued_heading(self) -> bool:
+        """Whether the last provision is a bare heading (三、保障措施): its paragraphs are its content."""
+        last = self.out[-1]
+        first = self.text[last.char_start:self.text.find("\n", last.char_start) if "\n" in self.text[last.char_start:]
+                          else len(self.text)]
+        # 三、保障措施 or （十八）加强协同联动。 : a heading, perhaps closed by a full stop.
+        return last.heading is not None and first.rstrip("。") == f"{last.label}{last.heading}"
 
 
 def _numbered_kind(p: Provision, body: str, parents: set[str | None]) -> str:
@@ -227,6 +322,8 @@ def _frame_kind(para: str, titles: set[str], *, after_number: bool) -> str:
     """What an unnumbered paragraph is: the document's apparatus, or prose."""
     if DOC_NUMBER.match(para):
         return "document_number"
+    if ATTACHMENT.match(para):
+        return "attachment"
     if BRACKET_NOTE.match(para):
         return "note"
     if para in titles:

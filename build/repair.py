@@ -44,7 +44,7 @@ _FULLWIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
 DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 # 发文字号: issuer abbreviation, year in 〔〕, number, 号. It closes its paragraph,
 # even when extraction lost its digits (国发〔〕号).
-DOC_NUMBER = re.compile(r"^(?P<org>[\u4e00-\u9fff]{1,20})〔(?P<year>\d{4})?〕(?P<num>\d{1,5})?号$")
+DOC_NUMBER = re.compile(r"^(?P<org>[\u4e00-\u9fff]{1,20})[〔（(](?P<year>\d{4})?[〕）)](?P<num>\d{1,5})?号$")
 # A promulgating notice quotes the title of what it promulgates (现将《…》印发给你们);
 # where that title stands at the head of a paragraph, it is a heading of its own.
 QUOTED_TITLE = re.compile(r"《([^《》\n]{4,80})》")
@@ -60,6 +60,14 @@ LABEL_START = re.compile(
     r"^(第[一二三四五六七八九十百零〇]+[章节条]|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）"
     r"|\d+[.．、](?!\d)|（\d+）|附件)"
 )
+# A label printed in mid-line right after a sentence end (…其他审查依据。第三十一条…)
+# starts a provision all the same. Only article, chapter and 一、 labels:
+# （一） and 1. run on inside sentences (包括：（一）…；（二）…).
+_MIDLINE_LABEL = re.compile(r"(?<=[。！？])(?=第[零〇一二三四五六七八九十百]+[条章节]|[一二三四五六七八九十]+、)")
+# A chapter heading whose title is complete: what follows is not part of it.
+_CHAPTER_HEADING = re.compile(r"^第[零〇一二三四五六七八九十百]+[章节][^，。；：、,;:（）()]{1,20}$")
+# A chapter heading printed on one line with the first article (第四章监督管理第十五条…).
+_CHAPTER_THEN_ARTICLE = re.compile(r"^(第[零〇一二三四五六七八九十百]{1,3}章[^，。；：、]{1,20}?)(?=第[零〇一二三四五六七八九十百]+条)")
 _PARAGRAPH_END = "。！？；："
 _TRAILING_CLOSERS = "”’）》」』"
 _TRAILING_NOTE = re.compile(r"(?<=[。！？；])（[^（）]*）$")
@@ -101,6 +109,43 @@ class PagedText:
         return self.page_numbers[bisect.bisect_right(self.offsets, offset) - 1]
 
 
+def _split_labels(line: str) -> list[str]:
+    """A line cut where a provision label starts in mid-line.
+
+    >>> _split_labels("（九）其他审查依据。第三十一条技术审查的原则")
+    ['（九）其他审查依据。', '第三十一条技术审查的原则']
+    >>> _split_labels("第四章监督管理第十五条省司法厅负责")
+    ['第四章监督管理', '第十五条省司法厅负责']
+    """
+    m = _CHAPTER_THEN_ARTICLE.match(line)
+    head = [m.group(1)] if m else []
+    return head + _MIDLINE_LABEL.split(line[m.end():] if m else line)
+
+
+def concat(parts: list[tuple[str, int]]) -> PagedText:
+    """Text made of pieces, each with the page it starts on (a piece never spans a page break).
+
+    >>> t = concat([("一、总则", 3), ("\\n", 3), ("正文", 4)])
+    >>> t.text, t.page_at(5)
+    ('一、总则\\n正文', 4)
+    """
+    offsets: list[int] = []
+    pages: list[int] = []
+    length = 0
+    for text, page in parts:
+        if text and (not pages or pages[-1] != page):
+            offsets.append(length)
+            pages.append(page)
+        length += len(text)
+    return PagedText("".join(text for text, _ in parts), tuple(offsets), tuple(pages))
+
+
+def pieces(text: PagedText) -> list[tuple[str, int]]:
+    """The inverse of :func:`concat`: ``text`` as pieces that each lie on one page."""
+    bounds = list(text.offsets) + [len(text.text)]
+    return [(text.text[bounds[i]:bounds[i + 1]], page) for i, page in enumerate(text.page_numbers)]
+
+
 def ends_paragraph(line: str) -> bool:
     """True if the line ends a sentence, allowing for closing quotes and a
     trailing note in brackets after the full stop (``…品。（适用范围：上海）``)."""
@@ -123,7 +168,7 @@ def join_lines(lines: list[tuple[str, int]]) -> PagedText:
     for raw, page in lines:
         if "\n" in raw:
             raise ValueError(f"page {page}: a line must not contain a line break: {raw[:40]!r}")
-    cleaned = [(line, page) for line, page in ((clean(raw), page) for raw, page in lines) if line]
+    cleaned = [(piece, page) for raw, page in lines for piece in _split_labels(clean(raw)) if piece]
     texts = [line for line, _ in cleaned]
     signature = {i for d, line in enumerate(texts) if DATE_LINE.match(line) for i in signature_above(texts, d)}
     titles = set(QUOTED_TITLE.findall("".join(texts)))
@@ -196,7 +241,10 @@ def _is_short_heading(prev: str, paragraph: str, full: int) -> bool:
 def _keeps_break(prev: str, paragraph: str, line: str) -> bool:
     return (
         ends_paragraph(prev)
+        # A note after a sentence end that wrapped over lines: …报告。（各地…部 / 门负责）
+        or (prev.endswith("）") and ends_paragraph(paragraph))
         or bool(DOC_NUMBER.match(paragraph))
+        or bool(_CHAPTER_HEADING.match(paragraph))
         or bool(BRACKET_NOTE.match(prev))
         or bool(LABEL_START.match(line))
         or bool(DATE_LINE.match(prev))

@@ -1,21 +1,29 @@
 """Step 5c: who must carry out a provision, and in what role.
 
-Roles, from the wording of the provision:
+The forms, as printed (units are separated by 、 or ，; a unit name may hold
+brackets, quotes and digits: 各县（市、区）政府, 市“双随机、一公开”…成员单位):
 
-============  ==========================================================
-lead          A牵头; A会同B… (A leads); 牵头单位：A
-responsible   由A负责; A负责; 责任单位：A
-cooperating   A会同B (B cooperates); 配合单位：B
-reporting_to  报送A; 报告A; 报A (the provision's duty is reported to A)
-============  ==========================================================
+=====================================================  =========================
+form                                                   roles
+=====================================================  =========================
+（责任单位：A、B；完成时限：…） or unbracketed at the end  A, B responsible
+（牵头单位：A；配合单位：B、C）                              A lead; B, C cooperating
+（A牵头，B、C配合） / 由A牵头、B配合                          A lead; B, C cooperating
+（A、B按职责分工负责） / （A等部门会同各地方按职责分工负责）    each responsible
+（A负责） / 由A负责 / A负责…                                 A responsible
+A会同B…                                                 A lead; B cooperating
+报送A / 报A备案 / 向A报告                                   A reporting_to (never responsible)
+A要/应/将/可… (A a central body, opening a clause)          A responsible
+=====================================================  =========================
 
-Bodies are recognised by name: the central bodies of
-``data/national_agencies.json`` in running text, and any name the agency
-splitter understands inside a 牵头单位/责任单位/配合单位 list. Generic
-references (有关部门, 各地区) are not bodies: they are counted, not linked.
-Names in a list that cannot be resolved are counted as unresolved. A local
-document's own bodies named by level alone (省发展改革委) take the name of the
-document's jurisdiction.
+Table columns (责任单位, 牵头单位, 配合单位 …) are read by :mod:`blocks`.
+
+Every unit is resolved by :func:`agencies.resolve_unit`: central bodies by
+the national dictionary, a local document's own bodies (省发展改革委) under
+its jurisdiction, collectives (各区人民政府, 市直各有关部门) kept and marked.
+Bare class words (有关部门, 相关单位) name no one: they are counted, not
+linked. A name no rule places is linked under the document's jurisdiction and
+listed (``Responsibilities.unresolved``).
 
 >>> from policydata_build.regions import RegionIndex
 >>> r = find_responsibilities("商务部会同有关部门加强统筹协调，结果报送国家发展改革委。", "100000", RegionIndex.load())
@@ -30,21 +38,39 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from policydata.schema import CURRENT
 
-from .agencies import AgencyName, central_names, split_issuers
-from .regions import NATIONAL_CODE, RegionIndex, province_of
+from .agencies import AgencyName, central_at, ends_unit, is_central_name, looks_like_unit, resolve_unit
+from .regions import RegionIndex
 
 ROLES = CURRENT.vocabulary("agency_role").values
-GENERIC = ("各有关部门", "有关部门", "相关部门", "各相关部门", "各地区", "各地", "有关地方", "各部门", "有关单位", "相关单位")
-_LIST_ROLES = {"牵头": "lead", "责任": "responsible", "配合": "cooperating"}
-_LIST = re.compile(r"(牵头|责任|配合)(?:单位|部门)[：:]\s*([^）)。；;\n]+)")
-# 和 and 及 are not separators: they occur inside names (国家发展和改革委员会).
-_LIST_SEP = re.compile(r"[、，,]")
-_MODAL = "(?:要|应|应当|将|继续)?"
-_OWN_PREFIXES = ("自治区", "自治州", "省", "市", "区", "县", "州")
+# Class words that name nobody in particular.
+GENERIC = frozenset({"有关部门", "相关部门", "有关单位", "相关单位", "有关地方", "相关地方"})
+# Collectives named by kind alone are units all the same (各地方 in …会同各地方按职责分工负责).
+_COLLECTIVE_WORDS = re.compile(r"各(?:地方|地区|地|级政府|级人民政府|部门|单位|省（区、市）|省（自治区、直辖市）)")
+_LIST_ROLES = {"牵头": "lead", "责任": "responsible", "主责": "responsible", "配合": "cooperating",
+               "协办": "cooperating", "参与": "cooperating"}
+_LIST = re.compile(r"(牵头|责任|主责|配合|协办|参与)(?:单位|部门|处室)\s*[：:]")
+# Where a clause (and so a unit list before an anchor word) begins.
+_BOUNDARY = "，。；：（）()\n,;:"
+_OPEN = "（(“《"
+_CLOSE = "）)”》"
+_ANCHORS = re.compile(
+    r"(?P<duty>按(?:照)?(?:各自)?职责(?:分工)?[，,]?负责)"
+    r"|(?P<lead>牵头)(?!单位|部门|处室|领导|抓总)"
+    r"|(?P<coop>配合)(?!单位|部门|处室|做好)"
+    r"|(?P<resp>负责)(?!人|同志|的)"
+    r"|(?P<with>会同)(?!意)"
+    r"|(?P<report>报送|抄送|报告|报)(?:至|给)?"
+    r"|(?P<to>向)"
+)
+# What may stand before the units of a clause: a provision's label, 由, a separator.
+_LEADING = re.compile(
+    r"^(?:第[零〇一二三四五六七八九十百]+条|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.．、])?"
+    r"[、，,\s]*(?:.*?(?<!自)由)?"
+)
+_TRAILING = re.compile(r"(?:等(?:[0-9一二三四五六七八九十]+个?)?(?:部门|单位))$|等$")
 
 
 @dataclass(frozen=True)
@@ -52,6 +78,7 @@ class Responsibility:
     agency: AgencyName
     role: str
     evidence: str
+    name_raw: str  # the unit as printed, whitespace removed
 
 
 @dataclass
@@ -61,70 +88,225 @@ class Responsibilities:
     ignored: Counter[str] = field(default_factory=Counter)
 
 
-@lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern[str], ...]:
-    names = "|".join(map(re.escape, central_names()))
-    name = f"(?P<name>{names})"
-    generic = "(?P<generic>" + "|".join(map(re.escape, GENERIC)) + ")"
-    return (
-        re.compile(rf"{name}{_MODAL}(?P<lead>会同|牵头)"),
-        re.compile(rf"由{name}(?:[^，。；]{{0,12}})负责|(?P<subject>{names}){_MODAL}负责"),
-        re.compile(rf"会同(?:{name}|{generic})"),
-        re.compile(rf"(?:报送|报告|抄送|报)(?:至|给)?{name}"),
-    )
+def split_units(text: str) -> list[str]:
+    """The units of a list, split at 、 and ， outside brackets and quotes.
+
+    A part that does not end with an agency word qualifies the next one
+    (市、县（市、区）政务数据主管部门 is one unit).
+
+    >>> split_units("省应急管理厅科技和信息化处、省应急管理厅行政审批处，各市应急管理局")
+    ['省应急管理厅科技和信息化处', '省应急管理厅行政审批处', '各市应急管理局']
+    >>> split_units("市、县（市、区）政务数据主管部门")
+    ['市、县（市、区）政务数据主管部门']
+    """
+    parts, depth, current = [], 0, ""
+    for ch in text:
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        if ch in "、，," and depth == 0:
+            parts.append(current)
+            current = ""
+            continue
+        current += ch
+    parts.append(current)
+    units: list[str] = []
+    pending = ""
+    for part in (p.strip() for p in parts):
+        if not part:
+            continue
+        if pending:
+            part = pending + "、" + part
+            pending = ""
+        name = _TRAILING.sub("", part)
+        if ends_unit(name) or name in GENERIC or is_central_name(name):
+            units.append(part)
+        else:
+            pending = part
+    if pending:
+        units.append(pending)
+    return units
+
+
+def _clean_unit(unit: str) -> str:
+    return _TRAILING.sub("", unit.strip())
+
+
+def _unit_list(text: str, index: RegionIndex) -> list[str] | None:
+    """The units ``text`` lists, when it is nothing but a list of units (after a label or 由)."""
+    text = _LEADING.sub("", text.strip(), count=1)
+    if not text:
+        return None
+    units = [_clean_unit(u) for u in split_units(text)]
+    if units and all(u in GENERIC or _COLLECTIVE_WORDS.fullmatch(u) or looks_like_unit(u, index) for u in units):
+        return units
+    return None
+
+
+def _listed_units(text: str, index: RegionIndex) -> list[str]:
+    """The units after 责任单位：, up to the first part that is none. An unbracketed
+    list may run into the next sentence (…保障局本措施自印发之日起实施): a part
+    that only begins with a unit's name ends the list with that name."""
+    units = []
+    for part in (_clean_unit(u) for u in split_units(text)):
+        if not part:
+            continue
+        # What a list of 责任单位 names is a unit, if it ends like one (某某中心); the
+        # resolver places it, or keeps it under the document's jurisdiction and lists it.
+        if part in GENERIC or _COLLECTIVE_WORDS.fullmatch(part) or ends_unit(part):
+            units.append(part)
+            continue
+        head = next((part[:end] for end in range(len(part) - 1, 2, -1) if looks_like_unit(part[:end], index)), None)
+        if head is not None:
+            units.append(head)
+        break
+    return units
+
+
+def _clause_start(text: str, pos: int, floor: int) -> int:
+    """Where the clause holding ``pos`` begins (after a boundary outside brackets)."""
+    depth = 0
+    i = pos - 1
+    while i >= floor:
+        ch = text[i]
+        if ch in _CLOSE:
+            depth += 1
+        elif ch in _OPEN:
+            if depth == 0:
+                return i + 1
+            depth -= 1
+        elif depth == 0 and ch in _BOUNDARY:
+            return i + 1
+        i -= 1
+    return floor
+
+
+def _units_after(text: str, pos: int, index: RegionIndex) -> tuple[list[str], int] | None:
+    """The longest unit list starting at ``pos`` and where it ends."""
+    stop = pos
+    depth = 0
+    while stop < len(text) and (depth or text[stop] not in "，。；：）)\n,;:"):
+        depth += text[stop] in _OPEN
+        depth -= text[stop] in _CLOSE and depth > 0
+        stop += 1
+    for end in range(stop, pos, -1):
+        units = _unit_list(text[pos:end], index)
+        if units is not None:
+            return units, end
+    return None
+
+
+_SUBJECT = re.compile(r"(?P<units>[^，。；：（）\n]{2,40}?)(?:要|应当|应|将|可以|可|须|需|继续|定期)")
+_NATIONAL_OPENERS = ("中国", "国家", "全国", "中央", "国务院", "中共中央")
+
+
+def _is_national(unit: str) -> bool:
+    return unit.startswith(_NATIONAL_OPENERS) or central_at(unit, 0) is not None
+
+
+def _sentence_subject(text: str, pos: int, index: RegionIndex) -> tuple[list[str], int] | None:
+    """The units opening the sentence that holds ``pos``, when they are its subject (…要…，会同…)."""
+    begin = max(text.rfind(ch, 0, pos) for ch in "。；\n") + 1
+    m = _SUBJECT.match(text, begin)
+    if m is None or m.end() > pos:
+        return None
+    units = _unit_list(m.group("units"), index)
+    return (units, begin) if units else None
 
 
 def find_responsibilities(text: str, region_code: str, index: RegionIndex) -> Responsibilities:
     """Agencies named as carrying out ``text``, in order of appearance."""
     out = Responsibilities()
-    hint = province_of(region_code)
-    lead, responsible, cooperating, reporting = _patterns()
-    found: list[tuple[int, str, str, str]] = []  # (offset, name, role, evidence)
-    for m in lead.finditer(text):
-        found.append((m.start(), m.group("name"), "lead", m.group(0)))
-    for m in responsible.finditer(text):
-        found.append((m.start(), m.group("name") or m.group("subject"), "responsible", m.group(0)))
-    for m in cooperating.finditer(text):
-        if m.group("generic"):
-            out.ignored[m.group("generic")] += 1
-        else:
-            found.append((m.start(), m.group("name"), "cooperating", m.group(0)))
-    for m in reporting.finditer(text):
-        found.append((m.start(), m.group("name"), "reporting_to", m.group(0)))
-    for m in _LIST.finditer(text):
-        role = _LIST_ROLES[m.group(1)]
-        for part in filter(None, (p.strip() for p in _LIST_SEP.split(m.group(2)))):
-            if part in GENERIC or part.startswith("各"):
-                out.ignored[part] += 1
-                continue
-            found.append((m.start(), part, role, m.group(0)))
-    for _, name, role, evidence in sorted(found):
-        try:
-            agencies = split_issuers(_expand_own_jurisdiction(name, region_code, index), index, province_hint=hint)
-        except ValueError:
-            out.unresolved[name] += 1
+    found: list[tuple[int, str, str, str]] = []  # (offset, unit as printed, role, evidence)
+    claimed: list[tuple[int, int]] = []
+
+    def add(units: list[str], role: str, start: int, end: int) -> None:
+        evidence = text[start:end]
+        for unit in units:
+            found.append((start, unit, role, evidence))
+        claimed.append((start, end))
+
+    # Lists: 牵头单位：A；配合单位：B (bracketed or not).
+    labels = list(_LIST.finditer(text))
+    for k, m in enumerate(labels):
+        limit = labels[k + 1].start() if k + 1 < len(labels) else len(text)
+        begin = end = m.end()
+        while end < limit and text[end] in " \n":  # 责任单位： at a line's end, the units on the next
+            begin = end = end + 1
+        depth = 0
+        while end < limit and (depth or text[end] not in "；;）)。\n"):
+            depth += text[end] in _OPEN
+            depth -= text[end] in _CLOSE and depth > 0
+            end += 1
+        units = _listed_units(text[begin:end], index)
+        if units:
+            add(units, _LIST_ROLES[m.group(1)], m.start(), end)
+
+    floor = 0
+    for m in _ANCHORS.finditer(text):
+        if any(s <= m.start() < e for s, e in claimed):
             continue
-        out.links.extend(Responsibility(a, role, evidence) for a in agencies)
+        kind = m.lastgroup
+        if kind in ("report", "to"):
+            after = _units_after(text, m.end(), index)
+            if after is None:
+                continue
+            units, end = after
+            if kind == "to" and not re.match(r"(?:报告|报送|备案|请示|汇报)", text[end:end + 2]):
+                continue
+            add(units, "reporting_to", m.start(), end)
+            floor = end
+            continue
+        start = _clause_start(text, m.start(), floor)
+        before = text[start:m.start()]
+        if kind == "with":
+            units = _unit_list(re.sub(r"(?:要|应|应当|将|继续|可|须|需)$", "", before), index)
+            if units is None and not before.strip():
+                # 商务部要发挥统筹协调作用，会同有关部门…: the sentence's subject leads.
+                subject = _sentence_subject(text, start, index)
+                if subject is not None:
+                    units, start = subject
+            after = _units_after(text, m.end(), index)
+            tail = text[after[1]:] if after else ""
+            duty = re.match(r"(?:等部门|等单位)?按(?:照)?(?:各自)?职责(?:分工)?[，,]?负责", tail)
+            if units is not None:
+                add(units, "responsible" if duty else "lead", start, m.end())
+            if after is not None and (units is not None or duty):
+                add(after[0], "responsible" if duty else "cooperating", m.end(), after[1])
+            floor = after[1] if after else m.end()
+            continue
+        if "会同" in before:  # handled with its 会同
+            continue
+        units = _unit_list(before, index)
+        if units is None:
+            continue
+        role = {"duty": "responsible", "lead": "lead", "coop": "cooperating", "resp": "responsible"}[kind]
+        add(units, role, start, m.end())
+        floor = m.end()
+
+    # A national body opening a clause with a duty: 国务院办公厅要加强督促指导,
+    # 中国招标投标协会、中国招标投标公共服务平台要根据…. Only central names and
+    # bodies named as national (中国…, 国家…, 全国…): in local documents the
+    # subject of 要/应 is mostly a kind of body (技术支撑单位应当…), not a unit.
+    for m in _SUBJECT.finditer(text):
+        start = m.start()
+        if (start and text[start - 1] not in _BOUNDARY) or any(s <= start < e for s, e in claimed):
+            continue
+        units = _unit_list(m.group("units"), index)
+        if units and all(_is_national(u) for u in units):
+            add(units, "responsible", start, m.end())
+
+    seen: set[tuple[str, str]] = set()
+    for _, unit, role, evidence in sorted(found, key=lambda f: f[0]):
+        if unit in GENERIC:
+            out.ignored[unit] += 1
+            continue
+        if (unit, role) in seen:
+            continue
+        seen.add((unit, role))
+        agency = resolve_unit(unit, region_code, index)
+        if agency.resolved_by == "document_jurisdiction":
+            out.unresolved[unit] += 1
+        out.links.append(Responsibility(agency, role, evidence, unit))
     return out
-
-
-def _expand_own_jurisdiction(name: str, region_code: str, index: RegionIndex) -> str:
-    """省发展改革委 in an Anhui provincial document is 安徽省发展改革委.
-
-    Local documents name their own jurisdiction's bodies by its level alone
-    (省/市/区/县/州 + body); the document's own region supplies the name.
-    Names of other forms are returned unchanged.
-
-    >>> index = RegionIndex.load()
-    >>> _expand_own_jurisdiction("省发展改革委", "340000", index)
-    '安徽省发展改革委'
-    >>> _expand_own_jurisdiction("市发展改革委", "340000", index)
-    '市发展改革委'
-    """
-    if region_code == NATIONAL_CODE:
-        return name
-    own = index.get(region_code).name
-    for prefix in _OWN_PREFIXES:
-        if name.startswith(prefix) and own.endswith(prefix) and len(name) > len(prefix):
-            return own + name[len(prefix) :]
-    return name

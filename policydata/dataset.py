@@ -495,7 +495,8 @@ class Dataset:
     ) -> list[Deadline]:
         """Time commitments, ordered by ``doc_id, char_start, deadline_id``.
 
-        ``kind`` is one of due_by, target, valid_until, time_limit, recurring;
+        ``kind`` is one of the version's deadline kinds (due_by, target,
+        valid_until, time_limit, recurring; ongoing from schema 2.0);
         ``due_from`` / ``due_to`` bound ``due_on`` inclusively (deadlines
         without a resolved date are left out); ``text`` is a substring of the
         expression as printed.
@@ -505,7 +506,7 @@ class Dataset:
         >>> ds.deadlines(kind="soon")
         Traceback (most recent call last):
         ...
-        ValueError: unknown deadline kind 'soon'; kinds: due_by, recurring, target, time_limit, valid_until
+        ValueError: unknown deadline kind 'soon'; kinds: due_by, ongoing, recurring, target, time_limit, valid_until
         """
         self._require("deadlines")
         where = _Where()

@@ -40,6 +40,8 @@ class Document(Row):
     page_end: Optional[int]
     has_text: bool
     text: Optional[str]
+    effective_on: Optional[date]
+    effective_raw: Optional[str]
 
 class Region(Row):
     """Every jurisdiction the data refers to, with its ancestors. Codes are GB/T 2260. (table ``regions``)"""
@@ -55,6 +57,9 @@ class Agency(Row):
     aliases: list[str]
     level: str
     region_code: str
+    parent_id: Optional[str]
+    collective: Optional[bool]
+    resolved_by: Optional[str]
 
 class DocumentAgency(Row):
     """Who issued each document; a joint document has several rows. (table ``document_agencies``)"""
@@ -81,12 +86,23 @@ class Measure(Row):
     char_start: int
     char_end: int
 
+class MeasureCell(Row):
+    """The cells of table rows (measures of kind table_row), one per non-empty cell. (table ``measure_cells``)"""
+    measure_id: str
+    position: int
+    column_name: str
+    role: str
+    text: str
+    char_start: int
+    char_end: int
+
 class MeasureAgency(Row):
     """Agencies named as responsible for a provision. (table ``measure_agencies``)"""
     measure_id: str
     agency_id: str
     role: str
     evidence: str
+    name_raw: Optional[str]
 
 class Deadline(Row):
     """Time commitments inside provisions, normalised. (table ``deadlines``)"""

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "2.0"
 
 # The national level. GB/T 2260 has no code for the whole country; 100000 is
 # the value Aliyun DataV's GeoAtlas uses, and it cannot clash with a real
@@ -270,6 +270,9 @@ VOCABULARIES = (
         ("signature", "A signature block: names above a date (document apparatus)."),
         ("note", "A note standing alone in brackets, e.g. （此件公开发布） (document apparatus)."),
         ("title", "A title the text quotes elsewhere in 《》 (document apparatus)."),
+        ("attachment", "An attachment line or list: 附件：1.… 2.… (document apparatus)."),
+        ("table_header", "The header row of a table (document apparatus); its columns are in the row's cells."),
+        ("table_row", "A row of a task table, labelled with its printed number; cells in measure_cells."),
     )),
     Vocabulary("deadline_kind", "The kind of a time commitment (see the README).", (
         ("due_by", "Must be done by a date: 2023年底前."),
@@ -277,6 +280,7 @@ VOCABULARIES = (
         ("valid_until", "Validity or expiry: 有效期至2025年12月31日."),
         ("time_limit", "A limit counted from an event (anchor): 收到申请后6个月内."),
         ("recurring", "A repeated duty: 每季度; duration holds the period."),
+        ("ongoing", "An open-ended commitment with no date: 持续推进, 长期坚持, 长期."),
     )),
     Vocabulary("precision", "How exact a resolved date is.", (
         ("day", "A printed or computed day."),
@@ -297,6 +301,25 @@ VOCABULARIES = (
     Vocabulary("issuer_source", "Where an issuer was read.", (
         ("title", "The issuer part of the title."),
         ("signature", "The signature block."),
+    )),
+    Vocabulary("agency_resolution", "How an agency's jurisdiction was found.", (
+        ("central", "A central body, by the national dictionary."),
+        ("named_place", "A place named in the agency's name."),
+        ("own_jurisdiction", "A local document's own jurisdiction, named by its level word (省发展改革委)."),
+        ("collective", "Several bodies under one name (各区人民政府): the jurisdiction they lie in."),
+        ("document_jurisdiction", "Nothing in the name places it: assumed to be the document's own (listed in quality.json)."),
+    )),
+    Vocabulary("cell_role", "What a table column holds, from its heading as printed.", (
+        ("number", "The row number (序号)."),
+        ("task", "The task or item (改革事项, 重点任务, 事项名称)."),
+        ("action", "The measures to take (具体措施, 工作措施)."),
+        ("responsible", "Responsible units (责任单位, 实施部门)."),
+        ("lead", "Leading units (牵头单位)."),
+        ("cooperating", "Cooperating units (配合单位)."),
+        ("due", "When it must be done (完成时限, 时间节点)."),
+        ("limit", "A time limit for a service (承诺时限)."),
+        ("note", "Remarks (备注)."),
+        ("other", "Any other column (办理层级 …)."),
     )),
     Vocabulary("tag_scheme", "Tag schemes of the codebook.", (
         ("bei", "China's 18 business-environment indicators."),
@@ -332,7 +355,11 @@ DOCUMENTS = Table(
         _c("page_start", "int32", True, "First page of the body in the source; null when the body is not in the source."),
         _c("page_end", "int32", True, "Last page of the body in the source."),
         _c("has_text", "bool", False, "True when the body is in the source and linked."),
-        _c("text", "string", True, "Repaired full text of the body (heading excluded); measure offsets index into it."),
+        _c("text", "string", True, "Repaired full text of the body (heading excluded); measure offsets index into it. "
+           "A table is printed as its header, then one line per row, cells separated by a tab."),
+        _c("effective_on", "date", True, "Date the document takes effect, from 自…起施行 (自印发之日起 gives the issue date); "
+           "null when the text names none.", added="2.0"),
+        _c("effective_raw", "string", True, "The 自…起施行 clause as printed, whitespace removed.", added="2.0"),
     ),
     ("doc_id",),
     (_fk(("region_code",), "regions", ("region_code",)),),
@@ -364,9 +391,13 @@ AGENCIES = Table(
         _c("aliases", "list<string>", False, "Other names seen or known, e.g. 国家发展改革委."),
         _c("level", "string", False, "Level of the body's jurisdiction.", "level"),
         _c("region_code", "string", False, "Jurisdiction of the body."),
+        _c("parent_id", "string", True, "The body an internal division belongs to (省应急管理厅政策法规处 → 省应急管理厅).",
+           added="2.0"),
+        _c("collective", "bool", False, "True for several bodies under one name: 各区人民政府, 市直各有关部门.", added="2.0"),
+        _c("resolved_by", "string", False, "How the jurisdiction was found.", "agency_resolution", added="2.0"),
     ),
     ("agency_id",),
-    (_fk(("region_code",), "regions", ("region_code",)),),
+    (_fk(("region_code",), "regions", ("region_code",)), _fk(("parent_id",), "agencies", ("agency_id",))),
     ("agency_id",),
 )
 
@@ -425,7 +456,8 @@ MEASURE_AGENCIES = Table(
         _c("measure_id", "string", False, "Provision."),
         _c("agency_id", "string", False, "Agency."),
         _c("role", "string", False, "The agency's part in carrying out the provision.", "agency_role"),
-        _c("evidence", "string", False, "The words that name the agency and its role."),
+        _c("evidence", "string", False, "The words that name the agency and its role (for a table, the column and cell)."),
+        _c("name_raw", "string", False, "The agency as printed there, whitespace removed.", added="2.0"),
     ),
     ("measure_id", "agency_id", "role"),
     (
@@ -459,6 +491,24 @@ DEADLINES = Table(
         _fk(("measure_id",), "measures", ("measure_id",)),
     ),
     ("doc_id", "char_start", "deadline_id"),
+)
+
+MEASURE_CELLS = Table(
+    "measure_cells",
+    "MeasureCell",
+    "The cells of table rows (measures of kind table_row), one per non-empty cell.",
+    (
+        _c("measure_id", "string", False, "The row."),
+        _c("position", "int32", False, "Column number in the printed table, from 0."),
+        _c("column_name", "string", False, "The column heading as printed, e.g. 牵头单位."),
+        _c("role", "string", False, "What the column holds.", "cell_role"),
+        _c("text", "string", False, "The cell's text; units stacked in one cell are joined by 、."),
+        _c("char_start", "int32", False, "Offset into documents.text (text == documents.text[char_start:char_end])."),
+        _c("char_end", "int32", False, "End offset into documents.text."),
+    ),
+    ("measure_id", "position"),
+    (_fk(("measure_id",), "measures", ("measure_id",)),),
+    ("measure_id", "position"),
 )
 
 TAGS = Table(
@@ -529,7 +579,7 @@ FLAGS = Table(
 
 CURRENT = Declaration(
     SCHEMA_VERSION,
-    (DOCUMENTS, REGIONS, AGENCIES, DOCUMENT_AGENCIES, MEASURES, MEASURE_AGENCIES, DEADLINES, TAGS,
+    (DOCUMENTS, REGIONS, AGENCIES, DOCUMENT_AGENCIES, MEASURES, MEASURE_CELLS, MEASURE_AGENCIES, DEADLINES, TAGS,
      MEASURE_TAGS, DOCUMENT_TAGS, FLAGS),
     VOCABULARIES,
 )

@@ -84,6 +84,8 @@ def _doc(doc_id: str, title: str, issued: date | None, region: str, level: str, 
         "page_end": None,
         "has_text": False,
         "text": None,
+        "effective_on": None,
+        "effective_raw": None,
     }
     row.update(extra)
     return row
@@ -132,7 +134,8 @@ def _agencies() -> list[Row]:
         (AH_GOV, "安徽省人民政府办公厅", ["安徽省政府办公厅"], "provincial", "340000"),
         (HN_GOV, "淮南市人民政府办公室", [], "prefectural", "340400"),
     ]
-    return [dict(zip(TABLES["agencies"].column_names, r)) for r in rows]
+    return [dict(zip(TABLES["agencies"].column_names,
+                     (*r, None, False, "central" if r[3] == "national" else "named_place"))) for r in rows]
 
 
 def _document_agencies() -> list[Row]:
@@ -227,8 +230,10 @@ def full_version_tables() -> dict[str, list[Row]]:
         "document_agencies": _document_agencies(),
         "measures": measures,
         "measure_agencies": [
-            {"measure_id": "2023-01-00-003/2.1", "agency_id": STA, "role": "lead", "evidence": "税务总局、财政部按职责分工负责"},
-            {"measure_id": "2023-01-00-003/2.1", "agency_id": MOF, "role": "responsible", "evidence": "税务总局、财政部按职责分工负责"},
+            {"measure_id": "2023-01-00-003/2.1", "agency_id": STA, "role": "lead", "evidence": "税务总局、财政部按职责分工负责",
+             "name_raw": "税务总局"},
+            {"measure_id": "2023-01-00-003/2.1", "agency_id": MOF, "role": "responsible",
+             "evidence": "税务总局、财政部按职责分工负责", "name_raw": "财政部"},
         ],
         "deadlines": _deadlines(docs, measures),
         "tags": _tags(),

@@ -114,7 +114,7 @@ def test_national_titles(index: RegionIndex) -> None:
 def test_unnamed_co_issuers_are_noted(index: RegionIndex) -> None:
     agencies = split_issuers("国家发展改革委等部门", index)
     assert agencies == [AgencyName("国家发展改革委", "国家发展和改革委员会", ("国家发展改革委", "发展改革委", "国家发改委"),
-                                   "national", "100000", ("unnamed_co_issuers: 等部门",))]
+                                   "national", "100000", ("unnamed_co_issuers: 等部门",), resolved_by="central")]
     for text, marker in [("上海市高级人民法院等", "等"), ("海南省人力资源和社会保障厅等十九部门", "等十九部门"),
                          ("芜湖市住房和城乡建设局等7 部门", "等7部门")]:
         assert split_issuers(text, index)[-1].notes == (f"unnamed_co_issuers: {marker}",)
@@ -183,12 +183,12 @@ LOCAL_ISSUERS = [
     ("大兴安岭地区优化营商环境领导小组办公室", [("大兴安岭地区优化营商环境领导小组办公室", "232700")]),
     ("四川省人民政府办公厅重庆市人民政府办公厅", [("四川省人民政府办公厅", "510000"), ("重庆市人民政府办公厅", "500000")]),
     ("重庆市綦江区人民政府办公室", [("重庆市綦江区人民政府办公室", "500110")]),
-    ("凉山州人民政府办公室", [("凉山州人民政府办公室", "513400")]),
-    ("红河州住房和城乡建设局", [("红河州住房和城乡建设局", "532500")]),
+    ("凉山州人民政府办公室", [("凉山彝族自治州人民政府办公室", "513400")]),
+    ("红河州住房和城乡建设局", [("红河哈尼族彝族自治州住房和城乡建设局", "532500")]),
     ("中共陕西省委陕西省人民政府", [("中共陕西省委", "610000"), ("陕西省人民政府", "610000")]),
-    ("宁夏自治区市场监管厅", [("宁夏自治区市场监管厅", "640000")]),
+    ("宁夏自治区市场监管厅", [("宁夏回族自治区市场监督管理厅", "640000")]),
     ("甘孜藏族自治州人民政府办公室", [("甘孜藏族自治州人民政府办公室", "513300")]),
-    ("新疆自治区党委政法委", [("新疆自治区党委政法委", "650000")]),
+    ("新疆自治区党委政法委", [("新疆维吾尔自治区党委政法委员会", "650000")]),
 ]
 
 
@@ -220,7 +220,7 @@ def test_same_named_places_use_the_first_issuer_as_hint(index: RegionIndex) -> N
     with pytest.raises(ValueError, match="ambiguous place name '朝阳区'"):
         split_issuers("朝阳区人民政府", index)
     assert _names(split_issuers("北京市商务局朝阳区人民政府", index)) == [
-        ("北京市商务局", "110000"), ("朝阳区人民政府", "110105")]
+        ("北京市商务局", "110000"), ("北京市朝阳区人民政府", "110105")]  # a municipality's district, named in full
     assert _names(split_issuers("朝阳区人民政府", index, province_hint="220000")) == [("朝阳区人民政府", "220104")]
 
 

@@ -158,7 +158,7 @@ def test_implausible_deadline_stops_the_build(monkeypatch):
     from policydata_build.deadlines import DeadlineHit
     from policydata_build.errors import BuildError
 
-    def fake(text, issued_on):
+    def fake(text, issued_on, cells=()):
         start = text.find("2023年5月底前")
         if start < 0:
             return [], []
@@ -175,7 +175,7 @@ def test_document_with_text_but_no_provisions_stops_the_build(monkeypatch):
     from policydata_build.errors import BuildError
     from policydata_build.provisions import ParseStats
 
-    monkeypatch.setattr(measures, "parse_provisions", lambda text, is_signatory: ([], ParseStats()))
+    monkeypatch.setattr(measures, "parse_provisions", lambda text, is_signatory, reserved=None: ([], ParseStats()))
     with pytest.raises(BuildError, match="has text but no provisions"):
         build_tables(bundled())
 

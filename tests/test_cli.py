@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from policydata.cli import main
+from policydata.schema import SCHEMA_VERSION
 
 SUBCOMMANDS = ["versions", "info", "verify", "sql", "show", "diff"]
 
@@ -34,7 +35,7 @@ def test_root_from_environment(dataset_root: Path, capsys: pytest.CaptureFixture
 def test_info_shows_pinning_facts(ds: object, dataset_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--root", str(dataset_root), "info", "--version", "0.1.0")
     assert code == 0
-    assert "policydata 0.1.0 (edition 2023, schema 1.2)" in out
+    assert f"policydata 0.1.0 (edition 2023, schema {SCHEMA_VERSION})" in out
     assert "status:          not a published version (a build of one's own)" in out
     import hashlib
 

@@ -201,7 +201,7 @@ def test_models_mirror_the_schema(table: str) -> None:
         annotation = model.model_fields[column.name].annotation
         base = PY_TYPES[column.type]
         args = set(typing.get_args(annotation))
-        if column.nullable:
+        if column.nullable or column.added is not None:  # a column older versions lack reads back None
             assert type(None) in args, column.name
             args.discard(type(None))
             annotation = args.pop()
@@ -543,7 +543,7 @@ def test_root_with_quote_in_its_path(dataset_root: Path, tmp_path: Path) -> None
 def test_diff_between_versions(ds_old: policydata.Dataset, ds: policydata.Dataset) -> None:
     report = diff(ds_old, ds)
     assert (report.old_version, report.new_version) == ("0.1.0", "0.2.0")
-    assert [t.table for t in report.tables] == list(schema.TABLES)
+    assert [t.table for t in report.tables] == [t for t in schema.TABLES if t != "measure_cells"]  # in neither
     docs = report.table("documents")
     assert docs.added == (("2023-02-01-002",),)
     assert docs.removed == (("2023-03-02-006",),)

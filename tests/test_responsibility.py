@@ -41,13 +41,17 @@ def test_approval_is_not_cooperation(index):
 def test_responsibility_lists_in_local_documents(index):
     text = "（牵头单位：省发展改革委；责任单位：省财政厅、各市人民政府）"
     r = find_responsibilities(text, "340000", index)
-    assert [(x.agency.canonical, x.role) for x in r.links] == [("安徽省发展改革委", "lead"), ("安徽省财政厅", "responsible")]
-    assert r.ignored == {"各市人民政府": 1}
+    assert [(x.agency.canonical, x.role, x.agency.collective) for x in r.links] == [
+        ("安徽省发展和改革委员会", "lead", False), ("安徽省财政厅", "responsible", False),
+        ("各市人民政府", "responsible", True)]  # a collective is kept, marked
+    assert [x.name_raw for x in r.links] == ["省发展改革委", "省财政厅", "各市人民政府"]
 
 
-def test_unknown_names_are_counted_not_guessed(index):
+def test_unknown_names_are_kept_under_the_documents_jurisdiction_and_listed(index):
     r = find_responsibilities("（牵头单位：某某中心）", "340000", index)
-    assert r.links == [] and r.unresolved == {"某某中心": 1}
+    assert [(x.agency.canonical, x.agency.region_code, x.agency.resolved_by) for x in r.links] == [
+        ("某某中心", "340000", "document_jurisdiction")]
+    assert r.unresolved == {"某某中心": 1}
 
 
 @given(st.text(alphabet=st.sampled_from(list("商务部会同有关部门牵头单位责任：；、省财政厅报送国家发展改革委负责由。，")), max_size=80))

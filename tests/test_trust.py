@@ -25,6 +25,7 @@ from sourcefiles import bundled, write_text_dump
 import policydata
 from policydata import schema
 from policydata.cli import main as cli
+from policydata.diff import diff
 from policydata.errors import (
     ChecksumError,
     LayoutError,
@@ -41,7 +42,7 @@ from policydata_build.pipeline import build, build_tables
 from policydata_build.pipeline import main as build_main
 
 REPO_DATASET = Path(__file__).resolve().parents[1] / "dataset"
-PUBLISHED = ["1.0.0", "1.1.0", "1.2.0"]
+PUBLISHED = sorted(registry(), key=schema.version_key)
 
 
 def copy_published(root: Path, *versions: str) -> Path:
@@ -70,7 +71,7 @@ def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
 def _extended_declaration() -> schema.Declaration:
     """The current schema plus one nullable column and one new vocabulary value, as a later release would have."""
     documents = schema.CURRENT.table("documents")
-    added = schema.Column("effective_on", "date", True, "Date the document takes effect.", None, "9.9")
+    added = schema.Column("reviewed_on", "date", True, "Date a person checked the row.", None, "9.9")
     tables = tuple(
         dataclasses.replace(t, columns=t.columns + (added,)) if t is documents else t for t in schema.CURRENT.tables
     )
@@ -90,11 +91,9 @@ def evolved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, str]
     from policydata_build.write import SourceInfo, write_version
 
     root = copy_published(tmp_path / "root", *PUBLISHED)
-    latest = policydata.open(PUBLISHED[-1], root=root)
-    rows = {t: latest.table(t).to_pylist() for t in latest.tables}
-    latest.close()
+    rows = build_tables(bundled())[0]  # this release's rows, as a later release would extend them
     for doc in rows["documents"]:
-        doc["effective_on"] = dt.date(2023, 6, 1) if doc["doc_id"] == "2023-01-00-019" else None
+        doc["reviewed_on"] = dt.date(2023, 6, 1) if doc["doc_id"] == "2023-01-00-019" else None
     rows["measures"][0]["kind"] = "table_row"
     monkeypatch.setattr(schema, "CURRENT", _extended_declaration())
     version = "9.9.0+evolved"
@@ -110,8 +109,8 @@ def test_every_version_opens_by_its_own_schema_after_the_schema_grows(evolved, c
         docs = ds.documents()
         assert len(docs) == 279
         has_column = version == new
-        assert {d.effective_on for d in docs} == ({None, __import__("datetime").date(2023, 6, 1)} if has_column
-                                                  else {None})
+        assert {d.reviewed_on for d in docs} == ({None, __import__("datetime").date(2023, 6, 1)} if has_column
+                                                 else {None})
         assert ds.sql("SELECT count(*) AS n FROM documents").to_pylist() == [{"n": 279}]
         if "measures" in ds.tables:
             if has_column:
@@ -120,10 +119,12 @@ def test_every_version_opens_by_its_own_schema_after_the_schema_grows(evolved, c
                 with pytest.raises(ValueError, match="unknown measure kind 'table_row'"):
                     ds.measures(kind="table_row")
         ds.close()
-    code, out, _ = run_cli(capsys, "--root", str(root), "diff", PUBLISHED[-1], new)
-    assert code == 0
-    assert "documents                  0        0        0        279  (new columns: effective_on)" in out
-    assert "measures                   0        0        1" in out
+    for old in PUBLISHED:
+        code, out, _ = run_cli(capsys, "--root", str(root), "diff", old, new)
+        assert code == 0 and "reviewed_on)" in out.splitlines()[2], out[:500]
+    report = diff(policydata.open(PUBLISHED[0], root=root), policydata.open(new, root=root))
+    assert report.table("documents").columns_added[-1] == "reviewed_on"
+    assert report.table("measures").status == "added"
     code, out, _ = run_cli(capsys, "--root", str(root), "verify")
     assert code == 0, out
     assert f"{new}: ok" in out and "not a published version" in out
@@ -139,10 +140,8 @@ def test_a_version_with_columns_this_release_does_not_know_is_refused(evolved, m
 def test_a_value_outside_the_versions_own_vocabulary_is_refused(tmp_path: Path) -> None:
     from policydata_build.write import SourceInfo, write_version
 
-    root = copy_published(tmp_path, PUBLISHED[-1])
-    ds = policydata.open(PUBLISHED[-1], root=root)
-    rows = {t: ds.table(t).to_pylist() for t in ds.tables}
-    ds.close()
+    root = tmp_path
+    rows = build_tables(bundled())[0]
     rows["deadlines"][0]["kind"] = "soonish"
     write_version(rows, root, "9.0.0", SourceInfo("x.txt", "text", "0" * 64, 1), {}, "2023")
     with pytest.raises(SchemaMismatchError, match="deadlines.kind holds values outside its vocabulary.*soonish"):
@@ -154,8 +153,10 @@ def test_versions_written_before_schemas_were_embedded_use_the_frozen_copy() -> 
         checked = read_version(REPO_DATASET / version, verify=True)
         assert checked.problems == [] and checked.declaration is not None
         assert checked.declaration.schema_version == "1.1"
-    embedded = json.loads((REPO_DATASET / PUBLISHED[-1] / "datapackage.json").read_text(encoding="utf-8"))
-    assert embedded["policydata"]["schema"]["schema_version"] == schema.SCHEMA_VERSION
+    for version in PUBLISHED[2:]:
+        embedded = json.loads((REPO_DATASET / version / "datapackage.json").read_text(encoding="utf-8"))
+        manifest = json.loads((REPO_DATASET / version / "manifest.json").read_text(encoding="utf-8"))
+        assert embedded["policydata"]["schema"]["schema_version"] == manifest["schema_version"] != "1.1"
 
 
 # -- 2. checksums pinned outside the version folder -------------------------------------------

@@ -1,0 +1,502 @@
+"""Step 3c: a body's lines as blocks: runs of prose, and tables printed one cell per line.
+
+Task tables (责任清单, 任务分工表, 事项清单) reach a text dump one cell per
+line: the header's column names, then for each row its number and its cells
+in column order, an empty cell printing nothing, a long cell wrapping over
+several lines, several units stacked in one cell one per line. This module
+finds them and reads their rows; everything else is prose for
+:func:`repair.join_lines`.
+
+* A **header** is a run of at least three lines naming columns, most of them
+  known names (序号, 改革事项, 具体措施, 责任单位, 牵头单位, 配合单位, 完成时限 …,
+  see :data:`COLUMN_NAMES`), followed by a row.
+* A **row** starts at a line holding only its number, the next in sequence
+  (a cell that merely begins with a number, 10千伏…, never starts one). A
+  **group row** (一、开办企业) between rows is a heading. The header repeated
+  at the top of a page is dropped and counted; the lines after it continue
+  the row the page break split.
+* The **cells** of a row are decided by what the lines contain, since line
+  positions are lost: unit names go to the unit columns (责任单位 …), time
+  expressions to the time column, the rest to the text columns in order.
+  Two text columns side by side (改革事项 | 具体措施) are told apart by the
+  narrow column's line width.
+* The table ends at a line no cell holds: a date standing alone (a
+  signature), 附件, a bracketed note, a labelled paragraph that is not a
+  group row, or a line wider than a table cell.
+
+Entry point: :func:`split_blocks`.
+
+>>> lines = [(t, 4) for t in ["序号", "事项名称", "责任单位", "完成时限", "1", "企业开办", "市市场监管局", "市税务局",
+...                            "2023 年6 月底前", "2", "压减办电时间", "国网长春供电公司", "持续推进"]]
+>>> blocks, counts = split_blocks(lines, RegionIndex.load())
+>>> [(r.label, [c.text for c in r.cells]) for r in blocks[0].rows]
+[('1', ['企业开办', '市市场监管局、市税务局', '2023年6月底前']), ('2', ['压减办电时间', '国网长春供电公司', '持续推进'])]
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .agencies import join_unit_lines, looks_like_unit
+from .regions import RegionIndex
+from .repair import BRACKET_NOTE, DATE_LINE, LABEL_START, PagedText, clean, concat, join_lines, pieces, printed_width
+
+Line = tuple[str, int]  # (text as extracted, page)
+
+# Column names as printed → the role of their cells.
+COLUMN_NAMES: dict[str, str] = {
+    **dict.fromkeys(("序号", "编号", "序"), "number"),
+    **dict.fromkeys(("改革事项", "改革任务", "重点任务", "主要任务", "工作任务", "任务", "任务名称", "事项名称", "事项",
+                     "工作事项", "重点领域", "领域", "类别", "项目", "指标", "评价指标", "重点工作", "改革内容"), "task"),
+    **dict.fromkeys(("具体措施", "工作措施", "主要措施", "措施", "工作内容", "具体内容", "主要内容", "任务内容", "政策措施",
+                     "具体举措", "举措", "工作举措", "具体任务", "目标任务", "工作目标", "改革举措", "任务措施",
+                     "实施内容", "具体工作", "工作要求", "主要举措", "具体事项"), "action"),
+    **dict.fromkeys(("责任单位", "责任部门", "实施部门", "实施单位", "承办单位", "责任主体", "主责部门", "负责单位",
+                     "办理部门", "实施主体", "责任处室", "责任主体单位"), "responsible"),
+    **dict.fromkeys(("牵头单位", "牵头部门", "牵头处室", "牵头责任单位"), "lead"),
+    **dict.fromkeys(("配合单位", "配合部门", "协办单位", "参与单位", "协同单位", "配合处室", "配合责任单位"), "cooperating"),
+    **dict.fromkeys(("完成时限", "完成时间", "时间节点", "时限", "完成期限", "进度安排", "时间安排", "时限要求",
+                     "完成时限要求", "时间要求"), "due"),
+    **dict.fromkeys(("承诺时限", "办理时限", "法定时限", "承诺办结时限", "办结时限"), "limit"),
+    **dict.fromkeys(("备注", "说明"), "note"),
+}
+UNIT_ROLES = ("responsible", "lead", "cooperating")
+TEXT_ROLES = ("task", "action", "note", "other")
+_MIN_HEADER = 3
+# Longest column name we take for an unlisted one (办理层级, 政策依据 …).
+_MAX_OTHER_NAME = 6
+_ROW_NUMBER = re.compile(r"\d{1,3}")
+_GROUP_ROW = re.compile(r"(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)[^。；]{1,30}")
+# A time cell starts with a date, a duration, or an open-ended term.
+_TIME_START = re.compile(
+    r"(?:\d{4}年|\d{1,2}月|[上下]半年|第?[一二三四1-4]季度|年底|年内|今年|明年|每|持续|长期|常态|立即|即时|及时|即办"
+    r"|当场|当日|当天|\d+(?:\.\d+)?个?(?:工作日|自然日|日|天|小时|个月|月|周|年)|[一二三四五六七八九十两半]+个?(?:工作日|日|天|小时|个月|周|年))"
+)
+# Widest printed line a table cell holds (CJK characters count two): body
+# lines run to about 35 characters, cells to about 20.
+_MAX_CELL_WIDTH = 54
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # as printed
+    role: str  # number, task, action, responsible, lead, cooperating, due, limit, note or other
+
+
+@dataclass(frozen=True)
+class Cell:
+    column: int  # index into Table.columns
+    lines: tuple[Line, ...]
+    text: str  # cleaned; units of a unit column joined with 、
+    units: tuple[str, ...] = ()  # the units of a unit column, one per name
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str  # the row number as printed
+    number_line: Line
+    cells: tuple[Cell, ...]  # non-empty cells, in column order
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    line: Line
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: tuple[Column, ...]
+    header: tuple[Line, ...]
+    items: tuple[Row | GroupRow, ...]
+
+    @property
+    def rows(self) -> list[Row]:
+        return [i for i in self.items if isinstance(i, Row)]
+
+
+@dataclass(frozen=True)
+class Prose:
+    lines: tuple[Line, ...]
+
+
+Block = Prose | Table
+
+
+def column_role(name: str) -> str | None:
+    return COLUMN_NAMES.get(name)
+
+
+def _header_length(texts: list[str], i: int) -> int:
+    """How many lines from ``i`` form a table header (0: none)."""
+    if column_role(texts[i]) is None:  # a table title (…责任清单) is not a column
+        return 0
+    j, known = i, 0
+    while j < len(texts):
+        role = column_role(texts[j])
+        other = role is None and 1 < len(texts[j]) <= _MAX_OTHER_NAME and re.fullmatch(r"[\u4e00-\u9fff]+", texts[j])
+        if role is None and not other:
+            break
+        known += role is not None
+        j += 1
+    length = j - i
+    roles = {column_role(t) for t in texts[i:j]}
+    if length < _MIN_HEADER or known < 2 or known * 5 < length * 3 or not roles & {"number"}:
+        return 0
+    if j >= len(texts) or not (_ROW_NUMBER.fullmatch(texts[j]) or _GROUP_ROW.fullmatch(texts[j])):
+        return 0
+    return length
+
+
+def is_time_text(text: str) -> bool:
+    return bool(_TIME_START.match(text))
+
+
+@dataclass
+class _RowDraft:
+    label: str
+    number_line: Line
+    # A row split by a page break prints each page's part of every cell in
+    # column order: one segment per page, each assigned to the columns anew.
+    segments: list[list[Line]] = field(default_factory=lambda: [[]])
+
+    @property
+    def lines(self) -> list[Line]:
+        return [line for segment in self.segments for line in segment]
+
+
+def split_blocks(lines: list[Line], index: RegionIndex) -> tuple[list[Block], Counter[str]]:
+    """The body as prose runs and tables; counts of what was dropped or could not be placed."""
+    texts = [clean(line) for line, _ in lines]
+    blocks: list[Block] = []
+    counts: Counter[str] = Counter()
+    prose: list[Line] = []
+    i = 0
+    while i < len(lines):
+        length = _header_length(texts, i)
+        if not length:
+            prose.append(lines[i])
+            i += 1
+            continue
+        table, end = _read_table(lines, texts, i, length, index, counts)
+        if prose:
+            blocks.append(Prose(tuple(prose)))
+            prose = []
+        blocks.append(table)
+        i = end
+    if prose:
+        blocks.append(Prose(tuple(prose)))
+    return blocks, counts
+
+
+def _read_table(lines: list[Line], texts: list[str], start: int, length: int, index: RegionIndex,
+                counts: Counter[str]) -> tuple[Table, int]:
+    header_texts = texts[start:start + length]
+    columns = tuple(Column(t, column_role(t) or "other") for t in header_texts)
+    items: list[_RowDraft | GroupRow] = []
+    pos = start + length
+    expected: int | None = None
+    while pos < len(lines):
+        text = texts[pos]
+        if texts[pos:pos + length] == header_texts:
+            counts["table_header_repeated"] += 1
+            if items and isinstance(items[-1], _RowDraft):
+                items[-1].segments.append([])
+            pos += length
+            continue
+        if _ROW_NUMBER.fullmatch(text) and (expected is None or int(text) == expected):
+            items.append(_RowDraft(text, lines[pos]))
+            expected = int(text) + 1
+            pos += 1
+            continue
+        if _GROUP_ROW.fullmatch(text) and _next_is_row(texts, pos + 1, header_texts, expected):
+            items.append(GroupRow(lines[pos]))
+            pos += 1
+            continue
+        if not items or isinstance(items[-1], GroupRow) or _ends_table(text):
+            break
+        items[-1].segments[-1].append(lines[pos])
+        pos += 1
+    last = next((item for item in reversed(items) if isinstance(item, _RowDraft)), None)
+    if last is not None and pos < len(lines) and DATE_LINE.match(texts[pos]):
+        pos -= _give_back_signature(last, index)
+    while items and isinstance(items[-1], GroupRow):  # a heading after the last row is prose
+        items.pop()
+        pos -= 1
+    table = Table(columns, tuple(lines[start:start + length]),
+                  tuple(item if isinstance(item, GroupRow) else _row(item, columns, index, counts) for item in items))
+    return _split_text_columns(table, counts), pos
+
+
+def _next_is_row(texts: list[str], pos: int, header: list[str], expected: int | None) -> bool:
+    if texts[pos:pos + len(header)] == header:
+        pos += len(header)
+    return pos < len(texts) and bool(_ROW_NUMBER.fullmatch(texts[pos])) and (expected is None or int(texts[pos]) == expected)
+
+
+def _ends_table(text: str) -> bool:
+    if DATE_LINE.match(text) or BRACKET_NOTE.match(text) or text.startswith("附件"):
+        return True
+    # A provision label of the body (not 1. or （1）, which cells hold too).
+    if LABEL_START.match(text) and not re.match(r"\d|（\d|\(\d", text):
+        return True
+    return printed_width(text) > _MAX_CELL_WIDTH
+
+
+def _give_back_signature(row: _RowDraft, index: RegionIndex) -> int:
+    """Names right above a signature date belong to the signature, not to the last row."""
+    given = 0
+    segment = row.segments[-1]
+    while len(segment) > 1 and re.fullmatch(r"[\u4e00-\u9fff（）]{4,40}", clean(segment[-1][0])) \
+            and clean(segment[-1][0]).endswith(("政府", "办公厅", "办公室", "委员会", "局", "厅")) \
+            and not clean(segment[-1][0]).startswith(("市", "省", "区", "县", "各")):
+        segment.pop()
+        given += 1
+    return given
+
+
+# -- cells ------------------------------------------------------------------------
+
+
+def _line_kind(text: str, index: RegionIndex) -> str:
+    if is_time_text(text):
+        return "time"
+    if looks_like_unit(text, index):
+        return "unit"
+    return "text"
+
+
+def _row(draft: _RowDraft, columns: tuple[Column, ...], index: RegionIndex, counts: Counter[str]) -> Row:
+    """A row's cells: each page's segment assigned to the columns (see :func:`_assign`), then merged."""
+    by_column: dict[int, list[Line]] = {}
+    for segment in draft.segments:
+        for column, lines in _assign(segment, columns, index, counts):
+            by_column.setdefault(column, []).extend(lines)
+    cells = tuple(_cell(c, columns[c].role, lines, index) for c, lines in sorted(by_column.items()))
+    return Row(draft.label, draft.number_line, cells)
+
+
+def _assign(lines: list[Line], columns: tuple[Column, ...], index: RegionIndex,
+            counts: Counter[str]) -> list[tuple[int, list[Line]]]:
+    """Assign lines to the columns in order, each column a run of lines (maybe none), by dynamic programming."""
+    cols = [i for i, c in enumerate(columns) if c.role != "number"]
+    texts = [clean(line) for line, _ in lines]
+    kinds = [_line_kind(t, index) for t in texts]
+    n, m = len(texts), len(cols)
+    best: dict[tuple[int, int], tuple[float, int]] = {(0, 0): (0.0, 0)}
+    for c in range(m):
+        role = columns[cols[c]].role
+        for start in range(n + 1):
+            if (c, start) not in best:
+                continue
+            base = best[(c, start)][0]
+            for end in range(start, n + 1):
+                gain = _score(role, c, texts[start:end], kinds[start:end], index)
+                if gain is None:
+                    continue
+                key = (c + 1, end)
+                if key not in best or base + gain > best[key][0]:
+                    best[key] = (base + gain, start)
+    if (m, n) not in best:
+        # No assignment fits the columns: every line stays in the first text column, counted.
+        counts["table_row_cells_unplaced"] += 1
+        first = next((i for i in cols if columns[i].role in TEXT_ROLES), cols[0])
+        return [(first, list(lines))] if lines else []
+    spans: list[tuple[int, int]] = []
+    end = n
+    for c in range(m, 0, -1):
+        start = best[(c, end)][1]
+        spans.append((start, end))
+        end = start
+    spans.reverse()
+    return [(cols[c], list(lines[s:e])) for c, (s, e) in enumerate(spans) if e > s]
+
+
+def _score(role: str, position: int, texts: list[str], kinds: list[str], index: RegionIndex) -> float | None:
+    """How well these lines fill a cell of ``role``; None when they cannot."""
+    if not texts:
+        return 0.0 if role in TEXT_ROLES else (-0.5 if role in ("due", "limit") else -1.0)
+    if role in UNIT_ROLES:
+        units = join_unit_lines(texts, index)
+        if not all(looks_like_unit(u, index) for u in units):
+            return None
+        # A lead column usually names one unit; further ones cooperate.
+        return 3.0 * len(texts) + (0.5 if role == "lead" and len(units) == 1 else 0.0)
+    if role in ("due", "limit"):
+        # A time cell opens with a time expression and may run on (2023 年5 / 月底前), never into a unit.
+        if kinds[0] != "time" or "unit" in kinds[1:]:
+            return None
+        return 3.0 * len(texts)
+    # Ties between neighbouring text columns go to the later one; the
+    # narrow column before it takes its lines back by width (_split_text_columns).
+    return sum(1.0 if kind == "text" else -4.0 for kind in kinds) + 0.001 * position * len(texts)
+
+
+def _cell(column: int, role: str, lines: list[Line] | tuple[Line, ...], index: RegionIndex) -> Cell:
+    texts = [clean(line) for line, _ in lines]
+    if role in UNIT_ROLES:
+        units = tuple(join_unit_lines(texts, index))
+        return Cell(column, tuple(lines), "、".join(units), units)
+    return Cell(column, tuple(lines), _join(texts))
+
+
+def _join(texts: list[str]) -> str:
+    out = ""
+    for text in texts:
+        if out and out[-1].isascii() and out[-1].isalpha() and text[:1].isascii() and text[:1].isalpha():
+            out += " "
+        out += text
+    return clean(out)
+
+
+def _split_text_columns(table: Table, counts: Counter[str]) -> Table:
+    """Move the leading lines of a text cell into the empty text column just before it.
+
+    Content cannot tell 改革事项 from 具体措施: both are text, and the cells
+    decided by content put such lines in the later column. The narrower
+    column before it takes back the leading lines no wider than its width:
+    the most common width of the first line of the later column's wrapped
+    cells, among those short enough to be the narrow column's. A line short
+    of that width ends the narrow cell.
+    """
+    cols = table.columns
+    for narrow in range(len(cols) - 1):
+        wide = narrow + 1
+        if cols[narrow].role not in TEXT_ROLES or cols[wide].role not in TEXT_ROLES:
+            continue
+        wrapped = [c for r in table.rows for c in r.cells if c.column == wide and len(c.lines) > 1]
+        widest = max((printed_width(clean(line)) for c in wrapped for line, _ in c.lines), default=0)
+        short = [w for w in (printed_width(clean(c.lines[0][0])) for c in wrapped) if w <= 0.6 * widest]
+        if not short:
+            continue
+        width = Counter(short).most_common(1)[0][0]
+        items: list[Row | GroupRow] = []
+        for item in table.items:
+            cell = next((c for c in item.cells if c.column == wide), None) if isinstance(item, Row) else None
+            take = 0
+            if cell is not None and len(cell.lines) > 1 and not any(c.column == narrow for c in item.cells):
+                for line, _ in cell.lines[:-1]:
+                    w = printed_width(clean(line))
+                    if w > width:
+                        break
+                    take += 1
+                    if w < width - 1:
+                        break
+            if not take:
+                items.append(item)
+                continue
+            counts["table_cells_split_by_width"] += 1
+            moved = [Cell(narrow, cell.lines[:take], _join([clean(t) for t, _ in cell.lines[:take]])),
+                     Cell(wide, cell.lines[take:], _join([clean(t) for t, _ in cell.lines[take:]]))]
+            cells = sorted([c for c in item.cells if c.column != wide] + moved, key=lambda c: c.column)
+            items.append(Row(item.label, item.number_line, tuple(cells)))
+        table = Table(cols, table.header, tuple(items))
+    return table
+
+
+# -- the text the blocks make --------------------------------------------------------
+
+CELL_SEPARATOR = "\t"
+
+
+@dataclass(frozen=True)
+class RenderedCell:
+    column: Column
+    position: int  # index of the column in the header
+    text: str
+    units: tuple[str, ...]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class RenderedRow:
+    label: str
+    group: int | None  # index into RenderedTable.groups
+    start: int
+    end: int
+    cells: tuple[RenderedCell, ...]
+
+
+@dataclass(frozen=True)
+class RenderedGroup:
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class RenderedTable:
+    columns: tuple[Column, ...]
+    start: int
+    end: int
+    header_end: int
+    groups: tuple[RenderedGroup, ...]
+    rows: tuple[RenderedRow, ...]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    text: PagedText
+    tables: tuple[RenderedTable, ...]
+
+
+def render(blocks: list[Block]) -> Rendered:
+    """The document text: prose joined into paragraphs, and each table as its header,
+    then one line per group row and per row, cells separated by a tab (an
+    empty cell is an empty string), units in a cell by 、.
+
+    >>> lines = [(t, 4) for t in ["序号", "事项名称", "责任单位", "1", "企业开办", "市市场监管局", "市税务局"]]
+    >>> out = render(split_blocks(lines, RegionIndex.load())[0])
+    >>> out.text.text
+    '序号\\t事项名称\\t责任单位\\n1\\t企业开办\\t市市场监管局、市税务局'
+    >>> cell = out.tables[0].rows[0].cells[-1]
+    >>> cell.column.role, out.text.text[cell.start:cell.end]
+    ('responsible', '市市场监管局、市税务局')
+    """
+    parts: list[tuple[str, int]] = []
+    length = 0
+    tables: list[RenderedTable] = []
+
+    def add(text: str, page: int) -> None:
+        nonlocal length
+        parts.append((text, page))
+        length += len(text)
+
+    for b, block in enumerate(blocks):
+        if b:
+            add("\n", parts[-1][1])
+        if isinstance(block, Prose):
+            for text, page in pieces(join_lines(list(block.lines))):
+                add(text, page)
+            continue
+        start = length
+        add(CELL_SEPARATOR.join(c.name for c in block.columns), block.header[0][1])
+        header_end = length
+        groups: list[RenderedGroup] = []
+        rows: list[RenderedRow] = []
+        for item in block.items:
+            add("\n", parts[-1][1])
+            if isinstance(item, GroupRow):
+                text = clean(item.line[0])
+                groups.append(RenderedGroup(text, length, length + len(text)))
+                add(text, item.line[1])
+                continue
+            row_start = length
+            by_column = {c.column: c for c in item.cells}
+            cells: list[RenderedCell] = []
+            for position, column in enumerate(block.columns):
+                if position:
+                    add(CELL_SEPARATOR, parts[-1][1])
+                if column.role == "number":
+                    add(item.label, item.number_line[1])
+                    continue
+                cell = by_column.get(position)
+                if cell is None:
+                    continue
+                cells.append(RenderedCell(column, position, cell.text, cell.units, length, length + len(cell.text)))
+                add(cell.text, cell.lines[0][1])
+            rows.append(RenderedRow(item.label, len(groups) - 1 if groups else None, row_start, length, tuple(cells)))
+        tables.append(RenderedTable(block.columns, start, length, header_end, tuple(groups), tuple(rows)))
+    return Rendered(concat(parts), tuple(tables))
