@@ -76,7 +76,7 @@ def _extended_declaration() -> schema.Declaration:
         dataclasses.replace(t, columns=t.columns + (added,)) if t is documents else t for t in schema.CURRENT.tables
     )
     vocabularies = tuple(
-        dataclasses.replace(v, meanings=v.meanings + (("table_row", "A row of a task table."),))
+        dataclasses.replace(v, meanings=v.meanings + (("footnote", "A footnote."),))
         if v.name == "measure_kind" else v
         for v in schema.CURRENT.vocabularies
     )
@@ -94,7 +94,7 @@ def evolved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, str]
     rows = build_tables(bundled())[0]  # this release's rows, as a later release would extend them
     for doc in rows["documents"]:
         doc["reviewed_on"] = dt.date(2023, 6, 1) if doc["doc_id"] == "2023-01-00-019" else None
-    rows["measures"][0]["kind"] = "table_row"
+    rows["measures"][0]["kind"] = "footnote"
     monkeypatch.setattr(schema, "CURRENT", _extended_declaration())
     version = "9.9.0+evolved"
     write_version(rows, root, version, SourceInfo("x.txt", "text", "0" * 64, 1), {}, "2023")
@@ -114,10 +114,10 @@ def test_every_version_opens_by_its_own_schema_after_the_schema_grows(evolved, c
         assert ds.sql("SELECT count(*) AS n FROM documents").to_pylist() == [{"n": 279}]
         if "measures" in ds.tables:
             if has_column:
-                assert len(ds.measures(kind="table_row")) == 1
+                assert len(ds.measures(kind="footnote")) == 1
             else:
-                with pytest.raises(ValueError, match="unknown measure kind 'table_row'"):
-                    ds.measures(kind="table_row")
+                with pytest.raises(ValueError, match="unknown measure kind .footnote."):
+                    ds.measures(kind="footnote")
         ds.close()
     for old in PUBLISHED:
         code, out, _ = run_cli(capsys, "--root", str(root), "diff", old, new)
