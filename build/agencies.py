@@ -431,6 +431,58 @@ def join_unit_lines(lines: list[str], index: RegionIndex) -> list[str]:
     return units
 
 
+# -- lists of units --------------------------------------------------------------------
+
+# Class words that name nobody in particular.
+GENERIC = frozenset({"有关部门", "相关部门", "有关单位", "相关单位", "有关地方", "相关地方"})
+# "…等部门", "…等": further units left unnamed.
+TRAILING_UNNAMED = re.compile(r"(?:等(?:[0-9一二三四五六七八九十]+个?)?(?:部门|单位))$|等$")
+OPEN_BRACKETS = "（(“《"
+CLOSE_BRACKETS = "）)”》"
+
+
+def split_units(text: str) -> list[str]:
+    """The units of a list, split at 、 and ， outside brackets and quotes.
+
+    A part that does not end with an agency word qualifies the next one
+    (市、县（市、区）政务数据主管部门 is one unit).
+
+    >>> split_units("省应急管理厅科技和信息化处、省应急管理厅行政审批处，各市应急管理局")
+    ['省应急管理厅科技和信息化处', '省应急管理厅行政审批处', '各市应急管理局']
+    >>> split_units("市、县（市、区）政务数据主管部门")
+    ['市、县（市、区）政务数据主管部门']
+    """
+    parts, depth, current = [], 0, ""
+    for ch in text:
+        if ch in OPEN_BRACKETS:
+            depth += 1
+        elif ch in CLOSE_BRACKETS:
+            depth = max(0, depth - 1)
+        if ch in "、，," and depth == 0:
+            parts.append(current)
+            current = ""
+            continue
+        current += ch
+    parts.append(current)
+    units: list[str] = []
+    pending = ""
+    for part in (p.strip() for p in parts):
+        if not part:
+            continue
+        if pending:
+            part = pending + "、" + part
+            pending = ""
+        name = TRAILING_UNNAMED.sub("", part)
+        if ends_unit(name) or name in GENERIC or is_central_name(name):
+            units.append(part)
+        else:
+            pending = part
+    if pending:
+        units.append(pending)
+    return units
+
+
+
 # -- resolving a unit named in a provision -----------------------------------------
 
 # Several bodies under one name: kept, marked collective (各区人民政府, 市直各有关部门).

@@ -39,7 +39,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .agencies import join_unit_lines, looks_like_unit
+from .agencies import join_unit_lines, looks_like_unit, split_units
 from .regions import RegionIndex
 from .repair import BRACKET_NOTE, DATE_LINE, LABEL_START, PagedText, clean, concat, join_lines, pieces, printed_width
 
@@ -67,7 +67,7 @@ TEXT_ROLES = ("task", "action", "note", "other")
 _MIN_HEADER = 3
 # Longest column name we take for an unlisted one (办理层级, 政策依据 …).
 _MAX_OTHER_NAME = 6
-_ROW_NUMBER = re.compile(r"\d{1,3}")
+_ROW_NUMBER = re.compile(r"\d{1,3}[.．、]?")
 _GROUP_ROW = re.compile(r"(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)[^。；]{1,30}")
 # A time cell starts with a date, a duration, or an open-ended term.
 _TIME_START = re.compile(
@@ -128,21 +128,35 @@ def column_role(name: str) -> str | None:
     return COLUMN_NAMES.get(name)
 
 
+def column_names(lines: list[str]) -> list[str]:
+    """A header's column names: a name its narrow column wrapped (牵头 / 单位) is put back together.
+
+    >>> column_names(["序号", "重点任务", "牵头", "单位", "完成时限"])
+    ['序号', '重点任务', '牵头单位', '完成时限']
+    """
+    names: list[str] = []
+    for line in lines:
+        if names and column_role(names[-1] + line) is not None and column_role(line) is None \
+                and column_role(names[-1]) is None:
+            names[-1] += line
+        else:
+            names.append(line)
+    return names
+
+
 def _header_length(texts: list[str], i: int) -> int:
     """How many lines from ``i`` form a table header (0: none)."""
     if column_role(texts[i]) is None:  # a table title (…责任清单) is not a column
         return 0
-    j, known = i, 0
-    while j < len(texts):
-        role = column_role(texts[j])
-        other = role is None and 1 < len(texts[j]) <= _MAX_OTHER_NAME and re.fullmatch(r"[\u4e00-\u9fff]+", texts[j])
-        if role is None and not other:
-            break
-        known += role is not None
+    j = i
+    while j < len(texts) and (column_role(texts[j]) is not None or (
+            1 < len(texts[j]) <= _MAX_OTHER_NAME and re.fullmatch(r"[\u4e00-\u9fff]+", texts[j]))):
         j += 1
     length = j - i
-    roles = {column_role(t) for t in texts[i:j]}
-    if length < _MIN_HEADER or known < 2 or known * 5 < length * 3 or not roles & {"number"}:
+    names = column_names(texts[i:j])
+    roles = [column_role(n) for n in names]
+    known = sum(r is not None for r in roles)
+    if len(names) < _MIN_HEADER or known < 2 or known * 5 < len(names) * 3 or "number" not in roles:
         return 0
     if j >= len(texts) or not (_ROW_NUMBER.fullmatch(texts[j]) or _GROUP_ROW.fullmatch(texts[j])):
         return 0
@@ -193,7 +207,7 @@ def split_blocks(lines: list[Line], index: RegionIndex) -> tuple[list[Block], Co
 def _read_table(lines: list[Line], texts: list[str], start: int, length: int, index: RegionIndex,
                 counts: Counter[str]) -> tuple[Table, int]:
     header_texts = texts[start:start + length]
-    columns = tuple(Column(t, column_role(t) or "other") for t in header_texts)
+    columns = tuple(Column(t, column_role(t) or "other") for t in column_names(header_texts))
     items: list[_RowDraft | GroupRow] = []
     pos = start + length
     expected: int | None = None
@@ -205,9 +219,9 @@ def _read_table(lines: list[Line], texts: list[str], start: int, length: int, in
                 items[-1].segments.append([])
             pos += length
             continue
-        if _ROW_NUMBER.fullmatch(text) and (expected is None or int(text) == expected):
+        if _ROW_NUMBER.fullmatch(text) and (expected is None or _row_number(text) == expected):
             items.append(_RowDraft(text, lines[pos]))
-            expected = int(text) + 1
+            expected = _row_number(text) + 1
             pos += 1
             continue
         if _GROUP_ROW.fullmatch(text) and _next_is_row(texts, pos + 1, header_texts, expected):
@@ -232,7 +246,12 @@ def _read_table(lines: list[Line], texts: list[str], start: int, length: int, in
 def _next_is_row(texts: list[str], pos: int, header: list[str], expected: int | None) -> bool:
     if texts[pos:pos + len(header)] == header:
         pos += len(header)
-    return pos < len(texts) and bool(_ROW_NUMBER.fullmatch(texts[pos])) and (expected is None or int(texts[pos]) == expected)
+    return pos < len(texts) and bool(_ROW_NUMBER.fullmatch(texts[pos])) and (
+        expected is None or _row_number(texts[pos]) == expected)
+
+
+def _row_number(text: str) -> int:
+    return int(re.match(r"\d+", text).group())
 
 
 def _ends_table(text: str) -> bool:
@@ -270,16 +289,26 @@ def _line_kind(text: str, index: RegionIndex) -> str:
 def _row(draft: _RowDraft, columns: tuple[Column, ...], index: RegionIndex, counts: Counter[str]) -> Row:
     """A row's cells: each page's segment assigned to the columns (see :func:`_assign`), then merged."""
     by_column: dict[int, list[Line]] = {}
+    unplaced = set()
     for segment in draft.segments:
-        for column, lines in _assign(segment, columns, index, counts):
+        assigned = _assign(segment, columns, index)
+        if assigned is None:
+            # No assignment fits the columns: the lines stay together in the
+            # first column as plain text, counted, never spread by guesswork.
+            counts["table_row_cells_unplaced"] += 1
+            first = next(i for i, c in enumerate(columns) if c.role != "number")
+            unplaced.add(first)
+            assigned = [(first, list(segment))] if segment else []
+        for column, lines in assigned:
             by_column.setdefault(column, []).extend(lines)
-    cells = tuple(_cell(c, columns[c].role, lines, index) for c, lines in sorted(by_column.items()))
+    cells = tuple(_cell(c, "other" if c in unplaced else columns[c].role, lines, index)
+                  for c, lines in sorted(by_column.items()))
     return Row(draft.label, draft.number_line, cells)
 
 
-def _assign(lines: list[Line], columns: tuple[Column, ...], index: RegionIndex,
-            counts: Counter[str]) -> list[tuple[int, list[Line]]]:
-    """Assign lines to the columns in order, each column a run of lines (maybe none), by dynamic programming."""
+def _assign(lines: list[Line], columns: tuple[Column, ...], index: RegionIndex) -> list[tuple[int, list[Line]]] | None:
+    """Assign lines to the columns in order, each column a run of lines (maybe none), by dynamic
+    programming; None when no assignment fits."""
     cols = [i for i, c in enumerate(columns) if c.role != "number"]
     texts = [clean(line) for line, _ in lines]
     kinds = [_line_kind(t, index) for t in texts]
@@ -299,10 +328,7 @@ def _assign(lines: list[Line], columns: tuple[Column, ...], index: RegionIndex,
                 if key not in best or base + gain > best[key][0]:
                     best[key] = (base + gain, start)
     if (m, n) not in best:
-        # No assignment fits the columns: every line stays in the first text column, counted.
-        counts["table_row_cells_unplaced"] += 1
-        first = next((i for i in cols if columns[i].role in TEXT_ROLES), cols[0])
-        return [(first, list(lines))] if lines else []
+        return None
     spans: list[tuple[int, int]] = []
     end = n
     for c in range(m, 0, -1):
@@ -336,7 +362,8 @@ def _score(role: str, position: int, texts: list[str], kinds: list[str], index: 
 def _cell(column: int, role: str, lines: list[Line] | tuple[Line, ...], index: RegionIndex) -> Cell:
     texts = [clean(line) for line, _ in lines]
     if role in UNIT_ROLES:
-        units = tuple(join_unit_lines(texts, index))
+        # One unit a line, or several on a line separated by 、 (市财政局、市税务局).
+        units = tuple(u for joined in join_unit_lines(texts, index) for u in split_units(joined))
         return Cell(column, tuple(lines), "、".join(units), units)
     return Cell(column, tuple(lines), _join(texts))
 
@@ -356,9 +383,9 @@ def _split_text_columns(table: Table, counts: Counter[str]) -> Table:
     Content cannot tell 改革事项 from 具体措施: both are text, and the cells
     decided by content put such lines in the later column. The narrower
     column before it takes back the leading lines no wider than its width:
-    the most common width of the first line of the later column's wrapped
-    cells, among those short enough to be the narrow column's. A line short
-    of that width ends the narrow cell.
+    the widest first line of the later column's wrapped cells among those
+    short enough to be the narrow column's (at most 0.6 of the later column's
+    widest line). A line short of that width ends the narrow cell.
     """
     cols = table.columns
     for narrow in range(len(cols) - 1):
@@ -370,7 +397,7 @@ def _split_text_columns(table: Table, counts: Counter[str]) -> Table:
         short = [w for w in (printed_width(clean(c.lines[0][0])) for c in wrapped) if w <= 0.6 * widest]
         if not short:
             continue
-        width = Counter(short).most_common(1)[0][0]
+        width = max(short)
         items: list[Row | GroupRow] = []
         for item in table.items:
             cell = next((c for c in item.cells if c.column == wide), None) if isinstance(item, Row) else None

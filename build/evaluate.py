@@ -128,7 +128,6 @@ def _deadline_value(d: dict[str, Any]) -> str:
 def score(rows: dict[str, list[dict[str, Any]]], gold: dict[str, Any]) -> Score:
     """Compare the rows of one build with a gold file's documents."""
     docs = rows["documents"]
-    agencies = {a["agency_id"]: a for a in rows["agencies"]}
     out = []
     for key, g in gold["docs"].items():
         group, seq = key.rsplit(":", 1)
@@ -146,6 +145,10 @@ def score(rows: dict[str, list[dict[str, Any]]], gold: dict[str, Any]) -> Score:
             s.metadata_errors.append(f"title: {doc['title']!r}")
         if (doc["issued_on"].isoformat() if doc["issued_on"] else None) != g["issued_on"]:
             s.metadata_errors.append(f"issued_on: {doc['issued_on']}")
+        signed = sorted({_compact(r["name_raw"]) for r in rows["document_agencies"]
+                         if r["doc_id"] == doc["doc_id"] and r["source"] == "signature"})
+        if signed != sorted(g["issuers"]):
+            s.metadata_errors.append(f"issuers: {signed} != {sorted(g['issuers'])}")
         measures = [m for m in rows["measures"] if m["doc_id"] == doc["doc_id"]]
         chains = _measure_labels(measures)
         numbered = [m for m in measures if m["label"] and m["kind"] in ("numbered", "heading", "table_row")]
@@ -157,7 +160,7 @@ def score(rows: dict[str, list[dict[str, Any]]], gold: dict[str, Any]) -> Score:
         s.labels_missing = [label for label in g["provision_labels"] if _find_measure(label, measures, chains) is None]
 
         doc_measures = {m["measure_id"] for m in measures}
-        ours = {(ma["measure_id"], _compact(ma.get("name_raw") or agencies[ma["agency_id"]]["name"]), ma["role"])
+        ours = {(ma["measure_id"], _compact(ma["name_raw"]), ma["role"])
                 for ma in rows["measure_agencies"] if ma["measure_id"] in doc_measures and ma["role"] in _GOLD_ROLES}
         s.links_found = len(ours)
         matched = set()
@@ -166,7 +169,7 @@ def score(rows: dict[str, list[dict[str, Any]]], gold: dict[str, Any]) -> Score:
             for agency, role in links:
                 s.links_gold += 1
                 hit = next((o for o in ours if o[0] == mid and o[2] == role and o not in matched
-                            and _same_agency(o[1], agency, agencies)), None)
+                            and o[1] == _compact(agency)), None)
                 if hit is None:
                     s.links_missed.append(f"{label} {agency} {role}")
                 else:
@@ -194,8 +197,6 @@ def score(rows: dict[str, list[dict[str, Any]]], gold: dict[str, Any]) -> Score:
     return Score(out)
 
 
-def _same_agency(printed: str, gold: str, agencies: dict[str, dict[str, Any]]) -> bool:
-    return printed == _compact(gold)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -136,7 +136,8 @@ def _table_provisions(tables: tuple[RenderedTable, ...]) -> tuple[list[Provision
             out.append(Provision(path, None, 1, label, heading, group.start, group.end, "heading"))
         for row in table.rows:
             parent = groups[row.group] if row.group is not None else None
-            path = unique(f"{parent}.{row.label}" if parent else f"t{k}/{row.label}")
+            number = re.match(r"\d+", row.label).group()  # 1 or 1. as printed
+            path = unique(f"{parent}.{number}" if parent else f"t{k}/{number}")
             task = next((c.text for c in row.cells if c.column.role == "task"), None)
             heading = task if task and len(task) <= 40 else None
             out.append(Provision(path, parent, 2 if parent else 1, row.label, heading, row.start, row.end, "table_row"))
@@ -224,11 +225,19 @@ def _cell_responsibilities(cells: tuple[RenderedCell, ...], region_code: str, in
     for cell in cells:
         if cell.column.role not in ("responsible", "lead", "cooperating"):
             continue
+        if "：" in cell.text:
+            # A unit column may spell the roles out: 牵头单位：A；配合单位：B.
+            listed = find_responsibilities(cell.text, region_code, index)
+            found.links += listed.links
+            found.unresolved.update(listed.unresolved)
+            continue
         for unit in cell.units:
-            agency = resolve_unit(unit, region_code, index)
+            # 市发展改革委（牵头） in a 责任单位 column leads.
+            role, name = ("lead", unit[:-4]) if unit.endswith("（牵头）") else (cell.column.role, unit)
+            agency = resolve_unit(name, region_code, index)
             if agency.resolved_by == "document_jurisdiction":
-                found.unresolved[unit] += 1
-            found.links.append(Responsibility(agency, cell.column.role, f"{cell.column.name}：{cell.text}", unit))
+                found.unresolved[name] += 1
+            found.links.append(Responsibility(agency, role, f"{cell.column.name}：{cell.text}", name))
     return found
 
 

@@ -279,7 +279,10 @@ class _Parser:
             kind = _frame_kind(para, self.titles, after_number=bool(self.out) and self.out[-1].kind == "document_number")
             if kind == "note" and not _DOCUMENT_NOTE.search(para):
                 kind = "paragraph"  # （工业和信息化部负责）: the provision's own note
-            if self.stack and self.open and kind == "paragraph":
+            # A chapter heading (第五章技术审查) holds no text of its own: an
+            # unlabelled paragraph after it is an article whose label was lost.
+            under_chapter = bool(self.stack) and self.stack[-1].style in ("chapter", "section")
+            if self.stack and self.open and kind == "paragraph" and not under_chapter:
                 self.ends[-1] = end
                 if self.out[-1].label is not None:
                     self.continued.append((start, end))

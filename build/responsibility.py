@@ -41,12 +41,21 @@ from dataclasses import dataclass, field
 
 from policydata.schema import CURRENT
 
-from .agencies import AgencyName, central_at, ends_unit, is_central_name, looks_like_unit, resolve_unit
+from .agencies import (
+    CLOSE_BRACKETS,
+    OPEN_BRACKETS,
+    TRAILING_UNNAMED,
+    GENERIC,
+    AgencyName,
+    central_at,
+    ends_unit,
+    looks_like_unit,
+    resolve_unit,
+    split_units,
+)
 from .regions import RegionIndex
 
 ROLES = CURRENT.vocabulary("agency_role").values
-# Class words that name nobody in particular.
-GENERIC = frozenset({"有关部门", "相关部门", "有关单位", "相关单位", "有关地方", "相关地方"})
 # Collectives named by kind alone are units all the same (各地方 in …会同各地方按职责分工负责).
 _COLLECTIVE_WORDS = re.compile(r"各(?:地方|地区|地|级政府|级人民政府|部门|单位|省（区、市）|省（自治区、直辖市）)")
 _LIST_ROLES = {"牵头": "lead", "责任": "responsible", "主责": "responsible", "配合": "cooperating",
@@ -54,8 +63,6 @@ _LIST_ROLES = {"牵头": "lead", "责任": "responsible", "主责": "responsible
 _LIST = re.compile(r"(牵头|责任|主责|配合|协办|参与)(?:单位|部门|处室)\s*[：:]")
 # Where a clause (and so a unit list before an anchor word) begins.
 _BOUNDARY = "，。；：（）()\n,;:"
-_OPEN = "（(“《"
-_CLOSE = "）)”》"
 _ANCHORS = re.compile(
     r"(?P<duty>按(?:照)?(?:各自)?职责(?:分工)?[，,]?负责)"
     r"|(?P<lead>牵头)(?!单位|部门|处室|领导|抓总)"
@@ -70,7 +77,6 @@ _LEADING = re.compile(
     r"^(?:第[零〇一二三四五六七八九十百]+条|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.．、])?"
     r"[、，,\s]*(?:.*?(?<!自)由)?"
 )
-_TRAILING = re.compile(r"(?:等(?:[0-9一二三四五六七八九十]+个?)?(?:部门|单位))$|等$")
 
 
 @dataclass(frozen=True)
@@ -88,49 +94,8 @@ class Responsibilities:
     ignored: Counter[str] = field(default_factory=Counter)
 
 
-def split_units(text: str) -> list[str]:
-    """The units of a list, split at 、 and ， outside brackets and quotes.
-
-    A part that does not end with an agency word qualifies the next one
-    (市、县（市、区）政务数据主管部门 is one unit).
-
-    >>> split_units("省应急管理厅科技和信息化处、省应急管理厅行政审批处，各市应急管理局")
-    ['省应急管理厅科技和信息化处', '省应急管理厅行政审批处', '各市应急管理局']
-    >>> split_units("市、县（市、区）政务数据主管部门")
-    ['市、县（市、区）政务数据主管部门']
-    """
-    parts, depth, current = [], 0, ""
-    for ch in text:
-        if ch in _OPEN:
-            depth += 1
-        elif ch in _CLOSE:
-            depth = max(0, depth - 1)
-        if ch in "、，," and depth == 0:
-            parts.append(current)
-            current = ""
-            continue
-        current += ch
-    parts.append(current)
-    units: list[str] = []
-    pending = ""
-    for part in (p.strip() for p in parts):
-        if not part:
-            continue
-        if pending:
-            part = pending + "、" + part
-            pending = ""
-        name = _TRAILING.sub("", part)
-        if ends_unit(name) or name in GENERIC or is_central_name(name):
-            units.append(part)
-        else:
-            pending = part
-    if pending:
-        units.append(pending)
-    return units
-
-
 def _clean_unit(unit: str) -> str:
-    return _TRAILING.sub("", unit.strip())
+    return TRAILING_UNNAMED.sub("", unit.strip())
 
 
 def _unit_list(text: str, index: RegionIndex) -> list[str] | None:
@@ -170,9 +135,9 @@ def _clause_start(text: str, pos: int, floor: int) -> int:
     i = pos - 1
     while i >= floor:
         ch = text[i]
-        if ch in _CLOSE:
+        if ch in CLOSE_BRACKETS:
             depth += 1
-        elif ch in _OPEN:
+        elif ch in OPEN_BRACKETS:
             if depth == 0:
                 return i + 1
             depth -= 1
@@ -187,8 +152,8 @@ def _units_after(text: str, pos: int, index: RegionIndex) -> tuple[list[str], in
     stop = pos
     depth = 0
     while stop < len(text) and (depth or text[stop] not in "，。；：）)\n,;:"):
-        depth += text[stop] in _OPEN
-        depth -= text[stop] in _CLOSE and depth > 0
+        depth += text[stop] in OPEN_BRACKETS
+        depth -= text[stop] in CLOSE_BRACKETS and depth > 0
         stop += 1
     for end in range(stop, pos, -1):
         units = _unit_list(text[pos:end], index)
@@ -236,8 +201,8 @@ def find_responsibilities(text: str, region_code: str, index: RegionIndex) -> Re
             begin = end = end + 1
         depth = 0
         while end < limit and (depth or text[end] not in "；;）)。\n"):
-            depth += text[end] in _OPEN
-            depth -= text[end] in _CLOSE and depth > 0
+            depth += text[end] in OPEN_BRACKETS
+            depth -= text[end] in CLOSE_BRACKETS and depth > 0
             end += 1
         units = _listed_units(text[begin:end], index)
         if units:

@@ -1,0 +1,224 @@
+"""Tables printed one cell per line (and drawn in a PDF), the units and time cells they hold."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policydata_build.agencies import add_agency_row, resolve_unit
+from policydata_build.blocks import Prose, Table, render, split_blocks
+from policydata_build.deadlines import find_deadlines
+from policydata_build.regions import RegionIndex
+from sourcefiles import write_text_dump
+
+
+@pytest.fixture(scope="module")
+def index() -> RegionIndex:
+    return RegionIndex.load()
+
+
+# A task table as the compilation prints it, page by page (written by hand).
+HEADER = ["序号", "改革事项", "具体措施", "牵头单位", "配合单位", "完成时限"]
+PAGES = [
+    (5, ["为推动各项任务落实，制定如下分工。", *HEADER,
+         "一、开办企业",
+         "1", "企业开办", "压减开办时间至1 个工作日", "市市场监管局", "市税务局", "市公安局", "2023 年6 月",
+         "2", "10 千伏及以下用户接电", "市发展改革委", "国网长春供电公司", "持续推进",
+         "3", "企业简易注销", "推行税务、社保等注"]),
+    (6, [*HEADER,
+         "销“一网通办”", "市人力资源和社会", "保障局",
+         "二、获得信贷",
+         "4", "首贷续贷服务", "设立首贷续贷服务中心", "市金融办", "人民银行长春市中心", "支行", "2023 年第三季度",
+         "5", "融资担保", "担保费率降至1%以下", "市财政局", "2023 年上半年完成试点，", "下半年全面推广",
+         "长春市人民政府办公厅", "2023 年3 月16 日"]),
+]
+
+
+def _lines() -> list[tuple[str, int]]:
+    return [(line, page) for page, lines in PAGES for line in lines]
+
+
+def test_rows_cells_groups_and_what_was_dropped(index: RegionIndex) -> None:
+    blocks, counts = split_blocks(_lines(), index)
+    assert [type(b).__name__ for b in blocks] == ["Prose", "Table", "Prose"]
+    table = blocks[1]
+    assert isinstance(table, Table) and [c.role for c in table.columns] == [
+        "number", "task", "action", "lead", "cooperating", "due"]
+    assert counts["table_header_repeated"] == 1
+    cells = {r.label: {table.columns[c.column].role: c.text for c in r.cells} for r in table.rows}
+    assert cells["1"] == {"task": "企业开办", "action": "压减开办时间至1个工作日", "lead": "市市场监管局",
+                          "cooperating": "市税务局、市公安局", "due": "2023年6月"}
+    # A cell beginning with a number (10 千伏…) is not a row. With one text line for two
+    # text columns, content cannot tell which it is: it goes to the later one.
+    assert cells["2"] == {"action": "10千伏及以下用户接电", "lead": "市发展改革委",
+                          "cooperating": "国网长春供电公司", "due": "持续推进"}
+    # Split by a page break: each column's parts, in order; a unit wrapped over two lines is one unit.
+    assert cells["3"] == {"task": "企业简易注销", "action": "推行税务、社保等注销“一网通办”",
+                          "lead": "市人力资源和社会保障局"}
+    assert cells["4"]["cooperating"] == "人民银行长春市中心支行"
+    assert cells["5"]["due"] == "2023年上半年完成试点，下半年全面推广"
+    # The signature below the table is prose again.
+    assert blocks[2].lines == (("长春市人民政府办公厅", 6), ("2023 年3 月16 日", 6))
+
+
+def test_rendered_text_keeps_the_cells_offsets(index: RegionIndex) -> None:
+    rendered = render(split_blocks(_lines(), index)[0])
+    text = rendered.text.text
+    table = rendered.tables[0]
+    assert text[table.start:table.header_end] == "\t".join(HEADER)
+    assert [g.text for g in table.groups] == ["一、开办企业", "二、获得信贷"]
+    for row in table.rows:
+        assert text[row.start:row.end].split("\t")[0] == row.label
+        for cell in row.cells:
+            assert text[cell.start:cell.end] == cell.text
+    assert rendered.text.page_at(table.rows[3].start) == 6
+
+
+def test_a_row_no_column_can_hold_is_counted_not_merged(index: RegionIndex) -> None:
+    lines = [(t, 1) for t in ["序号", "责任单位", "完成时限", "1", "推进改革的说明文字", "市财政局", "2023 年6 月"]]
+    blocks, counts = split_blocks(lines, index)
+    assert counts["table_row_cells_unplaced"] == 1
+    assert [c.text for c in blocks[0].rows[0].cells] == ["推进改革的说明文字市财政局2023年6月"]
+
+
+def test_prose_without_a_header_is_not_a_table(index: RegionIndex) -> None:
+    lines = [(t, 1) for t in ["序号", "一、总体要求", "各地要加强组织领导。"]]
+    blocks, _ = split_blocks(lines, index)
+    assert [type(b) for b in blocks] == [Prose]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["序号", "责任单位", "完成时限", "牵头单位", "1", "2", "3", "市财政局", "市人力资源和社会",
+                                 "保障局", "2023 年6 月", "持续推进", "一、开办企业", "推进改革", "10 千伏", "附件",
+                                 "2023 年3 月16 日", "具体措施"]), max_size=40))
+def test_any_lines_give_blocks_whose_text_slices_back(lines: list[str]) -> None:
+    index = RegionIndex.load()
+    blocks, _ = split_blocks([(line, 1 + i // 10) for i, line in enumerate(lines)], index)
+    kept = [line for b in blocks for line, _ in (b.lines if isinstance(b, Prose) else ())]
+    assert len(kept) <= len(lines)
+    rendered = render(blocks)
+    for table in rendered.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                assert rendered.text.text[cell.start:cell.end] == cell.text
+
+
+# -- a table drawn in a PDF gives the rows of its text dump ------------------------------
+
+# (row number, [cell lines per column]); the PDF draws each cell at its column's x.
+TABLE = [
+    ("1", [["企业开办全程网", "办"], ["推行企业开办“一网通办”，", "企业开办时间压减至0.5 个", "工作日以内"],
+           ["市市场监管局", "市公安局"], ["2023 年6 月底前"]]),
+    ("2", [["经营主体登记确", "认制"], ["对经营主体登记实行形式审", "查"], ["市市场监督管理局"], []]),
+    ("3", [["高压办电提速"], ["10 千伏及以下普通高压用户", "办电时间压减至15 个工作日"], ["国网长春供电公司"],
+           ["2023 年第二季度"]]),
+]
+COLUMNS = ["序号", "改革事项", "具体措施", "责任单位", "完成时间"]
+
+
+def _dump_lines() -> list[str]:
+    return COLUMNS + [line for number, cells in TABLE for line in [number] + [t for cell in cells for t in cell]]
+
+
+def _table_pdf(path: Path) -> Path:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    xs = [30, 60, 130, 260, 340]
+    c.setFont("STSong-Light", 8)
+    y = A4[1] - 40
+    for x, name in zip(xs, COLUMNS):
+        c.drawString(x, y, name)
+    y -= 14
+    for number, cells in TABLE:
+        c.drawString(xs[0], y, number)
+        height = max(len(cell) for cell in cells)
+        # Column by column, each cell's lines top to bottom, as a PDF producer may draw them.
+        for x, cell in zip(xs[1:], cells):
+            for k, line in enumerate(cell):
+                c.drawString(x, y - 10 * k, line)
+        y -= 10 * height + 6
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_a_table_pdf_gives_the_rows_of_its_text_dump(tmp_path: Path, index: RegionIndex) -> None:
+    from policydata_build.pages import read_source
+
+    dump = write_text_dump(tmp_path / "t.txt", [(1, _dump_lines())])
+    pdf = _table_pdf(tmp_path / "t.pdf")
+    rows = {}
+    for source in (dump, pdf):
+        (table,) = [b for b in split_blocks([(line, p.number) for p in read_source(source).pages for line in p.lines],
+                                            index)[0] if isinstance(b, Table)]
+        rows[source.suffix] = [(r.label, [(c.column, c.text) for c in r.cells]) for r in table.rows]
+    assert rows[".pdf"] == rows[".txt"]
+    assert rows[".txt"][0] == ("1", [(1, "企业开办全程网办"), (2, "推行企业开办“一网通办”，企业开办时间压减至0.5个工作日以内"),
+                                     (3, "市市场监管局、市公安局"), (4, "2023年6月底前")])
+
+
+# -- units and time cells -------------------------------------------------------------
+
+
+def test_a_unit_named_by_its_level_word_is_resolved_in_the_documents_jurisdiction(index: RegionIndex) -> None:
+    rows: dict[str, dict] = {}
+    a = resolve_unit("市住房城乡建设委", "110000", index)
+    aid = add_agency_row(rows, a)
+    assert (rows[aid]["name"], rows[aid]["region_code"], rows[aid]["aliases"]) == (
+        "北京市住房和城乡建设委员会", "110000", {"市住房城乡建设委"})
+
+
+def test_two_spellings_of_one_body_are_one_agency(index: RegionIndex) -> None:
+    rows: dict[str, dict] = {}
+    ids = {add_agency_row(rows, resolve_unit(name, "640000", index))
+           for name in ("宁夏回族自治区市场监督管理厅", "宁夏自治区市场监管厅", "自治区市场监管厅")}
+    assert len(ids) == 1 and rows[ids.pop()]["name"] == "宁夏回族自治区市场监督管理厅"
+
+
+def test_divisions_belong_to_their_body_and_collectives_are_kept(index: RegionIndex) -> None:
+    rows: dict[str, dict] = {}
+    division = add_agency_row(rows, resolve_unit("省应急管理厅政策法规处", "130000", index))
+    parent = rows[division]["parent_id"]
+    assert rows[division]["name"] == "河北省应急管理厅政策法规处" and rows[parent]["name"] == "河北省应急管理厅"
+    for name in ("各区人民政府", "各乡镇（街道）", "各有关部门", "市直各有关部门"):
+        collective = resolve_unit(name, "131000", index)
+        assert collective.collective and collective.resolved_by == "collective" and collective.canonical == name
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("2023年6月", [("2023年6月", "target", dt.date(2023, 6, 30), "month", None)]),
+        ("2023年第三季度", [("2023年第三季度", "target", dt.date(2023, 9, 30), "quarter", None)]),
+        ("2023年上半年", [("2023年上半年", "target", dt.date(2023, 6, 30), "half", None)]),
+        ("持续推进", [("持续推进", "ongoing", None, None, None)]),
+        ("长期", [("长期", "ongoing", None, None, None)]),
+        ("2023年6月底前完成试点，12月底前全面推广",
+         [("2023年6月底前", "due_by", dt.date(2023, 6, 30), "month", None),
+          ("12月底前", "due_by", dt.date(2023, 12, 31), "month", None)]),
+        ("5个工作日", [("5个工作日", "time_limit", None, None, "P5WD")]),
+        ("15日", [("15日", "time_limit", None, None, "P15D")]),
+    ],
+)
+def test_time_cells_in_their_column_sense(cell: str, expected: list[tuple]) -> None:
+    text = f"1\t某项改革\t{cell}"
+    start = text.index(cell)
+    role = "limit" if "日" in cell and "月" not in cell else "due"
+    hits, _ = find_deadlines(text, dt.date(2023, 3, 1), [(start, len(text), role)])
+    assert [(h.expression, h.kind, h.due_on, h.precision, h.duration) for h in hits] == expected
+
+
+def test_a_bare_date_outside_a_time_column_is_no_deadline() -> None:
+    hits, skipped = find_deadlines("（2023年5月29日）", dt.date(2023, 6, 1))
+    assert hits == [] and [s.reason for s in skipped] == ["reference_date"]
+    hits, _ = find_deadlines("长期以来", dt.date(2023, 6, 1))
+    assert hits == []
