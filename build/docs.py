@@ -121,7 +121,12 @@ def quality_markdown(q: dict[str, Any], rows: dict[str, int]) -> str:
         f"| deadlines | {q['deadlines']} ({', '.join(f'{k} {v}' for k, v in q['deadlines_by_kind'].items())}) |",
         f"| deadlines without a resolvable date | {q['deadlines_unresolved']} ({', '.join(f'{k} {v}' for k, v in q['deadlines_unresolved_by_kind'].items())}) |",
         f"| time expressions left out | {sum(q['time_expressions_left_out'].values())} ({', '.join(f'{k} {v}' for k, v in q['time_expressions_left_out'].items())}) |",
-        f"| responsible-agency links | {q['measure_agencies']} |",
+        f"| responsible-agency links | {q['measure_agencies']} ({', '.join(f'{k} {v}' for k, v in q['measure_agencies_by_role'].items())}) |",
+        f"| table rows / cells | {sum(d['table_rows'] for d in q['per_document'].values())} / {q['measure_cells']} |",
+        f"| closing paragraphs split off the last numbered provision | "
+        f"{sum(d['closing_paragraphs'] for d in q['per_document'].values())} |",
+        f"| agency names no rule placed (kept under the document's jurisdiction, listed per document) | "
+        f"{sum(sum(d['agency_names_unresolved'].values()) for d in q['per_document'].values())} |",
         f"| provisions with at least one tag | {cov['measures_with_any_tag']} of {q['measures']} ({cov['share_with_any_tag']:.1%}) |",
         f"| … of those with content of their own (numbered, paragraph, title) | {cov['substantive_with_any_tag']} of {cov['substantive_measures']} "
         f"({cov['substantive_with_any_tag'] / cov['substantive_measures']:.1%}) |",
@@ -139,12 +144,40 @@ def _version_dir() -> Path:
     return default_out() / DATASET_VERSION
 
 
+# The hand-written gold files the build is scored against (tests/test_layouts.py checks the thresholds).
+GOLD = {
+    "practice compilation (7 provincial documents)": ("tests/fixtures/practice/compilation-practice.txt",
+                                                      "tests/fixtures/practice/gold.json"),
+    "own fixture (7 provincial documents)": ("tests/fixtures/provincial/compilation.txt",
+                                             "tests/fixtures/provincial/gold.json"),
+}
+
+
+def accuracy_markdown() -> str:
+    """Scores of the current build against the hand-written gold files."""
+    from .evaluate import score, score_quotes
+    from .pages import read_source
+    from .pipeline import build_tables
+
+    lines = ["| gold | responsibility recall | responsibility precision | deadline recall | deadline precision |",
+             "|---|---|---|---|---|"]
+    for name, (source, gold) in GOLD.items():
+        result = score(build_tables(read_source(ROOT / source))[0], json.loads((ROOT / gold).read_text(encoding="utf-8")))
+        lines.append(f"| {name} | {result.link_recall:.1%} ({result.total('links_right')}/{result.total('links_gold')}) | "
+                     f"{result.link_precision:.1%} | {result.deadline_recall:.1%} | {result.deadline_precision:.1%} |")
+    national = score_quotes(build_tables(read_source(ROOT / "build" / "source" / "compilation-2023.txt"))[0],
+                            json.loads((ROOT / "tests" / "gold" / "national_responsibility.json").read_text(encoding="utf-8")))
+    lines.append(f"| national documents 001, 016, 017 (responsible units read by hand) | "
+                 f"{national.recall:.1%} ({national.found}/{national.total}) | – | – | – |")
+    return "\n".join(lines) + "\n"
+
+
 def generated_blocks() -> dict[str, str]:
     folder = _version_dir()
     quality = json.loads((folder / "quality.json").read_text(encoding="utf-8"))
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     rows = {f.removesuffix(".parquet"): e["rows"] for f, e in manifest["files"].items() if f.endswith(".parquet")}
-    return {"tables": tables_markdown(), "quality": quality_markdown(quality, rows)}
+    return {"tables": tables_markdown(), "quality": quality_markdown(quality, rows), "accuracy": accuracy_markdown()}
 
 
 def block(text: str, name: str) -> str:

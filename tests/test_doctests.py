@@ -21,5 +21,6 @@ def test_build_module_examples(name):
 
 def test_the_pipeline_steps_have_examples():
     with_examples = {n for n in MODULES if doctest.testmod(importlib.import_module(n)).attempted}
-    for step in ("pages", "repair", "toc", "provisions", "documents", "deadlines", "tags", "regions", "agencies", "responsibility"):
+    for step in ("pages", "repair", "toc", "blocks", "provisions", "documents", "deadlines", "tags", "regions", "agencies",
+                 "responsibility", "numerals"):
         assert f"policydata_build.{step}" in with_examples, step

@@ -208,3 +208,13 @@ def test_dates_that_are_not_commitments_are_not_deadlines(national, printed: str
     for doc_id, at in hits:
         assert not [d for d in national["deadlines"] if d["doc_id"] == doc_id
                     and d["char_start"] < at + len(printed) and at < d["char_end"]], printed
+
+
+def test_the_practice_compilation_builds_the_same_from_a_pdf(tmp_path: Path) -> None:
+    from sourcefiles import write_pdf
+
+    source = read_source(SOURCES["practice"][0])
+    from_text = build_tables(source)[0]
+    from_pdf = build_tables(read_source(write_pdf(tmp_path / "practice.pdf", source.pages)))[0]
+    for table in ("documents", "measures", "measure_cells", "measure_agencies", "deadlines", "agencies"):
+        assert from_pdf[table] == from_text[table], table
