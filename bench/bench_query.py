@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     import pydantic
 
     import policydata
-    from policydata.models import ROW_ADAPTERS
+    from policydata.models import row_adapter
 
     ds = policydata.open(args.version, root=args.root)
     description = _pick_query(ds, args.text, None)[0]
@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     warm.append(_time_pair(ds, names, whole, args.repeat))
 
     all_rows = [dict(zip(names, r)) for r in ds.connection.execute(f"SELECT * FROM {table}").fetchall()]
-    adapter = ROW_ADAPTERS[table]
+    adapter = row_adapter(policydata.schema.CURRENT, table)
     convert_s = _median_seconds(lambda: adapter.validate_python(all_rows), max(5, args.repeat // 5))
 
     print(f"Dataset {ds.version} at {ds.path}; {ds.manifest.files[table + '.parquet'].rows} {table} rows")

@@ -27,7 +27,6 @@ from policydata import schema
 from policydata.cli import main as cli
 from policydata.diff import diff
 from policydata.errors import (
-    ChecksumError,
     LayoutError,
     ManifestError,
     RegistryMismatchError,
