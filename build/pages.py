@@ -226,8 +226,11 @@ def _read_pdf(path: Path, *, progress: bool) -> list[Page]:
             try:
                 lines = _lines(page.extract_text() or "")
                 if _has_table_header(lines):
-                    # Where the page holds a table, its cells come from their positions.
-                    lines = table_layout_lines(page.extract_text(extraction_mode="layout") or "") or lines
+                    # Where the page holds a table, the order of its cells comes from
+                    # their positions; the text stays what plain extraction gave.
+                    placed = table_layout_lines(page.extract_text(extraction_mode="layout") or "")
+                    if placed is not None and _same_cells(placed, lines):
+                        lines = placed
             except (PdfReadError, ValueError, KeyError, OSError) as exc:
                 raise SourceError(path, f"page {number}: text cannot be extracted ({type(exc).__name__}: {exc})") from None
             pages.append(Page(number, lines))
@@ -248,6 +251,15 @@ def _has_table_header(lines: tuple[str, ...]) -> bool:
     texts = [clean(line) for line in lines]
     return any(texts[i] in COLUMN_NAMES and sum(t in COLUMN_NAMES for t in texts[i:i + 8]) >= 3
                for i in range(len(texts)))
+
+
+def _same_cells(placed: tuple[str, ...], lines: tuple[str, ...]) -> bool:
+    """Whether the layout's lines hold the same text as plain extraction's, in any order
+    (where the layout text split the cells otherwise, its order is not trusted)."""
+    def key(texts: tuple[str, ...]) -> list[str]:
+        return sorted(re.sub(r"\s", "", t) for t in texts)
+
+    return key(placed) == key(lines)
 
 
 def table_layout_lines(layout: str) -> tuple[str, ...] | None:
