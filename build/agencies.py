@@ -400,6 +400,10 @@ def opens_unit(text: str, index: RegionIndex) -> bool:
         return True
 
 
+# What a collective named by 各 may end with: 各镇（街道）, 各地方, 各区人民政府.
+_COLLECTIVE_ENDS = ("镇", "乡", "街道", "村", "社区", "地方", "地区", "区", "县", "市", "省", "旗", "部门", "单位")
+
+
 def looks_like_unit(text: str, index: RegionIndex) -> bool:
     """A whole unit's name: it opens like one and ends with an agency word.
 
@@ -408,6 +412,8 @@ def looks_like_unit(text: str, index: RegionIndex) -> bool:
     [True, True, False, True]
     """
     if is_central_name(text):  # 党中央, 国务院: names of their own
+        return True
+    if text.startswith("各") and 3 <= len(text) <= 16 and (_TRAILING_ALIAS.sub("", text) or text).endswith(_COLLECTIVE_ENDS):
         return True
     return len(text) >= 3 and ends_unit(text) and opens_unit(text, index)
 

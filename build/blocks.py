@@ -47,7 +47,7 @@ Line = tuple[str, int]  # (text as extracted, page)
 
 # Column names as printed → the role of their cells.
 COLUMN_NAMES: dict[str, str] = {
-    **dict.fromkeys(("序号", "编号", "序"), "number"),
+    **dict.fromkeys(("序号", "编号"), "number"),
     **dict.fromkeys(("改革事项", "改革任务", "重点任务", "主要任务", "工作任务", "任务", "任务名称", "事项名称", "事项",
                      "工作事项", "重点领域", "领域", "类别", "项目", "指标", "评价指标", "重点工作", "改革内容"), "task"),
     **dict.fromkeys(("具体措施", "工作措施", "主要措施", "措施", "工作内容", "具体内容", "主要内容", "任务内容", "政策措施",
@@ -62,6 +62,17 @@ COLUMN_NAMES: dict[str, str] = {
     **dict.fromkeys(("承诺时限", "办理时限", "法定时限", "承诺办结时限", "办结时限"), "limit"),
     **dict.fromkeys(("备注", "说明"), "note"),
 }
+# A name the list above lacks is read by its last words (兑现时限 is a time
+# limit, 主办单位 a unit column); anything else is "other".
+_ROLE_BY_ENDING: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("承诺时限", "办理时限", "办结时限", "兑现时限", "法定时限"), "limit"),
+    (("时限", "时间", "期限", "节点"), "due"),
+    (("牵头单位", "牵头部门"), "lead"),
+    (("配合单位", "配合部门", "协办单位", "参与单位"), "cooperating"),
+    (("单位", "部门", "处室", "主体"), "responsible"),
+    (("措施", "内容", "举措"), "action"),
+    (("事项", "任务", "名称"), "task"),
+)
 UNIT_ROLES = ("responsible", "lead", "cooperating")
 TEXT_ROLES = ("task", "action", "note", "other")
 _MIN_HEADER = 3
@@ -125,7 +136,14 @@ Block = Prose | Table
 
 
 def column_role(name: str) -> str | None:
-    return COLUMN_NAMES.get(name)
+    """The role of a column heading as printed; None for a name nothing tells.
+
+    >>> column_role("牵头单位"), column_role("兑现时限"), column_role("主办单位"), column_role("办理层级")
+    ('lead', 'limit', 'responsible', None)
+    """
+    if name in COLUMN_NAMES:
+        return COLUMN_NAMES[name]
+    return next((role for endings, role in _ROLE_BY_ENDING if name.endswith(endings)), None)
 
 
 def column_names(lines: list[str]) -> list[str]:
@@ -136,8 +154,7 @@ def column_names(lines: list[str]) -> list[str]:
     """
     names: list[str] = []
     for line in lines:
-        if names and column_role(names[-1] + line) is not None and column_role(line) is None \
-                and column_role(names[-1]) is None:
+        if names and names[-1] + line in COLUMN_NAMES and names[-1] not in COLUMN_NAMES:
             names[-1] += line
         else:
             names.append(line)
@@ -146,17 +163,19 @@ def column_names(lines: list[str]) -> list[str]:
 
 def _header_length(texts: list[str], i: int) -> int:
     """How many lines from ``i`` form a table header (0: none)."""
-    if column_role(texts[i]) is None:  # a table title (…责任清单) is not a column
-        return 0
     j = i
     while j < len(texts) and (column_role(texts[j]) is not None or (
-            1 < len(texts[j]) <= _MAX_OTHER_NAME and re.fullmatch(r"[\u4e00-\u9fff]+", texts[j]))):
+            len(texts[j]) <= _MAX_OTHER_NAME and re.fullmatch(r"[\u4e00-\u9fff]+", texts[j]))):
         j += 1
     length = j - i
     names = column_names(texts[i:j])
+    if not names or names[0] not in COLUMN_NAMES:  # a table title (…责任清单) is not a column
+        return 0
     roles = [column_role(n) for n in names]
     known = sum(r is not None for r in roles)
-    if len(names) < _MIN_HEADER or known < 2 or known * 5 < len(names) * 3 or "number" not in roles:
+    # A 序号 column, a column saying who or when, and most names telling what they hold.
+    if len(names) < _MIN_HEADER or "number" not in roles or not set(roles) & {*UNIT_ROLES, "due", "limit"} \
+            or known * 2 < len(names):
         return 0
     if j >= len(texts) or not (_ROW_NUMBER.fullmatch(texts[j]) or _GROUP_ROW.fullmatch(texts[j])):
         return 0
@@ -344,7 +363,7 @@ def _score(role: str, position: int, texts: list[str], kinds: list[str], index: 
     if not texts:
         return 0.0 if role in TEXT_ROLES else (-0.5 if role in ("due", "limit") else -1.0)
     if role in UNIT_ROLES:
-        units = join_unit_lines(texts, index)
+        units = _units(texts, index)
         if not all(looks_like_unit(u, index) for u in units):
             return None
         # A lead column usually names one unit; further ones cooperate.
@@ -362,10 +381,15 @@ def _score(role: str, position: int, texts: list[str], kinds: list[str], index: 
 def _cell(column: int, role: str, lines: list[Line] | tuple[Line, ...], index: RegionIndex) -> Cell:
     texts = [clean(line) for line, _ in lines]
     if role in UNIT_ROLES:
-        # One unit a line, or several on a line separated by 、 (市财政局、市税务局).
-        units = tuple(u for joined in join_unit_lines(texts, index) for u in split_units(joined))
+        units = tuple(_units(texts, index))
         return Cell(column, tuple(lines), "、".join(units), units)
     return Cell(column, tuple(lines), _join(texts))
+
+
+def _units(texts: list[str], index: RegionIndex) -> list[str]:
+    """The units of a unit cell: one a line (rejoined where the width wrapped a name),
+    or several on a line separated by 、 (市财政局、市税务局)."""
+    return [unit for joined in join_unit_lines(texts, index) for unit in split_units(joined)]
 
 
 def _join(texts: list[str]) -> str:

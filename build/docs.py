@@ -150,6 +150,8 @@ GOLD = {
                                                       "tests/fixtures/practice/gold.json"),
     "own fixture (7 provincial documents)": ("tests/fixtures/provincial/compilation.txt",
                                              "tests/fixtures/provincial/gold.json"),
+    "third fixture (8 provincial documents)": ("tests/fixtures/provincial2/compilation.txt",
+                                               "tests/fixtures/provincial2/gold.json"),
 }
 
 

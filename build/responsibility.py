@@ -56,8 +56,6 @@ from .agencies import (
 from .regions import RegionIndex
 
 ROLES = CURRENT.vocabulary("agency_role").values
-# Collectives named by kind alone are units all the same (各地方 in …会同各地方按职责分工负责).
-_COLLECTIVE_WORDS = re.compile(r"各(?:地方|地区|地|级政府|级人民政府|部门|单位|省（区、市）|省（自治区、直辖市）)")
 _LIST_ROLES = {"牵头": "lead", "责任": "responsible", "主责": "responsible", "配合": "cooperating",
                "协办": "cooperating", "参与": "cooperating"}
 _LIST = re.compile(r"(牵头|责任|主责|配合|协办|参与)(?:单位|部门|处室)\s*[：:]")
@@ -66,7 +64,7 @@ _BOUNDARY = "，。；：（）()\n,;:"
 _ANCHORS = re.compile(
     r"(?P<duty>按(?:照)?(?:各自)?职责(?:分工)?[，,]?负责)"
     r"|(?P<lead>牵头)(?!单位|部门|处室|领导|抓总)"
-    r"|(?P<coop>配合)(?!单位|部门|处室|做好)"
+    r"|(?P<coop>配合|参与)(?!单位|部门|处室|做好|其中|了)"
     r"|(?P<resp>负责)(?!人|同志|的)"
     r"|(?P<with>会同)(?!意)"
     r"|(?P<report>报送|抄送|报告|报)(?:至|给)?"
@@ -98,13 +96,19 @@ def _clean_unit(unit: str) -> str:
     return TRAILING_UNNAMED.sub("", unit.strip())
 
 
-def _unit_list(text: str, index: RegionIndex) -> list[str] | None:
-    """The units ``text`` lists, when it is nothing but a list of units (after a label or 由)."""
+def _unit_list(text: str, index: RegionIndex, in_note: bool = False) -> list[str] | None:
+    """The units ``text`` lists, when it is nothing but a list of units (after a label or 由).
+
+    In a bracketed note (…参与）) a name is taken as a unit when it ends like
+    one, even if it does not open like one (天府新区成都管委会); in running
+    text it must do both.
+    """
     text = _LEADING.sub("", text.strip(), count=1)
     if not text:
         return None
     units = [_clean_unit(u) for u in split_units(text)]
-    if units and all(u in GENERIC or _COLLECTIVE_WORDS.fullmatch(u) or looks_like_unit(u, index) for u in units):
+    if units and all(u in GENERIC or looks_like_unit(u, index) or (in_note and len(u) >= 3 and ends_unit(u))
+                     for u in units):
         return units
     return None
 
@@ -119,7 +123,7 @@ def _listed_units(text: str, index: RegionIndex) -> list[str]:
             continue
         # What a list of 责任单位 names is a unit, if it ends like one (某某中心); the
         # resolver places it, or keeps it under the document's jurisdiction and lists it.
-        if part in GENERIC or _COLLECTIVE_WORDS.fullmatch(part) or ends_unit(part):
+        if part in GENERIC or looks_like_unit(part, index) or ends_unit(part):
             units.append(part)
             continue
         head = next((part[:end] for end in range(len(part) - 1, 2, -1) if looks_like_unit(part[:end], index)), None)
@@ -127,6 +131,11 @@ def _listed_units(text: str, index: RegionIndex) -> list[str]:
             units.append(head)
         break
     return units
+
+
+def _in_brackets(text: str, pos: int) -> bool:
+    """Whether ``pos`` lies inside a bracketed note: （…牵头，…参与）."""
+    return max(text.rfind("（", 0, pos), text.rfind("(", 0, pos)) > max(text.rfind("）", 0, pos), text.rfind(")", 0, pos))
 
 
 def _clause_start(text: str, pos: int, floor: int) -> int:
@@ -243,7 +252,7 @@ def find_responsibilities(text: str, region_code: str, index: RegionIndex) -> Re
             continue
         if "会同" in before:  # handled with its 会同
             continue
-        units = _unit_list(before, index)
+        units = _unit_list(before, index, in_note=_in_brackets(text, m.start()))
         if units is None:
             continue
         role = {"duty": "responsible", "lead": "lead", "coop": "cooperating", "resp": "responsible"}[kind]

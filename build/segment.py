@@ -71,7 +71,11 @@ def segment(pages: list[Page], toc: Toc) -> Segmentation:
     stream: list[Line] = [(line, p.number) for p in pages if p.number > after for line in p.lines]
     blank = sorted(p.number for p in pages if p.number > after and not p.lines)
     last_page = pages[-1].number
-    headings = {(h.kind, h.number): key(h.name) for h in toc.headings}
+    # Province headings are numbered anew in every section: （二） is 天津 under
+    # 华北 and 江苏 under 华东, so a number names several headings.
+    headings: dict[tuple[str, int], set[str]] = {}
+    for h in toc.headings:
+        headings.setdefault((h.kind, h.number), set()).add(key(h.name))
     seg = Segmentation(bodies={})
 
     found: list[tuple[TocEntry, int, int, tuple[tuple[str, str], ...]]] = []  # entry, start, end, flags
@@ -138,16 +142,16 @@ _SECTION_LINE = re.compile(r"^([一二三四五六七八九十]+)、(\S{1,12})$"
 _GROUP_LINE = re.compile(r"^（([一二三四五六七八九十]+)）(\S{1,12})$")
 
 
-def _is_heading(line: str, headings: dict[tuple[str, int], str]) -> bool:
+def _is_heading(line: str, headings: dict[tuple[str, int], set[str]]) -> bool:
     """A section (二、华北) or province heading (（一）北京) of the contents,
     also when the body prints a longer or shorter name (（二）天津市)."""
     text = clean(line)
     for kind, rx in (("section", _SECTION_LINE), ("group", _GROUP_LINE)):
         m = rx.match(text)
         if m:
-            name = headings.get((kind, cn_int(m.group(1))))
             printed = key(m.group(2))
-            return name is not None and (printed.startswith(name) or name.startswith(printed))
+            return any(printed.startswith(name) or name.startswith(printed)
+                       for name in headings.get((kind, cn_int(m.group(1))), ()))
     return False
 
 

@@ -95,3 +95,11 @@ def test_a_source_that_ends_inside_a_body_is_flagged():
     last = seg.bodies[(1, 0, 19)]
     assert last.flags[-1][0] == "body_may_be_truncated"
     assert not any(code == "body_may_be_truncated" for b in segment(list(bundled().pages), parse_toc(list(bundled().pages))).bodies.values() for code, _ in b.flags)
+
+
+def test_province_headings_numbered_anew_in_each_section_are_all_dropped() -> None:
+    from policydata_build.segment import _is_heading, key
+
+    headings = {("group", 2): {key("天津"), key("江苏")}, ("section", 3): {key("华东")}}
+    assert _is_heading("（二）江苏", headings) and _is_heading("（二）天津市", headings)
+    assert not _is_heading("（二）优化政务服务", headings)
