@@ -247,7 +247,7 @@ def _read_table(lines: list[Line], texts: list[str], start: int, length: int, in
             items.append(GroupRow(lines[pos]))
             pos += 1
             continue
-        if not items or isinstance(items[-1], GroupRow) or _ends_table(text):
+        if not items or isinstance(items[-1], GroupRow) or _ends_table(texts, pos, expected):
             break
         items[-1].segments[-1].append(lines[pos])
         pos += 1
@@ -273,13 +273,22 @@ def _row_number(text: str) -> int:
     return int(re.match(r"\d+", text).group())
 
 
-def _ends_table(text: str) -> bool:
+# How far a wide line looks for the next row before it is taken for prose.
+_LOOKAHEAD = 12
+
+
+def _ends_table(texts: list[str], pos: int, expected: int | None) -> bool:
+    text = texts[pos]
     if DATE_LINE.match(text) or BRACKET_NOTE.match(text) or text.startswith("附件"):
         return True
     # A provision label of the body (not 1. or （1）, which cells hold too).
     if LABEL_START.match(text) and not re.match(r"\d|（\d|\(\d", text):
         return True
-    return printed_width(text) > _MAX_CELL_WIDTH
+    if printed_width(text) <= _MAX_CELL_WIDTH:
+        return False
+    # A line wider than a cell is prose, unless the next row follows soon
+    # (a wide column of a landscape table).
+    return not any(_ROW_NUMBER.fullmatch(t) and _row_number(t) == expected for t in texts[pos + 1:pos + _LOOKAHEAD])
 
 
 def _give_back_signature(row: _RowDraft, index: RegionIndex) -> int:

@@ -222,3 +222,13 @@ def test_a_bare_date_outside_a_time_column_is_no_deadline() -> None:
     assert hits == [] and [s.reason for s in skipped] == ["reference_date"]
     hits, _ = find_deadlines("长期以来", dt.date(2023, 6, 1))
     assert hits == []
+
+
+def test_a_wide_cell_of_a_landscape_table_does_not_end_it(index: RegionIndex) -> None:
+    wide = "推行企业开办全程网上办理，设立登记、公章刻制、发票申领、社保登记一次办结"
+    lines = [(t, 1) for t in ["序号", "具体措施", "责任单位", "1", wide, "市市场监管局", "2", "压减时间", "市税务局",
+                              wide + "。这是表格之后的一段正文。"]]
+    blocks, _ = split_blocks(lines, index)
+    assert [r.label for r in blocks[0].rows] == ["1", "2"]
+    assert blocks[0].rows[0].cells[0].text == wide
+    assert isinstance(blocks[1], Prose)  # the last wide line has no row after it: prose again
