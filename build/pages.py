@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from policydata.integrity import sha256_bytes
+
 from .blocks import COLUMN_NAMES
 from .errors import SourceError
 from .repair import clean
@@ -67,17 +69,18 @@ def drop_folios(page: Page) -> tuple[Page, int]:
 
 def read_source(path: Path, *, progress: bool = False) -> Source:
     """Read a text dump or a PDF of the compilation."""
-    import hashlib
-
     path = Path(path)
     if not path.exists():
         raise SourceError(path, "file does not exist")
     if not path.is_file():
         raise SourceError(path, "not a regular file")
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(path, f"cannot be read ({exc.strerror or type(exc).__name__})") from None
     if not data.strip():
         raise SourceError(path, "file is empty")
-    digest = hashlib.sha256(data).hexdigest()
+    digest = sha256_bytes(data)
     if data.startswith(b"%PDF-"):
         pages = _read_pdf(path, progress=progress)
         kind = "pdf"

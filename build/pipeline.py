@@ -175,6 +175,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"policydata build: error: cannot write the version ({what}{where}); nothing was written",
               file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("policydata build: interrupted; nothing was written", file=sys.stderr)
+        return 130
     finally:
         signal.signal(signal.SIGTERM, previous)
     for stale in result.stale_removed:

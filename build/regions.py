@@ -156,10 +156,10 @@ def _national_names() -> frozenset[str]:
 
 
 def _read_gbt2260(filename: str) -> str:
-    import hashlib
+    from policydata.integrity import sha256_bytes
 
     data = resources.files("policydata_build").joinpath("data", "gbt2260", filename).read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
+    digest = sha256_bytes(data)
     if digest != GBT2260_FILES[filename]:
         raise ValueError(f"build/data/gbt2260/{filename} has sha256 {digest}, not the pinned {GBT2260_FILES[filename]}")
     return data.decode("utf-8")

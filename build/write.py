@@ -271,11 +271,13 @@ def write_version(
 
 
 def _check_out(out: Path) -> None:
-    """Refuse an output folder that is a file, or that lies inside a version folder."""
+    """Refuse an output folder that is a file, or that lies inside a version folder
+    (however it is spelt: ., .., a symbolic link)."""
     if out.exists() and not out.is_dir():
         raise BuildError(f"--out {out} is not a folder")
-    for folder in (out, *out.parents):
-        if VERSION_PATTERN.fullmatch(folder.name) and (folder / MANIFEST).exists():
+    real = out.resolve()
+    for folder in (real, *real.parents):
+        if VERSION_PATTERN.fullmatch(folder.name):
             raise BuildError(f"--out {out} lies inside the version folder {folder}; "
                              "give the folder that holds the versions (its parent)")
 
@@ -290,18 +292,24 @@ def _make_folders(out: Path) -> list[Path]:
 def remove_stale_builds(out: Path) -> list[Path]:
     """Remove temporary folders of builds that were killed (their process is gone); return them.
 
-    A temporary folder is ``.tmp-<version>-<pid>``; one whose process still
-    runs belongs to a build in progress and is left alone.
+    A temporary folder is ``.tmp-<version>-<pid>``, a real folder; one whose
+    process still runs belongs to a build in progress and is left alone, and
+    so is anything else named ``.tmp-`` (a file, a link, no pid): ``verify``
+    reports those.
     """
     removed = []
     for entry in sorted(out.iterdir()):
-        if not entry.name.startswith(TMP_PREFIX):
-            continue
-        pid = entry.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and not _running(int(pid)):
+        if stale_build(entry):
             shutil.rmtree(entry)
             removed.append(entry)
     return removed
+
+
+def stale_build(entry: Path) -> bool:
+    """Whether ``entry`` is the temporary folder of a build that is gone."""
+    pid = entry.name.rsplit("-", 1)[-1]
+    return (entry.name.startswith(TMP_PREFIX) and not entry.is_symlink() and entry.is_dir()
+            and pid.isdigit() and int(pid) < 2**31 and not _running(int(pid)))
 
 
 def _running(pid: int) -> bool:
@@ -319,6 +327,9 @@ def _compare_existing(target: Path, arrow: dict[str, Any], reports: dict[str, An
     and its descriptor and quality report say exactly the same."""
     import pyarrow.parquet as pq
 
+    if target.is_symlink() or not target.is_dir():
+        raise VersionConflictError(f"{target} exists but is not a version folder of its own (a link or a file): "
+                                   "remove it or choose another version")
     names = ["manifest.json", "views.sql", *reports, *(f"{t}.parquet" for t in arrow)]
     missing = [n for n in names if not (target / n).is_file()]
     if missing:
@@ -326,7 +337,10 @@ def _compare_existing(target: Path, arrow: dict[str, Any], reports: dict[str, An
             f"{target} exists but lacks {', '.join(missing)}: it is not a complete published version; "
             "remove it or choose another version"
         )
-    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    try:
+        manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise VersionConflictError(f"{target / 'manifest.json'} is not JSON ({exc}): not a version this build wrote") from None
     if not isinstance(manifest, dict) or not isinstance(manifest.get("tables", None), list):
         raise VersionConflictError(f"{target / 'manifest.json'} has no list of tables: not a manifest this build wrote")
     existing = manifest["tables"]

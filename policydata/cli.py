@@ -80,7 +80,7 @@ def _verify(args: argparse.Namespace) -> int:
     if not chosen:
         raise PolicyDataError(f"no dataset versions to verify under {base}")
     # Only the package's own folder must hold every published version.
-    bundled = args.version is None and base == bundled_root()
+    bundled = args.version is None and base.resolve() == bundled_root().resolve()
     report = verify_root(base, chosen, bundled=bundled)
     failed = bool(report.problems)
     for version, checked in report.versions.items():

@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from functools import cache
@@ -86,14 +87,18 @@ def registry() -> dict[str, str]:
     return {version: entry["manifest_sha256"] for version, entry in data["versions"].items()}
 
 
+# Schemas of versions written before each version carried its own, frozen in policydata/schemas/.
+LEGACY_SCHEMAS = ("1.1",)
+
+
 @cache
 def legacy_declaration(schema_version: str) -> schema.Declaration | None:
     """The frozen schema of versions written before each version carried its own."""
     from importlib.resources import files
 
-    path = files("policydata").joinpath("schemas", f"{schema_version}.json")
-    if not path.is_file():
+    if schema_version not in LEGACY_SCHEMAS:
         return None
+    path = files("policydata").joinpath("schemas", f"{schema_version}.json")
     return schema.Declaration.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
 
@@ -124,6 +129,10 @@ def _regular_file(path: Path) -> str | None:
         mode = os.lstat(path).st_mode
     except FileNotFoundError:
         return "missing"
+    except NotADirectoryError:
+        return "missing (its folder is not a folder)"
+    except (OSError, ValueError) as exc:  # a name too long, a NUL byte: not a file of this version
+        return f"unreadable ({type(exc).__name__}: {exc})"
     if stat.S_ISLNK(mode):
         return "a symbolic link"
     if not stat.S_ISREG(mode):
@@ -141,7 +150,10 @@ def read_manifest(folder: Path) -> tuple[Manifest, str]:
     why = _regular_file(path)
     if why is not None:
         raise ManifestError(f"{path} is {why}: a version folder must hold its manifest.json")
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ManifestError(f"{path} cannot be read ({exc.strerror or type(exc).__name__})") from None
     try:
         manifest = Manifest.model_validate_json(raw)
     except ValidationError as exc:
@@ -174,7 +186,9 @@ def read_version(folder: Path, *, verify: bool, load: bool = True) -> CheckedVer
         return out
     out.manifest, out.manifest_sha256 = manifest, manifest_sha256
     expected = registry().get(manifest.version)
-    out.published = expected is not None and expected == manifest_sha256
+    # Only a check of every byte makes a version "published": without it the
+    # files may differ from the manifest the registry pins.
+    out.published = verify and expected == manifest_sha256
     if verify and expected is not None and expected != manifest_sha256:
         problems.append(RegistryMismatchError(manifest.version, expected, manifest_sha256))
 
@@ -193,15 +207,16 @@ def read_version(folder: Path, *, verify: bool, load: bool = True) -> CheckedVer
         if why is not None:
             problems.append(LayoutError(f"{path} is {why}"))
             continue
+        if verify and path.stat().st_size != entry.bytes:
+            # Another size: hashed as it streams by, never read whole (it may have grown huge).
+            problems.append(ChecksumError(name, entry.sha256, sha256_file(path)))
+            continue
         raw = path.read_bytes()
         if verify:
             out.files_checked += 1
             actual = sha256_bytes(raw)
             if actual != entry.sha256:
                 problems.append(ChecksumError(name, entry.sha256, actual))
-                continue
-            if len(raw) != entry.bytes:
-                problems.append(ManifestError(f"{name}: the manifest records {entry.bytes} bytes, the file has {len(raw)}"))
                 continue
         data[name] = raw
 
@@ -231,7 +246,7 @@ def _declaration(manifest: Manifest, datapackage: bytes | None) -> schema.Declar
     try:
         declared = json.loads(datapackage)[SCHEMA_KEY]["schema"]
         declaration = schema.Declaration.from_dict(declared)
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise ManifestError(f"{DATAPACKAGE} holds no readable '{SCHEMA_KEY}.schema' declaration: "
                             f"{type(exc).__name__}: {exc}") from None
     if declaration.schema_version != manifest.schema_version:
@@ -252,6 +267,17 @@ def _compatibility(declaration: schema.Declaration, tables: list[str]) -> list[V
         ours = schema.CURRENT.table(name)
         unknown = [f"{c.name} {c.type}" for c in theirs.columns
                    if c.name not in ours.column_names or ours.column(c.name).type != c.type]
+        # A column this release requires must be there and never null, unless
+        # it was added after the version's schema (it then reads back None).
+        missing = [c.name for c in ours.columns if c.name not in theirs.column_names
+                   and (c.added is None or _schema_key(c.added) <= _schema_key(declaration.schema_version))]
+        loosened = [c.name for c in theirs.columns if c.nullable and c.name in ours.column_names
+                    and not ours.column(c.name).nullable and ours.column(c.name).added is None]
+        if missing or loosened:
+            problems.append(SchemaMismatchError(
+                name, [f"{c} present and never null" for c in missing + loosened],
+                [f"{c} missing" for c in missing] + [f"{c} nullable" for c in loosened],
+                reason=f"table {name} lacks or loosens columns every version of its schema must have"))
         if unknown:
             problems.append(SchemaMismatchError(
                 name, [f"{c.name} {c.type}" for c in ours.columns], unknown,
@@ -261,6 +287,10 @@ def _compatibility(declaration: schema.Declaration, tables: list[str]) -> list[V
             problems.append(SchemaMismatchError(name, list(ours.primary_key), list(theirs.primary_key),
                                                 reason=f"table {name} has another primary key"))
     return problems
+
+
+def _schema_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
 
 
 def _load_table(name: str, raw: bytes, declaration: schema.Declaration, rows: int | None,
@@ -321,6 +351,13 @@ def verify_root(root: Path, versions: list[str], *, bundled: bool) -> RootReport
             report.problems.append(f"published version {version} is missing from {root}")
     for entry in sorted(os.listdir(root)):
         if entry.startswith(TMP_PREFIX):
-            report.notes.append(f"{root / entry} was left by an interrupted build; it is not a version (ignored; "
-                                "the next build removes it)")
+            report.notes.append(f"{str(root / entry)!r} is a build's temporary folder, not a version (ignored; a build "
+                                "removes it once the process that wrote it is gone)")
+        elif _ODD_VERSION.match(entry) and not schema.VERSION_PATTERN.fullmatch(entry):
+            report.notes.append(f"{str(root / entry)!r} is named almost like a version but is not one "
+                                "(X.Y.Z or X.Y.Z+label): ignored")
     return report
+
+
+# What a version's name starts like: 1.0, v2.0.0, "1.2.4\n".
+_ODD_VERSION = re.compile(r"v?\d+\.\d")

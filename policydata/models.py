@@ -136,6 +136,13 @@ class Manifest(_Strict):
     files: dict[str, FileEntry]
     partial: Optional[list[str]] = None
 
+    @field_validator("schema_version")
+    @classmethod
+    def _schema_version(cls, value: str) -> str:
+        if not re.fullmatch(r"\d{1,3}\.\d{1,3}", value):
+            raise ValueError(f"schema_version must be N.N, found {value!r}")
+        return value
+
     @field_validator("version")
     @classmethod
     def _version(cls, value: str) -> str:
@@ -185,4 +192,7 @@ class Manifest(_Strict):
             )
         if "datapackage.json" not in self.files:
             raise ValueError("datapackage.json (the version's schema) is not listed in files")
+        uncounted = sorted(n for n, e in self.files.items() if n.endswith(".parquet") and e.rows is None)
+        if uncounted:
+            raise ValueError(f"tables without a row count: {uncounted}")
         return self

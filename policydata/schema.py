@@ -53,16 +53,17 @@ TYPES = ("string", "int32", "bool", "date", "list<string>")
 FRICTIONLESS_TYPES = {"string": "string", "int32": "integer", "bool": "boolean", "date": "date", "list<string>": "any"}
 
 
-def version_key(version: str) -> tuple[int, int, int, str]:
-    """Sort key of a version string: numerically, a build label last.
+def version_key(version: str) -> tuple[int, int, int, int, str]:
+    """Sort key of a version string: numerically; a build of one's own before the
+    published version of the same number, so the latest is the published one.
 
     >>> sorted(["1.10.0", "1.2.0", "1.2.0+pdf"], key=version_key)
-    ['1.2.0', '1.2.0+pdf', '1.10.0']
+    ['1.2.0+pdf', '1.2.0', '1.10.0']
     """
     m = VERSION_PATTERN.fullmatch(version)
     if m is None:
         raise ValueError(f"not a dataset version (X.Y.Z or X.Y.Z+label): {version!r}")
-    return int(m.group(1)), int(m.group(2)), int(m.group(3)), m.group(4) or ""
+    return int(m.group(1)), int(m.group(2)), int(m.group(3)), 0 if m.group(4) else 1, m.group(4) or ""
 
 
 @dataclass(frozen=True)
@@ -204,7 +205,8 @@ class Declaration:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Declaration:
-        """Read :meth:`to_dict`'s form back; KeyError or ValueError when it is not that form."""
+        """Read :meth:`to_dict`'s form back; KeyError, TypeError or ValueError when it is not that form."""
+        _check_form(data)
         tables = tuple(
             Table(
                 name=t["name"],
@@ -227,6 +229,34 @@ class Declaration:
             for v in data["vocabularies"]
         )
         return cls(data["schema_version"], tables, vocabularies)
+
+
+def _check_form(data: Any) -> None:
+    """Every name and value of a declaration is a string (or a list of them, or null where allowed)."""
+    def text(value: Any, where: str, nullable: bool = False) -> None:
+        if not (isinstance(value, str) or (nullable and value is None)):
+            raise TypeError(f"{where} must be a string, found {type(value).__name__}")
+
+    text(data["schema_version"], "schema_version")
+    for t in data["tables"]:
+        for key in ("name", "model", "description"):
+            text(t[key], f"table {key}")
+        for c in t["columns"]:
+            for key in ("name", "type", "description"):
+                text(c[key], f"column {key}")
+            for key in ("vocabulary", "added"):
+                text(c[key], f"column {key}", nullable=True)
+            if not isinstance(c["nullable"], bool):
+                raise TypeError("column nullable must be true or false")
+        for key in ("primary_key", "order_by"):
+            for name in t[key]:
+                text(name, key)
+    for v in data["vocabularies"]:
+        text(v["name"], "vocabulary name")
+        text(v["description"], "vocabulary description")
+        for x in v["values"]:
+            text(x["value"], "vocabulary value")
+            text(x["meaning"], "vocabulary meaning")
 
 
 def arrow_schema(table: Table) -> pa.Schema:
@@ -584,5 +614,6 @@ CURRENT = Declaration(
     VOCABULARIES,
 )
 
-# The current tables by name (what the library's queries and the build's writer use).
+# The current tables by name, for scripts and tests (the library and the build
+# look tables up in CURRENT at the time of use, so a test can swap it).
 TABLES: dict[str, Table] = {t.name: t for t in CURRENT.tables}

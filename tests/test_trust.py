@@ -409,10 +409,10 @@ def test_a_killed_builds_leftovers_are_reported_then_removed(tmp_path: Path, cap
     (left,) = [p for p in tmp_path.iterdir() if p.name.startswith(".tmp-")]
     assert build(None, tmp_path, "8.0.0").created
     code, out, _ = run_cli(capsys, "--root", str(tmp_path), "verify")
-    assert code == 0 and out.startswith("8.0.0: ok") and "was left by an interrupted build" not in out
+    assert code == 0 and out.startswith("8.0.0: ok") and "temporary folder" not in out
     left.mkdir()  # another one left behind: verify reports it and ignores it
     code, out, _ = run_cli(capsys, "--root", str(tmp_path), "verify")
-    assert code == 0 and f"note: {left} was left by an interrupted build" in out
+    assert code == 0 and f"note: {str(left)!r} is a build's temporary folder" in out
     assert build(None, tmp_path, "8.1.0").stale_removed == (left,)
     assert not left.exists()
 
@@ -509,12 +509,14 @@ def test_the_build_runs_without_pkg_resources(tmp_path: Path) -> None:
 def test_the_shipped_descriptor_validates_with_the_frictionless_command_line(tmp_path: Path) -> None:
     exe = shutil.which("frictionless")
     assert exe, "the frictionless command line (test dependency) is not installed"
-    shipped = REPO_DATASET / DATASET_VERSION
-    descriptor = json.loads((shipped / "datapackage.json").read_text(encoding="utf-8"))
-    assert descriptor["licenses"][0]["name"] == "CC-BY-4.0" and descriptor["sources"][0]["title"]
-    done = subprocess.run([exe, "validate", str(shipped / "datapackage.json")], capture_output=True, text=True,
-                          timeout=300)
-    assert done.returncode == 0, done.stdout[-3000:]
+    # Every descriptor from 1.2.0 on validates; 1.0.0 and 1.1.0 stay as published (README says so).
+    for version in ("1.2.0", DATASET_VERSION):
+        shipped = REPO_DATASET / version
+        descriptor = json.loads((shipped / "datapackage.json").read_text(encoding="utf-8"))
+        assert descriptor["licenses"][0]["name"] == "CC-BY-4.0" and descriptor["sources"][0]["title"]
+        done = subprocess.run([exe, "validate", str(shipped / "datapackage.json")], capture_output=True,
+                              text=True, timeout=300)
+        assert done.returncode == 0, (version, done.stdout[-3000:])
     # The check can fail: a measure pointing at no document is a foreign-key error.
     copy = shutil.copytree(shipped, tmp_path / DATASET_VERSION)
     measures = pq.read_table(copy / "measures.parquet").to_pylist()
@@ -531,3 +533,163 @@ def test_licences_are_stated() -> None:
     assert "MIT License" in (root / "LICENSE").read_text(encoding="utf-8")
     readme = (root / "README.md").read_text(encoding="utf-8")
     assert "CC BY 4.0" in readme and "Article 5" in readme
+
+
+# -- found in review: more ways in, each refused ------------------------------------------
+
+
+@pytest.mark.parametrize("spelling", [".", "link"])
+def test_out_inside_a_version_folder_however_spelt_is_refused(tmp_path: Path, capsys, spelling: str,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_published(tmp_path / "root", "1.1.0")
+    if spelling == ".":
+        monkeypatch.chdir(root / "1.1.0")
+        out = "."
+    else:
+        (tmp_path / "link").symlink_to(root / "1.1.0", target_is_directory=True)
+        out = str(tmp_path / "link")
+    _one_line_error(capsys, ["--out", out, "--version", "9.0.0+x", "--no-progress"], "lies inside the version folder")
+    monkeypatch.chdir(tmp_path)
+    assert sorted(p.name for p in (root / "1.1.0").iterdir()) == sorted(p.name for p in (REPO_DATASET / "1.1.0").iterdir())
+
+
+def _write_with(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change) -> Path:
+    """A version written under a changed declaration, then read by this release's."""
+    from policydata_build.write import SourceInfo, write_version
+
+    rows = build_tables(bundled())[0]
+    declaration, rows = change(schema.CURRENT, rows)
+    monkeypatch.setattr(schema, "CURRENT", declaration)
+    write_version(rows, tmp_path, "9.0.0", SourceInfo("x.txt", "text", "0" * 64, 1), {}, "2023")
+    monkeypatch.undo()
+    return tmp_path
+
+
+def test_a_version_whose_schema_loosens_a_column_is_refused(tmp_path: Path, monkeypatch) -> None:
+    def loosen(declaration, rows):
+        documents = declaration.table("documents")
+        title = dataclasses.replace(documents.column("title"), nullable=True)
+        tables = tuple(dataclasses.replace(t, columns=tuple(title if c.name == "title" else c for c in t.columns))
+                       if t is documents else t for t in declaration.tables)
+        rows["documents"][0]["title"] = None
+        return dataclasses.replace(declaration, tables=tables), rows
+
+    root = _write_with(tmp_path, monkeypatch, loosen)
+    with pytest.raises(SchemaMismatchError, match="documents lacks or loosens.*title nullable"):
+        policydata.open("9.0.0", root=root)
+
+
+def test_a_version_whose_schema_drops_a_column_is_refused(tmp_path: Path, monkeypatch) -> None:
+    def drop(declaration, rows):
+        regions = declaration.table("regions")
+        tables = tuple(dataclasses.replace(t, columns=tuple(c for c in t.columns if c.name != "name"))
+                       if t is regions else t for t in declaration.tables)
+        for row in rows["regions"]:
+            del row["name"]
+        return dataclasses.replace(declaration, tables=tables), rows
+
+    root = _write_with(tmp_path, monkeypatch, drop)
+    with pytest.raises(SchemaMismatchError, match="regions lacks or loosens.*name missing"):
+        policydata.open("9.0.0", root=root)
+
+
+@pytest.mark.parametrize(
+    ("change", "match"),
+    [
+        (lambda m: m.update(schema_version="../published"), "schema_version must be N.N"),
+        (lambda m: m["files"]["flags.parquet"].update(rows=None), "tables without a row count"),
+        (lambda m: m["files"].update({"x" * 300: m["files"]["views.sql"]}), "is unreadable|is missing"),
+    ],
+)
+def test_hostile_manifests_give_clear_errors(tmp_path: Path, change, match: str, capsys) -> None:
+    import hashlib
+
+    root = copy_published(tmp_path, "2.0.0")
+    rewrite_manifest(root / "2.0.0", change)
+    with pytest.raises(VerificationError, match=match):
+        policydata.open("2.0.0", root=root)
+    code, out, err = run_cli(capsys, "--root", str(root), "verify")
+    assert code == 1 and "Traceback" not in out + err
+    del hashlib
+
+
+def test_a_hostile_embedded_schema_gives_a_clear_error(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    from policydata_build.write import SourceInfo, write_version
+
+    write_version(build_tables(bundled())[0], root, "9.0.0", SourceInfo("x.txt", "text", "0" * 64, 1), {}, "2023")
+    folder = root / "9.0.0"
+    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    package["policydata"]["schema"]["vocabularies"][0]["values"][0]["value"] = ["a", "list"]
+    data = json.dumps(package).encode()
+    (folder / "datapackage.json").write_bytes(data)
+    import hashlib
+
+    rewrite_manifest(folder, lambda m: m["files"]["datapackage.json"].update(
+        sha256=hashlib.sha256(data).hexdigest(), bytes=len(data)))
+    with pytest.raises(ManifestError, match="no readable 'policydata.schema' declaration: TypeError"):
+        policydata.open("9.0.0", root=root)
+
+
+def test_a_file_named_like_a_version_gives_one_line(tmp_path: Path, capsys) -> None:
+    (tmp_path / "1.3.0").write_text("x", encoding="utf-8")
+    code, out, err = run_cli(capsys, "--root", str(tmp_path), "info", "--version", "1.3.0")
+    assert code == 1 and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_odd_leftovers_never_block_a_build(tmp_path: Path, capsys) -> None:
+    (tmp_path / ".tmp-2.0.0+x-99999").write_text("a file, not a build folder", encoding="utf-8")
+    (tmp_path / ".tmp-2.0.0+x-999999999999999999999").mkdir()
+    result = build(None, tmp_path, "9.0.0")
+    assert result.created and result.stale_removed == ()
+    code, out, _ = run_cli(capsys, "--root", str(tmp_path), "verify")
+    assert code == 0 and out.count("is a build's temporary folder") == 2
+
+
+def test_names_almost_like_versions_are_noted(tmp_path: Path, capsys) -> None:
+    build(None, tmp_path, "9.0.0")
+    for name in ("1.0", "v2.0.0", "1.1.0 "):
+        (tmp_path / name).mkdir()
+    code, out, _ = run_cli(capsys, "--root", str(tmp_path), "verify")
+    assert code == 0 and out.count("is named almost like a version") == 3
+
+
+def test_a_symlinked_target_is_not_accepted_as_the_same_build(tmp_path: Path) -> None:
+    first = build(None, tmp_path / "a", "9.0.0").path
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "9.0.0").symlink_to(first, target_is_directory=True)
+    with pytest.raises(VersionConflictError, match="not a version folder of its own"):
+        build(None, tmp_path / "b", "9.0.0")
+
+
+def test_published_needs_verification_and_the_latest_is_the_published_one(tmp_path: Path) -> None:
+    root = copy_published(tmp_path, "2.0.0")
+    build(None, root, "2.0.0+mine")
+    assert policydata.versions(root)[-1] == "2.0.0" and policydata.open(root=root).version == "2.0.0"
+    assert policydata.open("2.0.0", root=root, verify=False).published is False
+    assert policydata.open("2.0.0", root=root).published is True
+
+
+def test_an_interrupted_build_says_so_in_one_line(monkeypatch, capsys, tmp_path: Path) -> None:
+    import policydata_build.pipeline as pipeline
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "build", interrupted)
+    assert pipeline.main(["--out", str(tmp_path), "--version", "9.0.0"]) == 130
+    assert capsys.readouterr().err == "policydata build: interrupted; nothing was written\n"
+
+
+def test_a_source_that_cannot_be_read_is_named(tmp_path: Path, monkeypatch) -> None:
+    import errno
+
+    source = tmp_path / "s.txt"
+    source.write_text("x", encoding="utf-8")
+
+    def failing(self):
+        raise OSError(errno.EIO, os.strerror(errno.EIO), str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", failing)
+    with pytest.raises(SourceError, match="s.txt: cannot be read \\(Input/output error\\)"):
+        read_source(source)
