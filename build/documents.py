@@ -159,8 +159,8 @@ class _Builder:
         signature: list[str] = []
         sig_page = entry.toc_page
         if body is not None:
-            for code, detail in body.flags:
-                self.flag(doc_id, code, detail, body.heading[0][1])
+            for code, detail, page in body.flags:
+                self.flag(doc_id, code, detail, page)
             lines = [line for line, _ in body.lines]
             doc_number, doc_number_raw = parse_doc_number(lines)
             if doc_number_raw is not None and doc_number is None:

@@ -56,7 +56,7 @@ class Body:
     entry: TocEntry
     heading: tuple[Line, ...]
     lines: tuple[Line, ...]
-    flags: tuple[tuple[str, str], ...] = ()
+    flags: tuple[tuple[str, str, int], ...] = ()  # code, detail, the page it concerns
 
 
 @dataclass
@@ -102,16 +102,16 @@ def segment(pages: list[Page], toc: Toc) -> Segmentation:
         while stop > end and _is_heading(stream[stop - 1][0], headings):
             stop -= 1
             seg.ignored["section_heading"] += 1
-        extra = list(flags)
         first, last = stream[start][1], stream[stop - 1][1]
+        extra = [(code, detail, first) for code, detail in flags]
         runs_on = not _ends_cleanly(stream[stop - 1][0])
         for page in blank:
             if first < page < last:
-                extra.append(("page_without_text", f"page {page} has no text, inside the body (pages {first}-{last})"))
+                extra.append(("page_without_text", f"page {page} has no text, inside the body (pages {first}-{last})", page))
             elif last < page < (stream[found[i + 1][1]][1] if i + 1 < len(found) else last_page + 1):
                 if runs_on:
                     extra.append(("body_may_be_truncated", f"the body's last line runs on into page {page}, "
-                                                           f"which has no text: {clean(stream[stop - 1][0])[-20:]!r}"))
+                                                           f"which has no text: {clean(stream[stop - 1][0])[-20:]!r}", page))
                 else:
                     seg.ignored["blank_page_between_documents"] += 1
         if i + 1 == len(found):
@@ -119,9 +119,10 @@ def segment(pages: list[Page], toc: Toc) -> Segmentation:
             if later and (min(later) > last_page + 1 or runs_on):
                 why = "its last line runs on" if runs_on else f"the next document is listed on page {min(later)}"
                 extra.append(("body_may_be_truncated", f"the source ends on page {last_page} and {why}: "
-                                                       f"{clean(stream[stop - 1][0])[-20:]!r}"))
+                                                       f"{clean(stream[stop - 1][0])[-20:]!r}", last))
         if stream[start][1] != entry.listed_page:
-            extra.append(("listed_page_mismatch", f"contents lists page {entry.listed_page}, heading found on page {stream[start][1]}"))
+            extra.append(("listed_page_mismatch", f"contents lists page {entry.listed_page}, heading found on page {first}",
+                          first))
         seg.bodies[(entry.section_no, entry.group_no, entry.seq)] = Body(
             entry, tuple(stream[start:end]), tuple(stream[end:stop]), tuple(extra)
         )

@@ -287,7 +287,7 @@ def test_a_page_without_text_inside_a_body_stops_the_build(tmp_path: Path) -> No
     assert manifest["partial"] == json.loads((result.path / "quality.json").read_text(encoding="utf-8"))["losses"]
     assert any("page 40 has no text" in loss for loss in manifest["partial"])
     flags = pq.read_table(result.path / "flags.parquet").to_pylist()
-    assert [(f["doc_id"], f["page"]) for f in flags if f["code"] == "page_without_text"] == [("2023-01-00-004", 36)]
+    assert [(f["doc_id"], f["page"]) for f in flags if f["code"] == "page_without_text"] == [("2023-01-00-004", 40)]
 
 
 def test_a_source_ending_inside_a_body_on_a_shared_page_stops_the_build(tmp_path: Path) -> None:
