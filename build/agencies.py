@@ -430,7 +430,9 @@ def join_unit_lines(lines: list[str], index: RegionIndex) -> list[str]:
     """
     units: list[str] = []
     for line in lines:
-        if units and not opens_unit(line, index) and (not ends_unit(units[-1]) or not looks_like_unit(line, index)):
+        # A class word (有关部门) stands for itself: it never continues a name.
+        if units and line not in GENERIC and not opens_unit(line, index) \
+                and (not ends_unit(units[-1]) or not looks_like_unit(line, index)):
             units[-1] += line
         else:
             units.append(line)

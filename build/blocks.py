@@ -39,7 +39,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .agencies import join_unit_lines, looks_like_unit, split_units
+from .agencies import GENERIC, join_unit_lines, looks_like_unit, split_units
 from .regions import RegionIndex
 from .repair import BRACKET_NOTE, DATE_LINE, LABEL_START, PagedText, clean, concat, join_lines, pieces, printed_width
 
@@ -373,7 +373,7 @@ def _score(role: str, position: int, texts: list[str], kinds: list[str], index: 
         return 0.0 if role in TEXT_ROLES else (-0.5 if role in ("due", "limit") else -1.0)
     if role in UNIT_ROLES:
         units = _units(texts, index)
-        if not all(looks_like_unit(u, index) for u in units):
+        if not all(u in GENERIC or looks_like_unit(u, index) for u in units):
             return None
         # A lead column usually names one unit; further ones cooperate.
         return 3.0 * len(texts) + (0.5 if role == "lead" and len(units) == 1 else 0.0)

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .agencies import add_agency_row, resolve_unit, split_issuers
+from .agencies import GENERIC, add_agency_row, resolve_unit, split_issuers
 from .blocks import RenderedCell, RenderedTable
 from .numerals import cn_int
 from .deadlines import Skipped, find_deadlines
@@ -230,8 +230,12 @@ def _cell_responsibilities(cells: tuple[RenderedCell, ...], region_code: str, in
             listed = find_responsibilities(cell.text, region_code, index)
             found.links += listed.links
             found.unresolved.update(listed.unresolved)
+            found.ignored.update(listed.ignored)
             continue
         for unit in cell.units:
+            if unit in GENERIC:  # 有关部门 names no one, in a cell as in running text
+                found.ignored[unit] += 1
+                continue
             # 市发展改革委（牵头） in a 责任单位 column leads.
             role, name = ("lead", unit[:-4]) if unit.endswith("（牵头）") else (cell.column.role, unit)
             agency = resolve_unit(name, region_code, index)

@@ -232,3 +232,18 @@ def test_a_wide_cell_of_a_landscape_table_does_not_end_it(index: RegionIndex) ->
     assert [r.label for r in blocks[0].rows] == ["1", "2"]
     assert blocks[0].rows[0].cells[0].text == wide
     assert isinstance(blocks[1], Prose)  # the last wide line has no row after it: prose again
+
+
+def test_a_class_word_in_a_unit_cell_is_counted_not_linked() -> None:
+    # 有关部门 names no one: in a 配合单位 cell it stays in its cell, is not glued
+    # to the unit above it, and is counted as ignored, as in running text.
+    from policydata_build.measures import _cell_responsibilities
+
+    index = RegionIndex.load()
+    lines = [(t, 4) for t in ["序号", "事项名称", "牵头单位", "配合单位", "1", "企业开办", "长春市市场监管局", "市税务局", "有关部门"]]
+    row = render(split_blocks(lines, index)[0]).tables[0].rows[0]
+    assert [(c.column.role, c.units) for c in row.cells if c.units] == [
+        ("lead", ("长春市市场监管局",)), ("cooperating", ("市税务局", "有关部门"))]
+    found = _cell_responsibilities(row.cells, "220100", index)
+    assert [(r.name_raw, r.role) for r in found.links] == [("长春市市场监管局", "lead"), ("市税务局", "cooperating")]
+    assert found.ignored == {"有关部门": 1}
