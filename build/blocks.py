@@ -78,7 +78,8 @@ TEXT_ROLES = ("task", "action", "note", "other")
 _MIN_HEADER = 3
 # Longest column name we take for an unlisted one (办理层级, 政策依据 …).
 _MAX_OTHER_NAME = 6
-_ROW_NUMBER = re.compile(r"\d{1,3}[.．、]?")
+# A row number as printed: 1, 1. or 1、 (the text dump and the PDF layout reader share it).
+ROW_NUMBER = re.compile(r"\d{1,3}[.．、]?")
 _GROUP_ROW = re.compile(r"(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)[^。；]{1,30}")
 # A time cell starts with a date, a duration, or an open-ended term.
 _TIME_START = re.compile(
@@ -177,7 +178,7 @@ def _header_length(texts: list[str], i: int) -> int:
     if len(names) < _MIN_HEADER or "number" not in roles or not set(roles) & {*UNIT_ROLES, "due", "limit"} \
             or known * 2 < len(names):
         return 0
-    if j >= len(texts) or not (_ROW_NUMBER.fullmatch(texts[j]) or _GROUP_ROW.fullmatch(texts[j])):
+    if j >= len(texts) or not (ROW_NUMBER.fullmatch(texts[j]) or _GROUP_ROW.fullmatch(texts[j])):
         return 0
     return length
 
@@ -238,7 +239,7 @@ def _read_table(lines: list[Line], texts: list[str], start: int, length: int, in
                 items[-1].segments.append([])
             pos += length
             continue
-        if _ROW_NUMBER.fullmatch(text) and (expected is None or _row_number(text) == expected):
+        if ROW_NUMBER.fullmatch(text) and (expected is None or _row_number(text) == expected):
             items.append(_RowDraft(text, lines[pos]))
             expected = _row_number(text) + 1
             pos += 1
@@ -265,7 +266,7 @@ def _read_table(lines: list[Line], texts: list[str], start: int, length: int, in
 def _next_is_row(texts: list[str], pos: int, header: list[str], expected: int | None) -> bool:
     if texts[pos:pos + len(header)] == header:
         pos += len(header)
-    return pos < len(texts) and bool(_ROW_NUMBER.fullmatch(texts[pos])) and (
+    return pos < len(texts) and bool(ROW_NUMBER.fullmatch(texts[pos])) and (
         expected is None or _row_number(texts[pos]) == expected)
 
 
@@ -288,7 +289,7 @@ def _ends_table(texts: list[str], pos: int, expected: int | None) -> bool:
         return False
     # A line wider than a cell is prose, unless the next row follows soon
     # (a wide column of a landscape table).
-    return not any(_ROW_NUMBER.fullmatch(t) and _row_number(t) == expected for t in texts[pos + 1:pos + _LOOKAHEAD])
+    return not any(ROW_NUMBER.fullmatch(t) and _row_number(t) == expected for t in texts[pos + 1:pos + _LOOKAHEAD])
 
 
 def _give_back_signature(row: _RowDraft, index: RegionIndex) -> int:

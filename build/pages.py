@@ -21,7 +21,7 @@ from pathlib import Path
 
 from policydata.integrity import sha256_bytes
 
-from .blocks import COLUMN_NAMES
+from .blocks import COLUMN_NAMES, ROW_NUMBER
 from .errors import SourceError
 from .repair import clean
 
@@ -286,7 +286,7 @@ def table_layout_lines(layout: str) -> tuple[str, ...] | None:
     if header is None:
         return None
     starts = [x for x, _ in rows[header][1]]
-    out = [t for line, _ in rows[:header] if line.strip() for t in [line.strip()]]
+    out = [line.strip() for line, _ in rows[:header] if line.strip()]
     out += [t for _, t in rows[header][1]]
     table: list[list[list[str]]] = []  # rows → columns → lines
     end = len(rows)
@@ -298,7 +298,7 @@ def table_layout_lines(layout: str) -> tuple[str, ...] | None:
         if len(cells) == 1 and len(cells[0][1]) > 30:  # a line running across the columns: prose again
             end = k
             break
-        if columns[0] == 0 and re.fullmatch(r"\d{1,3}", cells[0][1]):
+        if columns[0] == 0 and ROW_NUMBER.fullmatch(cells[0][1]):
             table.append([[] for _ in starts])
         elif not table:
             table.append([[] for _ in starts])

@@ -308,8 +308,8 @@ class _Parser:
     def continued_heading(self) -> bool:
         """Whether the last provision is a bare heading (三、保障措施): its paragraphs are its content."""
         last = self.out[-1]
-        first = self.text[last.char_start:self.text.find("\n", last.char_start) if "\n" in self.text[last.char_start:]
-                          else len(self.text)]
+        newline = self.text.find("\n", last.char_start)
+        first = self.text[last.char_start:newline if newline >= 0 else len(self.text)]
         # 三、保障措施 or （十八）加强协同联动。 : a heading, perhaps closed by a full stop.
         return last.heading is not None and first.rstrip("。") == f"{last.label}{last.heading}"
 
@@ -325,8 +325,6 @@ def _frame_kind(para: str, titles: set[str], *, after_number: bool) -> str:
     """What an unnumbered paragraph is: the document's apparatus, or prose."""
     if DOC_NUMBER.match(para):
         return "document_number"
-    if ATTACHMENT.match(para):
-        return "attachment"
     if BRACKET_NOTE.match(para):
         return "note"
     if para in titles:

@@ -247,3 +247,13 @@ def test_a_class_word_in_a_unit_cell_is_counted_not_linked() -> None:
     found = _cell_responsibilities(row.cells, "220100", index)
     assert [(r.name_raw, r.role) for r in found.links] == [("长春市市场监管局", "lead"), ("市税务局", "cooperating")]
     assert found.ignored == {"有关部门": 1}
+
+
+def test_pdf_layout_rows_numbered_with_a_stop_are_rows() -> None:
+    # Rows numbered 1. / 2、 start rows in a PDF's layout text as in a text dump;
+    # otherwise every row's cells would run together under the first number.
+    from policydata_build.pages import table_layout_lines
+
+    page = "序号  事项名称      实施部门\n1.    居民身份证换领  自治区公安厅\n      、补领\n2、   户口迁移        自治区公安厅"
+    assert table_layout_lines(page) == ("序号", "事项名称", "实施部门", "1.", "居民身份证换领", "、补领", "自治区公安厅",
+                                        "2、", "户口迁移", "自治区公安厅")
