@@ -190,29 +190,11 @@ def score(rows: dict[str, list[dict[str, Any]]], gold: dict[str, Any]) -> Score:
                 used.add(hit)
                 s.deadlines_right += 1
         s.deadlines_extra = [f"{d['expression']}={_deadline_value(d)}" for i, d in enumerate(deadlines) if i not in used]
-        effective = [(doc.get("effective_raw"), doc["effective_on"].isoformat() if doc.get("effective_on") else None)]
+        effective = [(doc["effective_raw"], doc["effective_on"].isoformat() if doc["effective_on"] else None)]
         for expr, day in g["effective"]:
             if (expr, day) not in effective:
                 s.effective_errors.append(f"{expr}={day}, found {effective}")
     return Score(out)
-
-
-
-
-def main(argv: list[str] | None = None) -> int:
-    import json
-
-    from .pages import read_source
-    from .pipeline import build_tables
-
-    source, gold = (argv if argv is not None else sys.argv[1:])
-    rows = build_tables(read_source(Path(source)))[0]
-    print(score(rows, json.loads(Path(gold).read_text(encoding="utf-8"))).summary())
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
 
 
 @dataclass
@@ -252,3 +234,19 @@ def score_quotes(rows: dict[str, list[dict[str, Any]]], gold: dict[str, Any]) ->
                 where_ = holders[-1]["measure_id"] if holders else "no provision"
                 out.missed.append(f"{where_} {link['agency']} {link['role']} ({link['quote']})")
     return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    import json
+
+    from .pages import read_source
+    from .pipeline import build_tables
+
+    source, gold = (argv if argv is not None else sys.argv[1:])
+    rows = build_tables(read_source(Path(source)))[0]
+    print(score(rows, json.loads(Path(gold).read_text(encoding="utf-8"))).summary())
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
