@@ -175,7 +175,12 @@ _RECURRING = re.compile(
     r"(?:之前|以前|前)?"
     # 每年至少开展一次: how often belongs to the expression.
     r"(?:至少[\u4e00-\u9fff]{0,4}?一次|[\u4e00-\u9fff]{0,4}?一次)?"
+    r"(?:定期)?"  # 每年定期开展: one duty
 )
+# 年度监测, 年度调查, 发布年度…白皮书: a duty done every year (not 2023年度, 上年度, 跨年度).
+_ANNUAL = re.compile(r"(?<![\d上本该当今明去前次全跨业一])年度(?=[\u4e00-\u9fff])(?!内)")  # not 毕业年度, 下一年度
+# 定期向…提交, 定期组织开展…: a repeated duty whose period is not printed.
+_REGULARLY = re.compile(r"(?<![规约确指限])定期(?!限|存款|存单)(?=[\u4e00-\u9fff])")  # not 规定期限
 # The period each 每… names, as (amount, unit); a term (学期) has no fixed length.
 _PER_PERIOD: dict[str, tuple[int, str] | None] = {
     "年度": (1, "年"), "年": (1, "年"), "季度": (3, "个月"), "季": (3, "个月"), "个月": (1, "个月"),
@@ -193,7 +198,15 @@ _LIMIT = re.compile(
 _ANCHOR = re.compile(
     r"(?:^|(?<=[，,。；;：:！？!?（）()在于经凡])|(?P<lead>[自从]))"
     r"(?P<anchor>[^，,。；;：:！？!?（）()自从在于经凡]{2,80}?)(?:起|以后|之后|后)"
-    r"[，,]?(?:应当|应|须|需|要|均|必须|最晚|最迟)*(?:在|于)?$"
+    # 通过审查后，标准起草组应在60日内: a short subject may stand before the modal.
+    r"[，,]?(?:[\u4e00-\u9fff]{1,8}?(?=应当|应|须|需|要|必须))?"
+    r"(?:应当|应|须|需|要|均|必须|最晚|最迟|尽可能|原则上)*(?:在|于)?$"
+)
+# 对已抵达并提交…信息的货物，尽可能在48小时内放行: the state the goods are in is
+# what the limit counts from.
+_STATE_ANCHOR = re.compile(
+    r"对已(?P<anchor>[^，,。；;：:！？!?（）()]{2,40}?)的[^，,。；;：:！？!?（）()的]{1,12}[，,]"
+    r"(?:正常情况下|一般情况下|原则上|尽可能|应当|应|须|要|均)*(?:在|于)?$"
 )
 _ISSUE_ANCHOR = re.compile(
     r"(?:本(?:通知|措施|若干措施|意见|实施意见|办法|细则|方案|实施方案|工作方案|规定|决定|公告|指南|规划|计划|文件))?"
@@ -205,6 +218,26 @@ _VALIDITY_SPAN = re.compile(
 )
 # A period's length stated as a fact (公示期限为15日, 任期5年): not a deadline.
 _PERIOD_LENGTH = re.compile(rf"(?:期|期限|时限|周期|任期)(?:一般|原则上|通常)?(?:为|是)?{_NUM}{_UNIT}")
+# 2023年底前，对…免征增值税: a date that bounds a relief or benefit is how long
+# the policy runs, not a task's due date.
+_RELIEF_AFTER = re.compile(
+    r"[，,]?(?:对|向)[^。；;]{1,60}?(?:免征|减征|减半征收|减按|暂免|免收|免除|缓缴|暂停征收|阶段性降低"
+    r"|给予(?:补贴|补助|奖励|减免|优惠))"
+    r"|[，,]?(?:继续|延续)(?:实施|执行)"
+)
+# 2023年培育100家左右…, 推动2023年…增长15%左右: a bare year that a goal verb
+# and a counted quantity follow in the same clause is the year a target is to
+# be reached.
+_QUANTITY_GOAL = re.compile(
+    r"[^，,。；;：:！？!?（）()\n\t]{0,24}?(?:培育|新增|达到|低于|少于|超过|突破|增长|提高到|提高至|提升至|提升到|累计)"
+    rf"[^，,。；;：:！？!?（）()\n\t]{{0,24}}?(?:\d+/\d+|(?:\d+(?:\.\d+)?|{_CN_NUM})(?:万|亿)?(?:左右|以上|余)?"
+    r"(?:家|个|项|所|座|条|人|户|件|批|名|%|％|万|亿|倍))"
+)
+# 通过三年时间，逐步实现…: a period to reach a goal in; no start is printed, so
+# no date is computed.
+_SPAN_TARGET = re.compile(
+    rf"(?:力争|争取)?(?:通过|用|经过|利用|再用)(?P<num>{_NUM_FREE})(?P<unit>{_UNIT})(?:左右)?的?(?:时间|努力)"
+)
 _START_PHRASE = re.compile(r"[自从](?P<what>[^，,。；;自从]{1,20}?)起")
 _DATE_TAIL = re.compile(r"(?:之前|以前|前)?")
 
@@ -379,6 +412,13 @@ def _scan_recurring(sc: _Scan) -> None:
             each = _duration(m.group("num") or "1", period[1])  # 每两年 -> 2 x 1年, 每半年 -> 6个月
             iso = _Duration(each.amount * period[0], each.unit).iso
         sc.hit(m.start(), m.end(), "recurring", duration=iso)
+    for m in _REGULARLY.finditer(sc.compact):
+        if sc.free(m.start(), m.end()):
+            sc.hit(m.start(), m.end(), "recurring")
+    for m in _ANNUAL.finditer(sc.compact):
+        sentence = sc.compact[max(sc.compact.rfind("。", 0, m.start()), sc.compact.rfind("；", 0, m.start())) + 1:m.start()]
+        if sc.free(m.start(), m.end()) and "每年" not in sentence:  # 每年…开展年度…: one duty
+            sc.hit(m.start(), m.end(), "recurring", duration="P1Y")
 
 
 # Expressions that look like time commitments but are not; order within matters
@@ -396,7 +436,9 @@ def _scan_not_deadlines(sc: _Scan) -> None:
 
 # An open-ended commitment: a whole clause in prose (（省能源局负责，持续推进）,
 # 完成时限：长期坚持), or a table's time cell (长期 only there).
-_ONGOING = re.compile(r"持续推进|长期坚持|常态化推进|长期")
+_ONGOING = re.compile(r"持续推进|长期坚持|常态化推进|长期实施|长期执行|长期")
+# …的政策作为制度性安排长期实施。: a policy kept without end closes its clause.
+_ONGOING_POLICY = ("长期实施", "长期执行")
 _CLAUSE_EDGE = "：:，,；;（）()。\n\t"
 
 
@@ -406,7 +448,8 @@ def _scan_ongoing(sc: _Scan) -> None:
         before = sc.compact[m.start() - 1] if m.start() else "，"
         after = sc.compact[m.end()] if m.end() < len(sc.compact) else "。"
         bounded = before in _CLAUSE_EDGE and after in _CLAUSE_EDGE
-        if (in_cell or (bounded and m.group() != "长期")) and sc.free(m.start(), m.end()):
+        closes = m.group() in _ONGOING_POLICY and after in _CLAUSE_EDGE
+        if (in_cell or closes or (bounded and m.group() != "长期")) and sc.free(m.start(), m.end()):
             sc.hit(m.start(), m.end(), "ongoing")
 
 
@@ -452,7 +495,8 @@ def _anchor_of(sc: _Scan, pos: int) -> tuple[int, str | None, datetime.date | No
     window_start = max(0, pos - 100, sc.claimed_end_before(pos))
     found = _ANCHOR.search(sc.compact[window_start:pos])
     if found is None:
-        return pos, None, None
+        state = _STATE_ANCHOR.search(sc.compact[window_start:pos])
+        return pos, (_compress_anchor(state.group("anchor")) if state else None), None
     if sc.compact[window_start + found.end("anchor"):pos] != "起":  # 出险后48小时内: the limit alone
         pos_only = pos
     else:
@@ -477,6 +521,31 @@ def _anchor_of(sc: _Scan, pos: int) -> tuple[int, str | None, datetime.date | No
 # Around N年内, a period that decides who is eligible, not a limit: 离校2年内未就业, 近2年内.
 _ELIGIBILITY_BEFORE = re.compile(r"(?:离校|毕业|退役|退休|注册|成立|设立|近|最近|过去)$")
 _ELIGIBILITY_AFTER = re.compile(r"(?:未|的|新|首次|累计|内未)")
+
+
+# 在审查会前提交, 应在裁定有效期届满前…, 开展标准实施前均需…: a limit set by an
+# event rather than a date or a duration; the event is the anchor.
+_NOT_AFTER_BEFORE = r"(?![一二两三四五六七八九十几\d期列沿移端置瞻景])(?!提下|提是|提条件)"  # 在…前提下 is a premise
+_EVENT_BEFORE = re.compile(
+    # 可在土地供应前…: a permission, not a limit; 提前 and 目前 are adverbs.
+    rf"(?<=[在于])(?<!可在)(?<!可于)(?P<anchor>[^\d，,。；;：:！？!?（）()“”《》年月日\n\t]{{2,16}}?)(?<![提目当此])(?:之)?前"
+    rf"{_NOT_AFTER_BEFORE}"
+    rf"|(?:^|(?<=[，,。；;：:\n]))(?P<anchor2>[^\d，,。；;：:！？!?（）()“”《》年月日\n\t]{{2,16}}?)(?:之)?前"
+    r"(?=(?:均|都)?(?:应当|应|须|需|要|必须))"
+)
+
+
+def _scan_event_limits(sc: _Scan) -> None:
+    for m in _EVENT_BEFORE.finditer(sc.compact):
+        name = "anchor" if m.group("anchor") else "anchor2"
+        if sc.free(m.start(name), m.end()):
+            sc.hit(m.start(name), m.end(), "time_limit", anchor=_compress_anchor(m.group(name)))
+
+
+def _scan_span_targets(sc: _Scan) -> None:
+    for m in _SPAN_TARGET.finditer(sc.compact):
+        if sc.free(m.start(), m.end()):
+            sc.hit(m.start(), m.end(), "target", duration=_duration(m.group("num"), m.group("unit")).iso)
 
 
 def _scan_limits(sc: _Scan) -> None:
@@ -542,7 +611,7 @@ def _emit_dates(sc: _Scan, items: list[_Item], label: str) -> None:
             # done (2023年12月); in prose, a date that a verb follows is a plan
             # (2023年第三季度推出…). A bare year stays a reference.
             if _is_bare_year(atom):
-                kind = "year_reference"
+                kind = "target" if _QUANTITY_GOAL.match(sc.compact, end) else "year_reference"
             elif sc.cell(start) == "due" or _TIME_SLOT.search(sc.compact, max(0, start - 8), start) \
                     or (_group(atom, "day", "day2") is None and _PLAN_VERB.match(sc.compact, end)):
                 kind = "target"
@@ -606,6 +675,8 @@ def _scan_date_list(sc: _Scan, first: re.Match[str]) -> int:
     stop = suffix.end() if suffix and suffix.lastgroup != "verb" else tail
     prefix = _clause_prefix(sc, first.start())
     label = _classify(prefix, suffix, sc.compact[stop:stop + 2])
+    if label == "due_by" and _RELIEF_AFTER.match(sc.compact, stop):
+        label = "valid_until"
     lead = _AS_OF_LEAD.search(prefix) or _TARGET_LEAD.search(prefix)
     start = first.start() - (len(lead.group(0)) if lead and label in ("target", "valid_until", "as_of") else 0)
     if label == "valid_until" and re.search(r"有效期(?:至|到)$", prefix):
@@ -633,6 +704,13 @@ def _scan_date_list(sc: _Scan, first: re.Match[str]) -> int:
 
 def _emit_range(sc: _Scan, atoms: list[re.Match[str]], start: int, stop: int, prefix: str) -> None:
     """A range is one expression: in a validity context it is valid_until its end, else skipped."""
+    opens_clause = prefix == "" and sc.compact[stop:stop + 1] in ("，", ",")
+    if opens_clause and atoms[0].re is _YEAR_RANGE:
+        # 2023—2025年，各地每年组织…: the years a programme runs, to its end.
+        first, last = int(atoms[0].group("first")), int(atoms[0].group("last"))
+        if FIRST_YEAR <= first <= last <= LAST_YEAR:
+            sc.hit(start, stop, "target", datetime.date(last, 12, 31), "year", f"P{last - first + 1}Y")
+            return
     if not _VALIDITY_WORD.search(prefix):
         sc.skip(start, stop, "date_range")
     elif atoms[0].re is _YEAR_RANGE:
@@ -680,6 +758,7 @@ def find_deadlines(
     sc = _Scan(issued_on, "".join(text[i] for i in where), where, [], [], [], compact_cells)
     # Order matters: each scan only takes text no earlier scan has accounted for.
     # 有效期为3年 must be read before 期为3年 can pass for a period length.
-    for scan in (_scan_recurring, _scan_validity_spans, _scan_not_deadlines, _scan_ongoing, _scan_limits, _scan_dates):
+    for scan in (_scan_recurring, _scan_validity_spans, _scan_not_deadlines, _scan_ongoing, _scan_span_targets,
+                 _scan_limits, _scan_dates, _scan_event_limits):
         scan(sc)
     return (sorted(sc.hits, key=lambda h: h.char_start), sorted(sc.skipped, key=lambda s: s.char_start))

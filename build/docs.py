@@ -128,7 +128,7 @@ def quality_markdown(q: dict[str, Any], rows: dict[str, int]) -> str:
         f"| agency names no rule placed (kept under the document's jurisdiction, listed per document) | "
         f"{sum(sum(d['agency_names_unresolved'].values()) for d in q['per_document'].values())} |",
         f"| provisions with at least one tag | {cov['measures_with_any_tag']} of {q['measures']} ({cov['share_with_any_tag']:.1%}) |",
-        f"| … of those with content of their own (numbered, paragraph, title) | {cov['substantive_with_any_tag']} of {cov['substantive_measures']} "
+        f"| … of those that may carry tags (numbered, paragraph, table row) | {cov['substantive_with_any_tag']} of {cov['substantive_measures']} "
         f"({cov['substantive_with_any_tag'] / cov['substantive_measures']:.1%}) |",
         f"| tags never used | {', '.join(cov['tags_never_used']) or 'none'} |",
         f"| agencies / regions | {rows['agencies']} / {rows['regions']} |",
@@ -157,7 +157,7 @@ GOLD = {
 
 def accuracy_markdown() -> str:
     """Scores of the current build against the hand-written gold files."""
-    from .evaluate import score, score_quotes
+    from .evaluate import score
     from .pages import read_source
     from .pipeline import build_tables
 
@@ -167,19 +167,65 @@ def accuracy_markdown() -> str:
         result = score(build_tables(read_source(ROOT / source))[0], json.loads((ROOT / gold).read_text(encoding="utf-8")))
         lines.append(f"| {name} | {result.link_recall:.1%} ({result.total('links_right')}/{result.total('links_gold')}) | "
                      f"{result.link_precision:.1%} | {result.deadline_recall:.1%} | {result.deadline_precision:.1%} |")
-    national = score_quotes(build_tables(read_source(ROOT / "build" / "source" / "compilation-2023.txt"))[0],
-                            json.loads((ROOT / "tests" / "gold" / "national_responsibility.json").read_text(encoding="utf-8")))
-    lines.append(f"| national documents 001, 016, 017 (responsible units read by hand) | "
-                 f"{national.recall:.1%} ({national.found}/{national.total}) | – | – | – |")
+    return "\n".join(lines) + "\n"
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1%}"
+
+
+def _pr_cells(pr: dict[str, Any]) -> str:
+    return (f"{_pct(pr['precision'])} | {_pct(pr['recall'])} | "
+            f"{pr['right']} right, {pr['wrong']} wrong, {pr['missed']} missed")
+
+
+def gold_markdown(acc: dict[str, Any], tags: list[dict[str, Any]]) -> str:
+    """The accuracy section of a version's quality.json as README tables: per table, per scheme, per tag."""
+    floors = acc["floors"]
+
+    def floor(prefix: str) -> str:
+        held = [f"{n.rsplit('.', 1)[1]} ≥ {floors[n]:.0%}" for n in (f"{prefix}.precision", f"{prefix}.recall")
+                if n in floors]
+        return ", ".join(held) or "–"
+
+    p, d, r, t = acc["provisions"], acc["deadlines"], acc["responsibility"], acc["tags"]
+    rows = [
+        (f"provisions ({p['gold_blocks']} blocks of {len(p['documents'])} documents)", "block present",
+         p["present"], "provisions.present"),
+        ("", "exact boundaries", p["exact_boundaries"], "provisions.exact_boundaries"),
+        (f"deadlines ({d['gold_expressions']} commitments of {len(d['documents'])} documents, "
+         f"{d['ambiguous_not_scored']} ambiguous not scored)", "found", d["found"], "deadlines.found"),
+        ("", "right kind", d["kind"], "deadlines.kind"),
+        ("", "right kind and value", d["all_fields"], "deadlines.all_fields"),
+        (f"responsible units ({r['gold_links']} links of {len(r['documents'])} documents)", "right agency",
+         r["agency"], "responsibility.agency"),
+        ("", "right agency and role", r["agency_and_role"], "responsibility.agency_and_role"),
+        (f"tags ({t['provisions']} provisions × 44 tags, {t['ambiguous_not_scored']} ambiguous decisions "
+         f"not scored)", "all schemes", t["all"], "tags.all"),
+    ] + [("", scheme, pr, f"tags.by_scheme.{scheme}") for scheme, pr in t["by_scheme"].items()]
+    lines = ["| table | figure | precision | recall | counts | floor |", "|---|---|---|---|---|---|"]
+    lines += [f"| {what} | {name} | {_pr_cells(pr)} | {floor(prefix)} |" for what, name, pr, prefix in rows]
+    lines += ["", "Per tag, with every error that remains in the sample:", "",
+              "| tag | label | precision | recall | counts | experimental | errors in the sample |",
+              "|---|---|---|---|---|---|---|"]
+    for tag in tags:
+        scored = t["by_tag"][tag["tag_id"]]
+        errors = "<br>".join(e.replace("|", "\\|").replace("\n", " ") for e in scored["errors"]) or "–"
+        lines.append(f"| `{tag['tag_id']}` | {tag['label_en']} | {_pr_cells(scored)} | "
+                     f"{'yes' if tag['experimental'] else 'no'} | {errors} |")
     return "\n".join(lines) + "\n"
 
 
 def generated_blocks() -> dict[str, str]:
+    import pyarrow.parquet as pq
+
     folder = _version_dir()
     quality = json.loads((folder / "quality.json").read_text(encoding="utf-8"))
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     rows = {f.removesuffix(".parquet"): e["rows"] for f, e in manifest["files"].items() if f.endswith(".parquet")}
-    return {"tables": tables_markdown(), "quality": quality_markdown(quality, rows), "accuracy": accuracy_markdown()}
+    tags = pq.read_table(folder / "tags.parquet").to_pylist()
+    return {"tables": tables_markdown(), "quality": quality_markdown(quality, rows), "accuracy": accuracy_markdown(),
+            "gold": gold_markdown(quality["accuracy"], tags)}
 
 
 def block(text: str, name: str) -> str:

@@ -39,3 +39,14 @@ class LossError(BuildError):
         listed = "\n".join(f"- {loss}" for loss in self.losses)
         super().__init__(f"text of the source would be lost ({len(self.losses)}):\n{listed}\n"
                          "fix the source, or build a version recorded as partial with --partial")
+
+
+class QualityFloorError(BuildError):
+    """A figure scored on the gold sample fell below its floor; ``--partial`` builds anyway."""
+
+    def __init__(self, failures: list[str]) -> None:
+        self.failures = list(failures)
+        listed = "\n".join(f"- {f}" for f in self.failures)
+        super().__init__(f"accuracy on the gold sample fell below its floors ({len(self.failures)}):\n{listed}\n"
+                         "see quality.json 'accuracy' for the errors; a floor is changed only in "
+                         "build/data/quality_floors.json with a CHANGELOG entry")

@@ -197,45 +197,6 @@ def score(rows: dict[str, list[dict[str, Any]]], gold: dict[str, Any]) -> Score:
     return Score(out)
 
 
-@dataclass
-class QuoteScore:
-    """Recall of hand-written links located by a quote of the text (tests/gold/national_responsibility.json)."""
-
-    total: int = 0
-    found: int = 0
-    missed: list[str] = field(default_factory=list)
-
-    @property
-    def recall(self) -> float:
-        return self.found / max(1, self.total)
-
-
-def score_quotes(rows: dict[str, list[dict[str, Any]]], gold: dict[str, Any]) -> QuoteScore:
-    """Each gold link is found when the provision holding its quote links the agency as printed, in its role."""
-    out = QuoteScore()
-    docs = {d["doc_id"]: d for d in rows["documents"]}
-    for doc_id, links in gold["documents"].items():
-        text = docs[doc_id]["text"]
-        where = [i for i, ch in enumerate(text) if not ch.isspace()]
-        compact = "".join(text[i] for i in where)
-        measures = [m for m in rows["measures"] if m["doc_id"] == doc_id]
-        ours = {(ma["measure_id"], _compact(ma["name_raw"]), ma["role"]) for ma in rows["measure_agencies"]
-                if ma["measure_id"].startswith(doc_id + "/")}
-        for link in links:
-            out.total += 1
-            at = compact.find(link["quote"])
-            if at < 0:
-                raise ValueError(f"{doc_id}: gold quote not in the text: {link['quote']!r}")
-            offset = where[at + link["quote"].find(link["agency"][:2]) if link["agency"][:2] in link["quote"] else at]
-            holders = [m for m in measures if m["char_start"] <= offset < m["char_end"]]
-            if any((m["measure_id"], _compact(link["agency"]), link["role"]) in ours for m in holders):
-                out.found += 1
-            else:
-                where_ = holders[-1]["measure_id"] if holders else "no provision"
-                out.missed.append(f"{where_} {link['agency']} {link['role']} ({link['quote']})")
-    return out
-
-
 def main(argv: list[str] | None = None) -> int:
     import json
 

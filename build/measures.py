@@ -27,14 +27,36 @@ from .provisions import Provision, parse_provisions
 from .regions import RegionIndex, province_of
 from .repair import PagedText
 from .responsibility import Responsibilities, Responsibility, find_responsibilities
-from .tags import TagDef, tag_text
+from .tags import TagDef, focus_by_heading, tag_text
 
 # A resolved date earlier than this before the issue date, or later than this
 # after it, is a parsing error, not a policy (targets reach 2035, 2050 at most).
 PLAUSIBLE_BEFORE = dt.timedelta(days=366)
 PLAUSIBLE_AFTER_YEARS = 30  # to the end of that year
 _EXAMPLES = 20
+PLANNING_TAG = "tool:planning"
 APPARATUS = frozenset({"document_number", "addressee", "signature", "note", "attachment", "table_header"})
+# A paragraph that only announces what follows (现提出如下意见。 …主要内容如下。)
+# says nothing of its own; its topic words are the following provisions'.
+_INTRODUCTION = re.compile(r"(?:如下|以下)[\u4e00-\u9fff]{0,4}[。：:]?$")
+
+
+def _has_own_content(kind: str, text: str) -> bool:
+    """Whether a provision's own words can carry tags.
+
+    A heading only names what its sub-provisions say and a title names the
+    document: both leave the tags to the provisions below them.
+
+    >>> _has_own_content("paragraph", "《关于推进基本养老服务体系建设的意见》主要内容如下。")
+    False
+    >>> _has_own_content("paragraph", "各地要加强宣传。"), _has_own_content("heading", "一、加强宣传")
+    (True, False)
+    """
+    if kind in ("heading", "title"):
+        return False
+    return not (kind == "paragraph" and _INTRODUCTION.search(re.sub(r"\s", "", text)))
+
+
 _GROUP_LABEL = re.compile(r"^(?:([一二三四五六七八九十]+)、|（([一二三四五六七八九十]+)）)")
 
 
@@ -163,7 +185,7 @@ def _document(
         "tables": len(tables), "table_rows": len(rows), "closing_paragraphs": stats.closing_paragraphs,
         "links_by_role": Counter(), "agency_names_unresolved": Counter(),
     }
-    doc_tag_counts: Counter[str] = Counter()
+    doc_tags: dict[str, dict[str, str]] = {}  # measure_id -> tag_id -> evidence
     for p in provisions:
         mid = f"{doc_id}/{p.path}"
         body = text[p.char_start : p.char_end]
@@ -192,16 +214,15 @@ def _document(
             # no tags, no responsibilities.
             continue
         row = rows.get(p.path)
-        hits = tag_text(body, codebook)
+        hits = focus_by_heading(tag_text(body, codebook), p.heading) if _has_own_content(p.kind, body) else []
         if row is not None and row.group is not None:
             # A row sits under its group heading (一、开办企业): the heading may
             # say what the row is about when the row's own words do not.
             own = {h.tag_id for h in hits}
             hits += [replace(h, evidence=f"group heading {row.group}: {h.evidence}")
                      for h in tag_text(row.group, codebook) if h.tag_id not in own]
-        for hit in hits:
-            out.measure_tags.append({"measure_id": mid, "tag_id": hit.tag_id, "evidence": hit.evidence})
-            doc_tag_counts[hit.tag_id] += 1
+        if _has_own_content(p.kind, body):
+            doc_tags[mid] = {hit.tag_id: hit.evidence for hit in hits}
         if row is not None:
             for cell in row.cells:
                 out.measure_cells.append({
@@ -212,11 +233,22 @@ def _document(
         else:
             found = find_responsibilities(body, doc["region_code"], index)
         _responsibilities(mid, found, out, counts, report)
-    for tag_id, n in doc_tag_counts.items():
-        out.document_tags.append({"doc_id": doc_id, "tag_id": tag_id, "measure_count": n})
     time_cells = [(c.start, c.end, c.column.role) for t in tables for r in t.rows for c in r.cells
                   if c.column.role in ("due", "limit")]
+    first_deadline = len(out.deadlines)
     _deadlines(doc, paged, [f"{doc_id}/{p.path}" for p in provisions], provisions, time_cells, edition, out, counts)
+    # A stated target (到2025年…, 2023年培育100家…) is a goal that steers action:
+    # the planning instrument, found by the deadline grammar rather than a phrase.
+    for d in out.deadlines[first_deadline:]:
+        if d["kind"] == "target" and d["measure_id"] in doc_tags:
+            doc_tags[d["measure_id"]].setdefault(PLANNING_TAG, f"target {d['expression']}")
+    doc_tag_counts: Counter[str] = Counter()
+    for mid, found in doc_tags.items():
+        for tag_id, evidence in sorted(found.items()):
+            out.measure_tags.append({"measure_id": mid, "tag_id": tag_id, "evidence": evidence})
+            doc_tag_counts[tag_id] += 1
+    for tag_id, n in doc_tag_counts.items():
+        out.document_tags.append({"doc_id": doc_id, "tag_id": tag_id, "measure_count": n})
 
 
 def _cell_responsibilities(cells: tuple[RenderedCell, ...], region_code: str, index: RegionIndex) -> Responsibilities:
@@ -313,8 +345,8 @@ def _deadlines(
 def _quality(documents: list[dict[str, Any]], out: MeasureTables, counts: _Counts, codebook: list[TagDef]) -> dict[str, Any]:
     with_text = [d["doc_id"] for d in documents if d["has_text"]]
     tagged = {r["measure_id"] for r in out.measure_tags}
-    # Headings say what their sub-provisions are about; the sub-provisions carry the tags.
-    substantive = [m for m in out.measures if m["kind"] not in APPARATUS | {"heading"}]
+    # Headings and titles name what others say; the provisions below them carry the tags.
+    substantive = [m for m in out.measures if m["kind"] not in APPARATUS | {"heading", "title"}]
     schemes = Counter(r["tag_id"].split(":", 1)[0] for r in out.measure_tags)
     return {
         "measures": len(out.measures),

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from . import BUNDLED_SOURCE, DATASET_VERSION
+from .accuracy import below_floors, evaluate, is_experimental, load_floors
 from .documents import build_documents
 from .measures import build_measures
-from .errors import BuildError, LossError, ParseError
+from .errors import BuildError, LossError, ParseError, QualityFloorError
 from .pages import Source, read_source
 from .regions import RegionIndex
 from .repair import clean
@@ -95,6 +96,11 @@ def build_tables(source: Source) -> tuple[dict[str, list[dict[str, Any]]], dict[
         "flags_by_code": dict(sorted(Counter(f["code"] for f in docs.flags).items())),
         "flags": [{k: f[k] for k in ("flag_id", "code", "detail", "page")} for f in sorted(docs.flags, key=lambda f: f["flag_id"])],
     }
+    accuracy = evaluate(rows)
+    floors = load_floors()
+    quality["accuracy"] = {**accuracy, "floors": floors, "below_floors": below_floors(accuracy, floors)}
+    for tag in rows["tags"]:
+        tag["experimental"] = is_experimental(accuracy["tags"]["by_tag"][tag["tag_id"]])
     return rows, quality, edition
 
 
@@ -129,17 +135,23 @@ def build(source_path: Path | None = None, out: Path | None = None, version: str
 
     Text of the source that cannot reach the tables (a page without text
     inside a body, a body cut off by the end of the source, no document text
-    at all) stops the build with :class:`LossError`, unless ``partial``: then
-    the version is written, its flags name the affected documents, and its
-    manifest and ``quality.json`` record why it is partial.
+    at all) stops the build with :class:`LossError`; a figure scored on the
+    gold sample below its floor stops it with :class:`QualityFloorError`.
+    With ``partial`` the version is written anyway, its flags name the
+    affected documents, and its manifest and ``quality.json`` record why it
+    is partial.
     """
     version = check_version(DATASET_VERSION if version is None else version)
     source = read_source(source_path or BUNDLED_SOURCE, progress=progress)
     rows, quality, edition = build_tables(source)
     if quality["losses"] and not partial:
         raise LossError(quality["losses"])
+    failures = quality["accuracy"]["below_floors"]
+    if failures and not partial:
+        raise QualityFloorError(failures)
     info = SourceInfo(source.path.name, source.kind, source.sha256, len(source.pages))
-    return write_version(rows, out or default_out(), version, info, quality, edition, partial=quality["losses"])
+    return write_version(rows, out or default_out(), version, info, quality, edition,
+                         partial=quality["losses"] + failures)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -159,7 +171,8 @@ def main(argv: list[str] | None = None) -> int:
                                           f"default: {DATASET_VERSION}")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar while reading a PDF")
     parser.add_argument("--partial", action="store_true",
-                        help="write a version even when text of the source is lost (flagged, and recorded as partial)")
+                        help="write a version even when text of the source is lost or accuracy on the gold sample "
+                             "falls below its floors (recorded as partial)")
     args = parser.parse_args(argv)
     # A terminated build unwinds like an interrupted one, so its temporary folder is removed.
     previous = signal.signal(signal.SIGTERM, _terminate)

@@ -7,7 +7,11 @@ text; whitespace inside the text is ignored (the source breaks lines in the
 middle of words), and the evidence kept is the original slice of the text.
 
 An ``exclude`` phrase vetoes a match it contains, e.g. ``市场监管总局`` keeps
-the agency's name from counting as evidence of the 市场监管 topic.
+the agency's name from counting as evidence of the 市场监管 topic. Two
+contexts veto every tag: a match inside a title in 《》 (the title names a
+document, not what the provision does), a match that a department word
+follows, alone or ending a list (与市场监管、税务等部门), and one that names a
+channel or an event (政务服务便民热线, 进口博览会).
 
 Three schemes: ``bei`` and ``bready`` name the topic a provision is about;
 ``tool`` names the policy instrument it uses (supply, environment or demand
@@ -133,14 +137,39 @@ def tag_text(text: str, codebook: list[TagDef]) -> list[TagHit]:
         >>> [(h.tag_id, h.evidence, h.char_start, h.char_end) for h in hits]
         [('bei:cross_border_trade', '口岸', 2, 4), ('bready:international_trade', '口岸', 2, 4)]
     """
+    blocked, listed = _context_spans(text)
     hits: list[TagHit] = []
     for tag in codebook:
-        span = _matcher(tag).first(text)
+        span = _matcher(tag).first(text, listed if tag.tag_id.startswith(_TOPIC_SCHEMES) else blocked)
         if span is not None:
             start, end = span
             hits.append(TagHit(tag.tag_id, text[start:end], start, end))
     hits.sort(key=lambda h: h.tag_id)
     return hits
+
+
+# A provision whose heading says it only publicises (注重总结宣传, 营造良好社会氛围)
+# is about publicity: the topics it publicises are not its topics, and the
+# measures it reports on are not its instruments. A heading that names more
+# (加强宣传培训, 加大宣传推广) keeps every tag.
+_PUBLICITY_HEADING = re.compile(
+    r"(?:做好|加强|注重|强化|营造|加大|深化)(?:良好)?(?:社会|总结|政策)?(?:宣传|宣贯|解读|氛围)(?:教育|解读|引导)?"
+)
+_PUBLICITY_KEEPS = frozenset({"tool:publicity"})
+
+
+def focus_by_heading(hits: list[TagHit], heading: str | None) -> list[TagHit]:
+    """The hits a provision keeps given its run-in heading.
+
+    Example:
+        >>> codebook = load_codebook()
+        >>> hits = tag_text("主动做好基本养老服务政策宣传解读", codebook)
+        >>> [h.tag_id for h in focus_by_heading(hits, "营造良好社会氛围")]
+        ['tool:publicity']
+    """
+    if heading is None or not _PUBLICITY_HEADING.fullmatch(heading):
+        return hits
+    return [h for h in hits if h.tag_id in _PUBLICITY_KEEPS]
 
 
 def tool_family(tag: TagDef) -> str:
@@ -166,6 +195,10 @@ class _Matcher:
 
     def __init__(self, tag: TagDef) -> None:
         self._phrases = _phrase_regex(tag.phrases)
+        # Each phrase alone, longest first: when a context vetoes the longest
+        # match at a position, a shorter phrase there may still stand free.
+        self._each = [_phrase_regex((p,)) for p in sorted(tag.phrases, key=lambda p: (-len(p), p))]
+        self._names_count = tag.tag_id in _CHANNEL_TAGS
         # A lookahead reports every start position, so overlapping exclude
         # matches are all seen; at each start the longest one is kept, which
         # is the one that can contain the most.
@@ -173,20 +206,55 @@ class _Matcher:
             re.compile(f"(?=({_phrase_regex(tag.exclude).pattern}))") if tag.exclude else None
         )
 
-    def first(self, text: str) -> tuple[int, int] | None:
-        vetoes: list[tuple[int, int]] | None = None
+    def first(self, text: str, blocked: list[tuple[int, int]]) -> tuple[int, int] | None:
+        """The earliest match that no exclude phrase, no ``blocked`` span and no context vetoes."""
+        spans = blocked + ([x.span(1) for x in self._exclude.finditer(text)] if self._exclude else [])
         pos = 0
         while (m := self._phrases.search(text, pos)) is not None:
-            if self._exclude is None:
-                return m.span()
-            if vetoes is None:
-                vetoes = [x.span(1) for x in self._exclude.finditer(text)]
-            start, end = m.span()
-            if not any(vs <= start and end <= ve for vs, ve in vetoes):
-                return start, end
-            # Shorter phrases at the same start are inside the vetoed span too.
+            start = m.start()
+            for phrase in self._each:
+                at = phrase.match(text, start)
+                if at is not None and self._free(text, start, at.end(), spans):
+                    return start, at.end()
             pos = start + 1
         return None
+
+    def _free(self, text: str, start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+        named = _AGENCY_AFTER.match(text, end) or (not self._names_count and _NAME_AFTER.match(text, end))
+        return not named and not any(vs <= start and end <= ve for vs, ve in spans)
+
+
+# Words that are not evidence wherever they stand. A title in 《》 names a
+# document, not what this provision does (现将《…工作方案》印发给你们); a phrase
+# that a list of departments follows names a department (与市场监管、税务等部门).
+_QUOTED_TITLE = re.compile(r"《[^《》]*》")
+_AGENCY_AFTER = re.compile(r"(?:\s*[、和及与]\s*(?:[\u4e00-\u9fff]\s*){1,10}?)*\s*等?\s*(?:部门|单位|机关)")
+# A phrase that names a channel (政务服务便民热线, 公共服务平台) or an event
+# (进口博览会, 服务贸易交易会) says where something happens, not what it is about;
+# a channel is still evidence of technology and information support.
+_NAME_AFTER = re.compile(r"\s*(?:[\u4e00-\u9fff]\s*){0,2}?(?:平台|热线|网站|门户|小程序|系统|博览会|交易会|展览会)")
+_CHANNEL_TAGS = frozenset({"tool:technology_information"})
+
+
+# Three or more short items in a row (市场监管、质量监管、安全监管、金融监管等):
+# a topic named as one item of a list is mentioned, not addressed.
+_LIST = re.compile(r"(?:[\u4e00-\u9fff“”]{1,10}、){2,}[\u4e00-\u9fff“”]{1,10}(?=等|和|及|，|。|；)")
+_TOPIC_SCHEMES = ("bei:", "bready:")
+
+
+def _context_spans(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Spans of ``text`` no phrase may stand in: for every tag, and for topic tags.
+
+    Found in the text without whitespace, as every match is, and mapped back.
+    """
+    kept = [i for i, ch in enumerate(text) if not ch.isspace()]
+    flat = "".join(text[i] for i in kept)
+
+    def back(pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+        return [(kept[m.start()], kept[m.end() - 1] + 1) for m in pattern.finditer(flat)]
+
+    titles = back(_QUOTED_TITLE)
+    return titles, titles + back(_LIST)
 
 
 @lru_cache(maxsize=None)

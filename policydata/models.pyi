@@ -126,6 +126,7 @@ class Tag(Row):
     label_zh: str
     label_en: str
     description: str
+    experimental: Optional[bool]
 
 class MeasureTag(Row):
     """Tags on provisions, with the text that matched the rule. (table ``measure_tags``)"""

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
 
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "2.1"
 
 # The national level. GB/T 2260 has no code for the whole country; 100000 is
 # the value Aliyun DataV's GeoAtlas uses, and it cannot clash with a real
@@ -551,6 +551,10 @@ TAGS = Table(
         _c("label_zh", "string", False, "Chinese label."),
         _c("label_en", "string", False, "English label."),
         _c("description", "string", False, "What the tag covers."),
+        _c("experimental", "bool", False,
+           "True unless at least 5 of the tag's links lie in the hand-checked gold sample and at least 80% of "
+           "them are right (quality.json accuracy.tags.by_tag lists its errors); use an experimental tag with care.",
+           added="2.1"),
     ),
     ("tag_id",),
     (),
@@ -564,7 +568,9 @@ MEASURE_TAGS = Table(
     (
         _c("measure_id", "string", False, "Provision."),
         _c("tag_id", "string", False, "Tag."),
-        _c("evidence", "string", False, "The phrase in the provision that matched."),
+        _c("evidence", "string", False, "The phrase in the provision that matched; for a table row, "
+           "'group heading <heading>: <phrase>' when only its group heading matched; for tool:planning, "
+           "'target <expression>' when the provision states a target (deadlines kind target)."),
     ),
     ("measure_id", "tag_id"),
     (

@@ -211,10 +211,10 @@ def _deadlines(docs: dict[str, Row], measures: list[Row]) -> list[Row]:
 
 def _tags() -> list[Row]:
     rows = [
-        ("bei:bidding", "bei", "招标投标", "Bidding and tendering", "招标投标领域的规则与交易成本。"),
-        ("bei:tax", "bei", "纳税", "Paying taxes", "税费优惠与纳税服务。"),
-        ("bready:business_entry", "bready", "市场准入", "Business Entry", "Starting a business."),
-        ("bready:taxation", "bready", "税收", "Taxation", "Tax regulations and services."),
+        ("bei:bidding", "bei", "招标投标", "Bidding and tendering", "招标投标领域的规则与交易成本。", False),
+        ("bei:tax", "bei", "纳税", "Paying taxes", "税费优惠与纳税服务。", False),
+        ("bready:business_entry", "bready", "市场准入", "Business Entry", "Starting a business.", True),
+        ("bready:taxation", "bready", "税收", "Taxation", "Tax regulations and services.", False),
     ]
     return [dict(zip(TABLES["tags"].column_names, r)) for r in rows]
 

@@ -145,7 +145,9 @@ def test_tags_have_evidence_in_the_measure(rows):
     text = {m["measure_id"]: m["text"] for m in rows["measures"]}
     assert rows["measure_tags"]
     for t in rows["measure_tags"]:
-        assert t["evidence"] in text[t["measure_id"]]
+        # A planning tag may come from a stated target: its expression is in the text.
+        words = t["evidence"].removeprefix("target ") if t["tag_id"] == "tool:planning" else t["evidence"]
+        assert words in text[t["measure_id"]]
     tender = [t for t in rows["measure_tags"] if t["tag_id"] == "bei:bidding"]
     assert any(t["measure_id"].startswith("2023-01-00-019/") for t in tender)
 
@@ -221,3 +223,20 @@ def test_a_build_that_loses_the_race_to_an_identical_one_succeeds(tmp_path, monk
     result = build(None, tmp_path, "9.0.0")
     assert result.created is False
     assert [p.name for p in tmp_path.iterdir()] == ["9.0.0"]
+
+
+def test_a_stated_target_is_the_planning_instrument(rows):
+    # 2023年培育100家左右国家级中小企业特色产业集群 (p. 93): a target, so tool:planning.
+    targets = {d["measure_id"]: d["expression"] for d in rows["deadlines"] if d["kind"] == "target"}
+    planning = {t["measure_id"]: t["evidence"] for t in rows["measure_tags"] if t["tag_id"] == "tool:planning"}
+    assert targets["2023-01-00-016/2.15"] == "2023年"
+    assert planning["2023-01-00-016/2.15"] == "target 2023年"
+    assert set(targets) <= set(planning) | {m["measure_id"] for m in rows["measures"] if m["kind"] in ("heading", "title")}
+
+
+def test_headings_titles_and_announcing_paragraphs_carry_no_tags(rows):
+    kinds = {m["measure_id"]: m["kind"] for m in rows["measures"]}
+    assert not [t for t in rows["measure_tags"] if kinds[t["measure_id"]] in ("heading", "title")]
+    tagged = {t["measure_id"] for t in rows["measure_tags"]}
+    announcing = [m for m in rows["measures"] if m["kind"] == "paragraph" and m["text"].rstrip().endswith("如下。")]
+    assert announcing and not tagged & {m["measure_id"] for m in announcing}

@@ -47,8 +47,9 @@ _REAL_LINES = [
      [("本措施印发之日起一年内", "time_limit", None, None, "P1Y", "本措施印发之日")], []),
     ("到2027 年，优质均衡的基本公共教育服务体系初步建立，供给总量进一步扩大，供给", ISSUED,
      [("到2027年", "target", D(2027, 12, 31), "year", None, None)], []),
+    # The exemption runs until the end of 2023: the policy's validity, not a task (issue 9).
     ("（一）完善税费优惠政策。2023 年底前，对月销售额10 万元以下的小规模纳税人免征", ISSUED,
-     [("2023年底前", "due_by", D(2023, 12, 31), "year", None, None)], []),
+     [("2023年底前", "valid_until", D(2023, 12, 31), "year", None, None)], []),
     ("保障金政策，延续实施至2027 年底。", ISSUED,
      [("至2027年底", "valid_until", D(2027, 12, 31), "year", None, None)], []),
     ("见时，应明确征求意见的期限，原则上不少于30 日。", ISSUED, [], [("不少于30日", "minimum_period")]),
@@ -100,7 +101,8 @@ _REAL_LINES = [
      [], [("2021-2035年", "date_range")]),
     ("协会等有关方面的专家组成，委员每届任期5 年，期满后可连任；", ISSUED, [], [("任期5年", "period_length")]),
     ("组织协调部门组织汇总评审结论，对通过评审的项目进行公示，原则上公示期限为15\n日，对公示无异议或相关异议已处理完毕的项目，"
-     "总局下达年度标准制修订项目计划，签", ISSUED, [], [("期限为15日", "period_length")]),
+     "总局下达年度标准制修订项目计划，签", ISSUED, [("年度", "recurring", None, None, "P1Y", None)],
+     [("期限为15日", "period_length")]),
 ]
 REAL_LINES = [(line.replace("\n", ""), *rest) for line, *rest in _REAL_LINES]
 
@@ -289,3 +291,50 @@ def test_whitespace_inside_expressions_changes_nothing_but_offsets(text: str, ga
     plain, spread = find_deadlines(text, issued_on), find_deadlines(spaced, issued_on)
     assert hit_rows(plain[0]) == hit_rows(spread[0])
     assert skip_rows(plain[1]) == skip_rows(spread[1])
+
+
+# Issue 9: kinds decided by the sentence's grammar and anchors carried into
+# time_limit rows. Sentences from the bundled source (pages 24, 47, 68, 93).
+ISSUE_9_LINES = [
+    ("试点地区海关对已抵达并提交通关所需全部信息的货物，尽可能在48小时内放行。",
+     [("48小时内", "time_limit", None, None, "PT48H", "抵达并提交通关所需全部信息")]),
+    ("行业标准报批材料行业标准(送审稿)通过审查后，标准起草组应在60日内形成标准报批材料。",
+     [("60日内", "time_limit", None, None, "P60D", "通过审查")]),
+    # A period to reach a goal in, with no printed start: no date is computed.
+    ("二、试点目标\n通过三年时间，逐步实现对国家知识产权优势示范企业、专精特新“小巨人”企业的创新管理国际标准实施全覆盖",
+     [("通过三年时间", "target", None, None, "P3Y", None)]),
+    ("提升集群服务能力。2023年培育100家左右国家级中小企业特色产业集群。",
+     [("2023年", "target", D(2023, 12, 31), "year", None, None)]),
+    # A bare year without a counted goal stays a reference.
+    ("2023年降低实体经济企业成本工作部际联席会议将重点组织落实好8个方面22项任务", []),
+    # A date before which a task is done stays due_by, even with a quantity after it.
+    ("2023年底前完成100个项目", [("2023年底前", "due_by", D(2023, 12, 31), "year", None, None)]),
+    ("2023年底前，继续实施小微企业融资担保降费奖补政策", [("2023年底前", "valid_until", D(2023, 12, 31), "year", None, None)]),
+    # Found on the held-out sample (issue 9): limits set by an event, duties without a printed period.
+    ("试点地区海关应在裁定有效期届满前从速作出决定。",
+     [("裁定有效期届满前", "time_limit", None, None, None, "裁定有效期届满")]),
+    ("行业标准送审材料应在审查会前提交审查委员会委员审阅", [("审查会前", "time_limit", None, None, None, "审查会")]),
+    ("可在土地供应前，由自然资源主管部门依据国土空间详细规划核提规划条件", []),  # a permission
+    ("推动市政公用单位在项目策划生成阶段提前主动开展技术指导", []),  # 提前 is an adverb
+    ("在符合我国海关监管要求的前提下，试点地区海关对货物放行", []),
+    ("行业标准承担单位应当定期向组织协调部门提交标准起草进展情况材料",
+     [("定期", "recurring", None, None, None, None)]),
+    ("各有关单位和企业要每年定期开展历史沉淀保证金清理工作", [("每年定期", "recurring", None, None, "P1Y", None)]),
+    ("征求意见的对象应在规定期限内回复意见", []),
+    ("持续开展知识产权保护社会满意度年度调查", [("年度", "recurring", None, None, "P1Y", None)]),
+    ("对企业招用毕业年度或离校2年内未就业高校毕业生", []),
+    ("核增部分据实计入工资总额并作为下一年度工资总额预算基数", []),
+    ("每年两部门将面向所有参加试点的企业组织开展年度知识产权数据填报", [("每年", "recurring", None, None, "P1Y", None)]),
+    ("将研发费用税前加计扣除比例由75%提高至100%的政策作为制度性安排长期实施。",
+     [("长期实施", "ongoing", None, None, None, None)]),
+    ("2023—2025年，各省每年组织一批企业开展试点",
+     [("2023—2025年", "target", D(2025, 12, 31), "year", "P3Y", None), ("每年", "recurring", None, None, "P1Y", None)]),
+    ("其中2023年度各地试点企业数量原则上不得低于本地优势示范企业数量的1/3，注重",
+     [("2023年度", "target", D(2023, 12, 31), "year", None, None)]),
+]
+
+
+@pytest.mark.parametrize("text, want", ISSUE_9_LINES)
+def test_issue_9_kinds_and_anchors(text: str, want: list) -> None:
+    hits, _ = find_deadlines(text, ISSUED)
+    assert hit_rows(hits) == want
