@@ -202,10 +202,14 @@ def _central_bodies() -> dict[str, _CentralBody]:
     return bodies
 
 
+@cache
+def _longest_central_name() -> int:
+    return max(len(n) for n in _central_bodies())
+
+
 def central_at(text: str, pos: int) -> tuple[_CentralBody, int] | None:
     bodies = _central_bodies()
-    longest = max(len(n) for n in bodies)
-    for length in range(min(longest, len(text) - pos), 1, -1):
+    for length in range(min(_longest_central_name(), len(text) - pos), 1, -1):
         name = text[pos:pos + length]
         if name in bodies:
             return bodies[name], pos + length

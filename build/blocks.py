@@ -343,6 +343,9 @@ def _assign(lines: list[Line], columns: tuple[Column, ...], index: RegionIndex) 
     kinds = [_line_kind(t, index) for t in texts]
     n, m = len(texts), len(cols)
     best: dict[tuple[int, int], tuple[float, int]] = {(0, 0): (0.0, 0)}
+    # Whether lines start:end read as units, and how many: the same for every
+    # unit column, and the costly part of a score.
+    unit_spans: dict[tuple[int, int], int | None] = {}
     for c in range(m):
         role = columns[cols[c]].role
         for start in range(n + 1):
@@ -350,7 +353,9 @@ def _assign(lines: list[Line], columns: tuple[Column, ...], index: RegionIndex) 
                 continue
             base = best[(c, start)][0]
             for end in range(start, n + 1):
-                gain = _score(role, c, texts[start:end], kinds[start:end], index)
+                if role in UNIT_ROLES and end > start and (start, end) not in unit_spans:
+                    unit_spans[(start, end)] = _unit_count(texts[start:end], index)
+                gain = _score(role, c, texts[start:end], kinds[start:end], unit_spans.get((start, end)))
                 if gain is None:
                     continue
                 key = (c + 1, end)
@@ -368,16 +373,23 @@ def _assign(lines: list[Line], columns: tuple[Column, ...], index: RegionIndex) 
     return [(cols[c], list(lines[s:e])) for c, (s, e) in enumerate(spans) if e > s]
 
 
-def _score(role: str, position: int, texts: list[str], kinds: list[str], index: RegionIndex) -> float | None:
-    """How well these lines fill a cell of ``role``; None when they cannot."""
+def _unit_count(texts: list[str], index: RegionIndex) -> int | None:
+    """How many units these lines name, None when one of them is no unit."""
+    units = _units(texts, index)
+    return len(units) if all(u in GENERIC or looks_like_unit(u, index) for u in units) else None
+
+
+def _score(role: str, position: int, texts: list[str], kinds: list[str], unit_count: int | None) -> float | None:
+    """How well these lines fill a cell of ``role``; None when they cannot.
+
+    ``unit_count`` is :func:`_unit_count` of the lines, for a unit column."""
     if not texts:
         return 0.0 if role in TEXT_ROLES else (-0.5 if role in ("due", "limit") else -1.0)
     if role in UNIT_ROLES:
-        units = _units(texts, index)
-        if not all(u in GENERIC or looks_like_unit(u, index) for u in units):
+        if unit_count is None:
             return None
         # A lead column usually names one unit; further ones cooperate.
-        return 3.0 * len(texts) + (0.5 if role == "lead" and len(units) == 1 else 0.0)
+        return 3.0 * len(texts) + (0.5 if role == "lead" and unit_count == 1 else 0.0)
     if role in ("due", "limit"):
         # A time cell opens with a time expression and may run on (2023 年5 / 月底前), never into a unit.
         if kinds[0] != "time" or "unit" in kinds[1:]:

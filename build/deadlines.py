@@ -178,9 +178,9 @@ _RECURRING = re.compile(
     r"(?:定期)?"  # 每年定期开展: one duty
 )
 # 年度监测, 年度调查, 发布年度…白皮书: a duty done every year (not 2023年度, 上年度, 跨年度).
-_ANNUAL = re.compile(r"(?<![\d上本该当今明去前次全跨业一])年度(?=[\u4e00-\u9fff])(?!内)")  # not 毕业年度, 下一年度
+_ANNUAL = re.compile(r"(?<![\d上下本该当今明去前次全跨业一税])年度(?=[\u4e00-\u9fff])(?!内)")  # not 毕业年度, 下(一)年度, 纳税年度
 # 定期向…提交, 定期组织开展…: a repeated duty whose period is not printed.
-_REGULARLY = re.compile(r"(?<![规约确指限])定期(?!限|存款|存单)(?=[\u4e00-\u9fff])")  # not 规定期限
+_REGULARLY = re.compile(r"(?<![规约确指限不])定期(?!限|存款|存单)(?=[\u4e00-\u9fff])")  # not 规定期限, 不定期
 # The period each 每… names, as (amount, unit); a term (学期) has no fixed length.
 _PER_PERIOD: dict[str, tuple[int, str] | None] = {
     "年度": (1, "年"), "年": (1, "年"), "季度": (3, "个月"), "季": (3, "个月"), "个月": (1, "个月"),
@@ -221,7 +221,7 @@ _PERIOD_LENGTH = re.compile(rf"(?:期|期限|时限|周期|任期)(?:一般|原�
 # 2023年底前，对…免征增值税: a date that bounds a relief or benefit is how long
 # the policy runs, not a task's due date.
 _RELIEF_AFTER = re.compile(
-    r"[，,]?(?:对|向)[^。；;]{1,60}?(?:免征|减征|减半征收|减按|暂免|免收|免除|缓缴|暂停征收|阶段性降低"
+    r"[，,]?(?:对|向)[^，,。；;]{1,60}?(?:免征|减征|减半征收|减按|暂免|免收|免除|缓缴|暂停征收|阶段性降低"
     r"|给予(?:补贴|补助|奖励|减免|优惠))"
     r"|[，,]?(?:继续|延续)(?:实施|执行)"
 )
@@ -231,7 +231,7 @@ _RELIEF_AFTER = re.compile(
 _QUANTITY_GOAL = re.compile(
     r"[^，,。；;：:！？!?（）()\n\t]{0,24}?(?:培育|新增|达到|低于|少于|超过|突破|增长|提高到|提高至|提升至|提升到|累计)"
     rf"[^，,。；;：:！？!?（）()\n\t]{{0,24}}?(?:\d+/\d+|(?:\d+(?:\.\d+)?|{_CN_NUM})(?:万|亿)?(?:左右|以上|余)?"
-    r"(?:家|个|项|所|座|条|人|户|件|批|名|%|％|万|亿|倍))"
+    r"(?:家|个|项|所|座|条|人|户|件|批|名|%|％|万|亿|倍))(?![元的])"  # not 超过1000万元的企业
 )
 # 通过三年时间，逐步实现…: a period to reach a goal in; no start is printed, so
 # no date is computed.
@@ -395,9 +395,10 @@ class _Scan:
 
     def cell(self, pos: int) -> str | None:
         """The role of the table cell (due, limit) holding compact offset ``pos``, if any."""
-        for start, end, role in self.cells:
-            if start <= pos < end:
-                return role
+        # Cells are in text order and do not overlap: the one that starts last at or before pos.
+        i = bisect_left(self.cells, (pos + 1,)) - 1
+        if i >= 0 and self.cells[i][0] <= pos < self.cells[i][1]:
+            return self.cells[i][2]
         return None
 
 
@@ -528,7 +529,7 @@ _ELIGIBILITY_AFTER = re.compile(r"(?:未|的|新|首次|累计|内未)")
 _NOT_AFTER_BEFORE = r"(?![一二两三四五六七八九十几\d期列沿移端置瞻景])(?!提下|提是|提条件)"  # 在…前提下 is a premise
 _EVENT_BEFORE = re.compile(
     # 可在土地供应前…: a permission, not a limit; 提前 and 目前 are adverbs.
-    rf"(?<=[在于])(?<!可在)(?<!可于)(?P<anchor>[^\d，,。；;：:！？!?（）()“”《》年月日\n\t]{{2,16}}?)(?<![提目当此])(?:之)?前"
+    rf"(?<=[在于])(?<!可在)(?<!可于)(?P<anchor>[^\d，,。；;：:！？!?（）()“”《》年月日\n\t]{{2,16}}?)(?<![提目当此之])(?:之)?前"
     rf"{_NOT_AFTER_BEFORE}"
     rf"|(?:^|(?<=[，,。；;：:\n]))(?P<anchor2>[^\d，,。；;：:！？!?（）()“”《》年月日\n\t]{{2,16}}?)(?:之)?前"
     r"(?=(?:均|都)?(?:应当|应|须|需|要|必须))"
@@ -611,7 +612,9 @@ def _emit_dates(sc: _Scan, items: list[_Item], label: str) -> None:
             # done (2023年12月); in prose, a date that a verb follows is a plan
             # (2023年第三季度推出…). A bare year stays a reference.
             if _is_bare_year(atom):
-                kind = "target" if _QUANTITY_GOAL.match(sc.compact, end) else "year_reference"
+                # 对2023年营业收入超过…的企业 names who qualifies, not a goal.
+                goal = _QUANTITY_GOAL.match(sc.compact, end) and not sc.compact.endswith("对", 0, start)
+                kind = "target" if goal else "year_reference"
             elif sc.cell(start) == "due" or _TIME_SLOT.search(sc.compact, max(0, start - 8), start) \
                     or (_group(atom, "day", "day2") is None and _PLAN_VERB.match(sc.compact, end)):
                 kind = "target"
@@ -625,10 +628,31 @@ def _emit_dates(sc: _Scan, items: list[_Item], label: str) -> None:
             sc.hit(start, end, kind, due_on, precision)
 
 
+class _NextMatch:
+    """``pattern.search(text, pos)`` for a ``pos`` that only grows, without searching the same text twice.
+
+    The leftmost match at or after an earlier position is still the leftmost
+    at or after a later one, as long as it does not start before it; a search
+    from every date to the end of the text would make dense documents quadratic.
+    """
+
+    def __init__(self, pattern: re.Pattern[str], text: str) -> None:
+        self._pattern, self._text = pattern, text
+        self._match: re.Match[str] | None = None
+        self._done = False
+
+    def search(self, pos: int) -> re.Match[str] | None:
+        if not self._done and (self._match is None or self._match.start() < pos):
+            self._match = self._pattern.search(self._text, pos)
+            self._done = self._match is None
+        return self._match
+
+
 def _scan_dates(sc: _Scan) -> None:
+    ranges, atoms = _NextMatch(_YEAR_RANGE, sc.compact), _NextMatch(_ATOM, sc.compact)
     pos = 0
     while True:
-        found = [m for m in (_YEAR_RANGE.search(sc.compact, pos), _ATOM.search(sc.compact, pos)) if m]
+        found = [m for m in (ranges.search(pos), atoms.search(pos)) if m]
         if not found:
             return
         first = min(found, key=lambda m: (m.start(), -m.end()))
@@ -754,7 +778,7 @@ def find_deadlines(
     # what is left of them is noise of the PDF, so they are dropped. Paragraph
     # breaks and table cell separators stay: no expression runs across them.
     where = [m.start() for m in re.finditer(r"[^\s]|[\n\t]", text)]
-    compact_cells = [(bisect_left(where, start), bisect_left(where, end), role) for start, end, role in cells]
+    compact_cells = sorted((bisect_left(where, start), bisect_left(where, end), role) for start, end, role in cells)
     sc = _Scan(issued_on, "".join(text[i] for i in where), where, [], [], [], compact_cells)
     # Order matters: each scan only takes text no earlier scan has accounted for.
     # 有效期为3年 must be read before 期为3年 can pass for a period length.

@@ -69,6 +69,8 @@ def models_stub() -> str:
         "def python_type(column: schema.Column) -> Any: ...",
         "def row_models(declaration: schema.Declaration) -> dict[str, type[Row]]: ...",
         "def row_adapter(declaration: schema.Declaration, table: str) -> TypeAdapter[list[Row]]: ...",
+        "def build_rows(model: type[Row], names: tuple[str, ...], rows: list[tuple[Any, ...]],",
+        "               absent: tuple[str, ...] = ...) -> list[Row]: ...",
         "",
         "MODELS: dict[str, type[Row]]",
         "MODEL_NAMES: tuple[str, ...]",
@@ -128,7 +130,7 @@ def quality_markdown(q: dict[str, Any], rows: dict[str, int]) -> str:
         f"| agency names no rule placed (kept under the document's jurisdiction, listed per document) | "
         f"{sum(sum(d['agency_names_unresolved'].values()) for d in q['per_document'].values())} |",
         f"| provisions with at least one tag | {cov['measures_with_any_tag']} of {q['measures']} ({cov['share_with_any_tag']:.1%}) |",
-        f"| … of those that may carry tags (numbered, paragraph, table row) | {cov['substantive_with_any_tag']} of {cov['substantive_measures']} "
+        f"| … of those that are not apparatus, headings or titles (numbered, paragraph, table row) | {cov['substantive_with_any_tag']} of {cov['substantive_measures']} "
         f"({cov['substantive_with_any_tag'] / cov['substantive_measures']:.1%}) |",
         f"| tags never used | {', '.join(cov['tags_never_used']) or 'none'} |",
         f"| agencies / regions | {rows['agencies']} / {rows['regions']} |",
@@ -200,8 +202,8 @@ def gold_markdown(acc: dict[str, Any], tags: list[dict[str, Any]]) -> str:
         (f"responsible units ({r['gold_links']} links of {len(r['documents'])} documents)", "right agency",
          r["agency"], "responsibility.agency"),
         ("", "right agency and role", r["agency_and_role"], "responsibility.agency_and_role"),
-        (f"tags ({t['provisions']} provisions × 44 tags, {t['ambiguous_not_scored']} ambiguous decisions "
-         f"not scored)", "all schemes", t["all"], "tags.all"),
+        (f"tags ({t['provisions']} provisions × {t['decisions'] // max(1, t['provisions'])} tags, "
+         f"{t['ambiguous_not_scored']} ambiguous decisions not scored)", "all schemes", t["all"], "tags.all"),
     ] + [("", scheme, pr, f"tags.by_scheme.{scheme}") for scheme, pr in t["by_scheme"].items()]
     lines = ["| table | figure | precision | recall | counts | floor |", "|---|---|---|---|---|---|"]
     lines += [f"| {what} | {name} | {_pr_cells(pr)} | {floor(prefix)} |" for what, name, pr, prefix in rows]

@@ -17,6 +17,10 @@ class SourceError(BuildError):
         self.problem = problem
         super().__init__(f"{self.path}: {problem}")
 
+    def __reduce__(self) -> tuple[type, tuple[Path, str]]:
+        # Raised in a worker process that reads PDF pages: it must cross back whole.
+        return type(self), (self.path, self.problem)
+
 
 class ParseError(BuildError):
     """The source was read but a part of it is not what the parser expects."""

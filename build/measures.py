@@ -38,7 +38,7 @@ PLANNING_TAG = "tool:planning"
 APPARATUS = frozenset({"document_number", "addressee", "signature", "note", "attachment", "table_header"})
 # A paragraph that only announces what follows (现提出如下意见。 …主要内容如下。)
 # says nothing of its own; its topic words are the following provisions'.
-_INTRODUCTION = re.compile(r"(?:如下|以下)[\u4e00-\u9fff]{0,4}[。：:]?$")
+_INTRODUCTION = re.compile(r"(?:如下[\u4e00-\u9fff]{0,4}|以下(?:措施|意见|事项|内容|通知))[。：:]?$")
 
 
 def _has_own_content(kind: str, text: str) -> bool:

@@ -207,41 +207,95 @@ def _parse_text(path: Path, data: bytes) -> list[Page]:
     return pages
 
 
+# pypdf is pure Python, and extracting the text is most of a PDF build: with
+# enough pages, chunks of them go to one process per core.
+_CHUNK_PAGES = 16
+_PARALLEL_FROM_PAGES = 3 * _CHUNK_PAGES
+
+
 def _read_pdf(path: Path, *, progress: bool) -> list[Page]:
+    import os
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from tqdm import tqdm
+
+    count = _open_pdf(path)[1]
+    if count == 0:
+        raise SourceError(path, "PDF has no pages")
+    chunks = [(first, min(first + _CHUNK_PAGES - 1, count)) for first in range(1, count + 1, _CHUNK_PAGES)]
+    workers = min(os.cpu_count() or 1, len(chunks)) if count >= _PARALLEL_FROM_PAGES else 1
+    done: dict[int, list[tuple[str, ...]]] = {}
+    # The pool starts its processes before the bar can start tqdm's monitor
+    # thread (forking a process that runs threads is unsafe). tqdm hides itself
+    # when stderr is not a terminal (disable=None).
+    pool = (ProcessPoolExecutor(max_workers=workers, initializer=_open_worker_reader, initargs=(path,))
+            if workers > 1 else None)
+    try:
+        futures = {pool.submit(_extract_pages, path, a, b): a for a, b in chunks} if pool else {}
+        with tqdm(total=count, unit="page", desc="reading PDF", file=sys.stderr,
+                  disable=None if progress else True) as bar:
+            if pool is None:
+                reader = _open_pdf(path)[0]
+                for a, b in chunks:
+                    done[a] = _extract_pages(path, a, b, reader)
+                    bar.update(b - a + 1)
+            for future in as_completed(futures):
+                done[futures[future]] = future.result()
+                bar.update(len(done[futures[future]]))
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    pages = [Page(n, lines) for a, _ in chunks for n, lines in enumerate(done[a], start=a)]
+    if not any(page.lines for page in pages):
+        raise SourceError(path, f"the PDF has no text layer on any of its {count} pages (a scan?): "
+                                "run OCR on it first (e.g. ocrmypdf), then build from the result")
+    return pages
+
+
+def _open_pdf(path: Path) -> tuple[object, int]:
+    """A pypdf reader of the file and its page count; SourceError if it cannot be read."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
-    from tqdm import tqdm
 
     try:
         reader = PdfReader(path, strict=False)
         if reader.is_encrypted:
             raise SourceError(path, "PDF is encrypted: decrypt it first (e.g. qpdf --decrypt)")
-        count = len(reader.pages)
+        return reader, len(reader.pages)
     except (PdfReadError, ValueError, KeyError, OSError) as exc:
         raise SourceError(path, f"unreadable PDF ({type(exc).__name__}: {exc})") from None
-    if count == 0:
-        raise SourceError(path, "PDF has no pages")
-    pages = []
-    # tqdm hides itself when stderr is not a terminal (disable=None).
-    bar = tqdm(total=count, unit="page", desc="reading PDF", file=sys.stderr, disable=None if progress else True)
-    with bar:
-        for number, page in enumerate(reader.pages, start=1):
-            try:
-                lines = _lines(page.extract_text() or "")
-                if _has_table_header(lines):
-                    # Where the page holds a table, the order of its cells comes from
-                    # their positions; the text stays what plain extraction gave.
-                    placed = table_layout_lines(page.extract_text(extraction_mode="layout") or "")
-                    if placed is not None and _same_cells(placed, lines):
-                        lines = placed
-            except (PdfReadError, ValueError, KeyError, OSError) as exc:
-                raise SourceError(path, f"page {number}: text cannot be extracted ({type(exc).__name__}: {exc})") from None
-            pages.append(Page(number, lines))
-            bar.update(1)
-    if not any(page.lines for page in pages):
-        raise SourceError(path, f"the PDF has no text layer on any of its {count} pages (a scan?): "
-                                "run OCR on it first (e.g. ocrmypdf), then build from the result")
-    return pages
+
+
+# A worker process's reader: opened once, as pypdf prepares a font on the
+# first page that uses it and keeps it for the reader's later pages.
+_worker_reader: object | None = None
+
+
+def _open_worker_reader(path: Path) -> None:
+    global _worker_reader
+    _worker_reader = _open_pdf(path)[0]
+
+
+def _extract_pages(path: Path, first: int, last: int, reader: object | None = None) -> list[tuple[str, ...]]:
+    """The lines of pages first..last (1-based), from ``reader`` or this worker's."""
+    from pypdf.errors import PdfReadError
+
+    reader = reader if reader is not None else _worker_reader
+    out = []
+    for number in range(first, last + 1):
+        page = reader.pages[number - 1]  # type: ignore[attr-defined]
+        try:
+            lines = _lines(page.extract_text() or "")
+            if _has_table_header(lines):
+                # Where the page holds a table, the order of its cells comes from
+                # their positions; the text stays what plain extraction gave.
+                placed = table_layout_lines(page.extract_text(extraction_mode="layout") or "")
+                if placed is not None and _same_cells(placed, lines):
+                    lines = placed
+        except (PdfReadError, ValueError, KeyError, OSError) as exc:
+            raise SourceError(path, f"page {number}: text cannot be extracted ({type(exc).__name__}: {exc})") from None
+        out.append(lines)
+    return out
 
 
 # -- tables in a PDF ---------------------------------------------------------------

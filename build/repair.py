@@ -178,15 +178,21 @@ def join_lines(lines: list[tuple[str, int]]) -> PagedText:
     offsets: list[int] = []
     pages: list[int] = []
     length = 0
-    paragraph = ""
+    # The paragraph so far, as pieces: joining it on every line would make a
+    # long paragraph cost quadratic time. Every test below needs either a
+    # short paragraph whole (a title, 发文字号 or chapter heading is short) or
+    # only its end.
+    paragraph: list[str] = []
+    paragraph_len = 0
     for i, (line, page) in enumerate(cleaned):
         if parts:
             prev = cleaned[i - 1][0]
+            short = "".join(paragraph) if paragraph_len <= _SHORT_PARAGRAPH else None
             if (
                 i in signature
-                or paragraph in titles
-                or _is_short_heading(prev, paragraph, full)
-                or _keeps_break(prev, paragraph, line)
+                or (short is not None and short in titles)
+                or (len(paragraph) == 1 and _is_short_heading(prev, prev, full))
+                or _keeps_break(prev, short, paragraph, line)
             ):
                 sep = "\n"
             elif prev[-1:].isascii() and prev[-1:].isalpha() and line[:1].isascii() and line[:1].isalpha():
@@ -195,9 +201,13 @@ def join_lines(lines: list[tuple[str, int]]) -> PagedText:
                 sep = ""
             parts.append(sep)
             length += len(sep)
-            paragraph = paragraph + sep + line if sep != "\n" else line
+            if sep == "\n":
+                paragraph, paragraph_len = [line], len(line)
+            else:
+                paragraph += [sep, line] if sep else [line]
+                paragraph_len += len(sep) + len(line)
         else:
-            paragraph = line
+            paragraph, paragraph_len = [line], len(line)
         if not pages or pages[-1] != page:
             offsets.append(length)
             pages.append(page)
@@ -238,13 +248,24 @@ def _is_short_heading(prev: str, paragraph: str, full: int) -> bool:
     )
 
 
-def _keeps_break(prev: str, paragraph: str, line: str) -> bool:
+# Longer than any title quoted in 《》 (QUOTED_TITLE), 发文字号 or chapter heading.
+_SHORT_PARAGRAPH = 80
+
+
+def _from_last_open(pieces: list[str]) -> str:
+    """The end of a paragraph from the piece before its last （ (all of it without one):
+    enough for ends_paragraph to see a trailing note and the full stop before it."""
+    k = next((k for k in range(len(pieces) - 1, -1, -1) if "（" in pieces[k]), 0)
+    return "".join(pieces[max(0, k - 1):])
+
+
+def _keeps_break(prev: str, short: str | None, pieces: list[str], line: str) -> bool:
+    """``short`` is the paragraph so far when it is short, else None; ``pieces`` make it up."""
     return (
         ends_paragraph(prev)
         # A note after a sentence end that wrapped over lines: …报告。（各地…部 / 门负责）
-        or (prev.endswith("）") and ends_paragraph(paragraph))
-        or bool(DOC_NUMBER.match(paragraph))
-        or bool(_CHAPTER_HEADING.match(paragraph))
+        or (prev.endswith("）") and ends_paragraph(_from_last_open(pieces)))
+        or (short is not None and (bool(DOC_NUMBER.match(short)) or bool(_CHAPTER_HEADING.match(short))))
         or bool(BRACKET_NOTE.match(prev))
         or bool(LABEL_START.match(line))
         or bool(DATE_LINE.match(prev))

@@ -137,13 +137,21 @@ def tag_text(text: str, codebook: list[TagDef]) -> list[TagHit]:
         >>> [(h.tag_id, h.evidence, h.char_start, h.char_end) for h in hits]
         [('bei:cross_border_trade', '口岸', 2, 4), ('bready:international_trade', '口岸', 2, 4)]
     """
-    blocked, listed = _context_spans(text)
+    kept = [i for i, ch in enumerate(text) if not ch.isspace()]
+    flat = "".join(text[i] for i in kept)
+    scanner = _scanner(tuple(codebook))
+    phrases, excluded = scanner.occurrences(flat)
+    titles = [m.span() for m in _QUOTED_TITLE.finditer(flat)]
+    listed = titles + [m.span() for m in _LIST.finditer(flat)]
     hits: list[TagHit] = []
     for tag in codebook:
-        span = _matcher(tag).first(text, listed if tag.tag_id.startswith(_TOPIC_SCHEMES) else blocked)
-        if span is not None:
-            start, end = span
-            hits.append(TagHit(tag.tag_id, text[start:end], start, end))
+        spans = (listed if tag.tag_id.startswith(_TOPIC_SCHEMES) else titles) + excluded.get(tag.tag_id, [])
+        for start, end in phrases.get(tag.tag_id, ()):
+            named = _AGENCY_AFTER.match(flat, end) or (tag.tag_id not in _CHANNEL_TAGS and _NAME_AFTER.match(flat, end))
+            if not named and not any(vs <= start and end <= ve for vs, ve in spans):
+                a, b = kept[start], kept[end - 1] + 1
+                hits.append(TagHit(tag.tag_id, text[a:b], a, b))
+                break
     hits.sort(key=lambda h: h.tag_id)
     return hits
 
@@ -190,49 +198,75 @@ def tool_family(tag: TagDef) -> str:
     return head
 
 
-class _Matcher:
-    """Compiled rules of one tag."""
+class _Scanner:
+    """Every phrase and exclude phrase of a codebook, found in one pass over a text.
 
-    def __init__(self, tag: TagDef) -> None:
-        self._phrases = _phrase_regex(tag.phrases)
-        # Each phrase alone, longest first: when a context vetoes the longest
-        # match at a position, a shorter phrase there may still stand free.
-        self._each = [_phrase_regex((p,)) for p in sorted(tag.phrases, key=lambda p: (-len(p), p))]
-        self._names_count = tag.tag_id in _CHANNEL_TAGS
-        # A lookahead reports every start position, so overlapping exclude
-        # matches are all seen; at each start the longest one is kept, which
-        # is the one that can contain the most.
-        self._exclude = (
-            re.compile(f"(?=({_phrase_regex(tag.exclude).pattern}))") if tag.exclude else None
-        )
+    One regular expression, shaped as a trie of all the phrases, reports at
+    each position the longest phrase starting there; every shorter phrase
+    starting there is a prefix of it, so all of them are read off that one
+    match.
+    """
 
-    def first(self, text: str, blocked: list[tuple[int, int]]) -> tuple[int, int] | None:
-        """The earliest match that no exclude phrase, no ``blocked`` span and no context vetoes."""
-        spans = blocked + ([x.span(1) for x in self._exclude.finditer(text)] if self._exclude else [])
-        pos = 0
-        while (m := self._phrases.search(text, pos)) is not None:
-            start = m.start()
-            for phrase in self._each:
-                at = phrase.match(text, start)
-                if at is not None and self._free(text, start, at.end(), spans):
-                    return start, at.end()
-            pos = start + 1
-        return None
+    def __init__(self, codebook: tuple[TagDef, ...]) -> None:
+        self._phrase: dict[str, list[str]] = {}
+        self._exclude: dict[str, list[str]] = {}
+        for tag in codebook:
+            for p in tag.phrases:
+                self._phrase.setdefault(p, []).append(tag.tag_id)
+            for p in tag.exclude:
+                self._exclude.setdefault(p, []).append(tag.tag_id)
+        self._pattern = re.compile(f"(?=({_trie_pattern(set(self._phrase) | set(self._exclude))}))")
 
-    def _free(self, text: str, start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-        named = _AGENCY_AFTER.match(text, end) or (not self._names_count and _NAME_AFTER.match(text, end))
-        return not named and not any(vs <= start and end <= ve for vs, ve in spans)
+    def occurrences(self, flat: str) -> tuple[dict[str, list[tuple[int, int]]], dict[str, list[tuple[int, int]]]]:
+        """Per tag, the spans of its phrases (by start, then longest first) and of its excludes."""
+        phrases: dict[str, list[tuple[int, int]]] = {}
+        excluded: dict[str, list[tuple[int, int]]] = {}
+        for m in self._pattern.finditer(flat):
+            start, longest = m.start(), m.group(1)
+            for end in range(len(longest), 0, -1):
+                piece = longest[:end]
+                for tag_id in self._phrase.get(piece, ()):
+                    phrases.setdefault(tag_id, []).append((start, start + end))
+                for tag_id in self._exclude.get(piece, ()):
+                    excluded.setdefault(tag_id, []).append((start, start + end))
+        return phrases, excluded
+
+
+@lru_cache(maxsize=8)
+def _scanner(codebook: tuple[TagDef, ...]) -> _Scanner:
+    return _Scanner(codebook)
+
+
+def _trie_pattern(words: set[str]) -> str:
+    """A pattern matching the longest of ``words`` at a position: 市场(?:监管(?:总局|局)?|准入)."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def render(node: dict[str, Any]) -> str:
+        branches = [re.escape(ch) + render(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        # A word ends here too: the longer words are tried first (greedy), then none.
+        return f"(?:{body})?" if "" in node else body
+
+    return render(trie)
 
 
 # Words that are not evidence wherever they stand. A title in 《》 names a
 # document, not what this provision does (现将《…工作方案》印发给你们); a phrase
 # that a list of departments follows names a department (与市场监管、税务等部门).
 _QUOTED_TITLE = re.compile(r"《[^《》]*》")
-_AGENCY_AFTER = re.compile(r"(?:\s*[、和及与]\s*(?:[\u4e00-\u9fff]\s*){1,10}?)*\s*等?\s*(?:部门|单位|机关)")
+# An item of the list never holds a separator, so no text can be split two ways.
+_AGENCY_AFTER = re.compile(r"(?:[、和及与](?:(?![、和及与])[\u4e00-\u9fff]){1,8})*等?(?:部门|单位|机关)")
 # A phrase that names a channel (政务服务便民热线, 公共服务平台) or an event
 # (进口博览会, 服务贸易交易会) says where something happens, not what it is about;
 # a channel is still evidence of technology and information support.
-_NAME_AFTER = re.compile(r"\s*(?:[\u4e00-\u9fff]\s*){0,2}?(?:平台|热线|网站|门户|小程序|系统|博览会|交易会|展览会)")
+_NAME_AFTER = re.compile(r"[\u4e00-\u9fff]{0,2}?(?:平台|热线|网站|门户|小程序|系统|博览会|交易会|展览会)")
 _CHANNEL_TAGS = frozenset({"tool:technology_information"})
 
 
@@ -240,33 +274,6 @@ _CHANNEL_TAGS = frozenset({"tool:technology_information"})
 # a topic named as one item of a list is mentioned, not addressed.
 _LIST = re.compile(r"(?:[\u4e00-\u9fff“”]{1,10}、){2,}[\u4e00-\u9fff“”]{1,10}(?=等|和|及|，|。|；)")
 _TOPIC_SCHEMES = ("bei:", "bready:")
-
-
-def _context_spans(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """Spans of ``text`` no phrase may stand in: for every tag, and for topic tags.
-
-    Found in the text without whitespace, as every match is, and mapped back.
-    """
-    kept = [i for i, ch in enumerate(text) if not ch.isspace()]
-    flat = "".join(text[i] for i in kept)
-
-    def back(pattern: re.Pattern[str]) -> list[tuple[int, int]]:
-        return [(kept[m.start()], kept[m.end() - 1] + 1) for m in pattern.finditer(flat)]
-
-    titles = back(_QUOTED_TITLE)
-    return titles, titles + back(_LIST)
-
-
-@lru_cache(maxsize=None)
-def _matcher(tag: TagDef) -> _Matcher:
-    return _Matcher(tag)
-
-
-def _phrase_regex(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    # Longest first: alternation takes the first branch that matches, so at a
-    # given start the longest phrase wins.
-    ordered = sorted(phrases, key=lambda p: (-len(p), p))
-    return re.compile("|".join(r"\s*".join(re.escape(c) for c in p) for p in ordered))
 
 
 def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -587,7 +587,7 @@ class Dataset:
     # -- helpers ------------------------------------------------------------
 
     def _select(self, table: str, where: _Where, limit: int | None) -> list[Any]:
-        from .models import row_adapter
+        from .models import build_rows, row_models
 
         spec = self.declaration.table(table)
         columns = ", ".join(f't."{c}"' for c in spec.column_names)
@@ -603,9 +603,8 @@ class Dataset:
         rows = self._rows(query, params)
         names = spec.column_names
         # Columns this version was built without read back as None.
-        absent = dict.fromkeys(c for c in schema.CURRENT.table(table).column_names if c not in names)
-        adapter = row_adapter(schema.CURRENT, table)
-        return adapter.validate_python([{**absent, **dict(zip(names, row))} for row in rows])
+        absent = tuple(c for c in schema.CURRENT.table(table).column_names if c not in names)
+        return build_rows(row_models(schema.CURRENT)[table], names, rows, absent)
 
     def _vocabulary(self, table: str, column: str) -> tuple[str, ...]:
         """The values this version's schema allows in ``table.column``."""

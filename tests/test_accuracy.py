@@ -36,9 +36,11 @@ def test_the_sample_is_as_large_as_issue_9_asks(national) -> None:
     gold = load_gold()
     acc = national[1]["accuracy"]
     assert len(gold["provisions"]) >= 6 and len(gold["deadlines"]) >= 6 and len(gold["responsibility"]) >= 4
-    assert acc["tags"]["decisions"] - acc["tags"]["ambiguous_not_scored"] >= 300
-    # Negatives are in it: most decisions are no.
-    assert acc["tags"]["all"]["right"] + acc["tags"]["all"]["missed"] < acc["tags"]["decisions"] / 4
+    tags = acc["tags"]
+    assert tags["decisions"] - tags["ambiguous_not_scored"] >= 300
+    # Negatives are in it: the gold says yes to about 3 tags of 44 per provision.
+    yes = tags["all"]["right"] + tags["all"]["missed"]
+    assert 1 <= yes / tags["provisions"] <= 8 and tags["provisions"] >= 80
 
 
 def test_every_floor_holds_and_is_recorded_in_the_changelog(national) -> None:
@@ -50,7 +52,7 @@ def test_every_floor_holds_and_is_recorded_in_the_changelog(national) -> None:
         assert f"`{name}` ≥ {value:.2f}" in section.group(0), f"floor {name} = {value} is not in the CHANGELOG"
 
 
-def test_no_floor_is_lower_than_the_latest_published_versions(national) -> None:
+def test_no_floor_is_lower_than_any_published_versions(national) -> None:
     from policydata.dataset import versions
 
     floors = json.loads(FLOORS_PATH.read_text(encoding="utf-8"))["floors"]
@@ -73,7 +75,7 @@ def test_a_figure_below_its_floor_stops_the_build(monkeypatch, tmp_path) -> None
     assert any("tags.all.precision" in reason for reason in manifest["partial"])
 
 
-def test_a_source_without_the_gold_documents_is_not_held_to_the_floors() -> None:
+def test_a_source_without_any_gold_document_is_not_held_to_the_floors() -> None:
     acc = build_tables(read_source(FIXTURE))[1]["accuracy"]
     assert not acc["complete"] and acc["gold_documents_missing"]
     assert below_floors(acc, {"tags.all.precision": 1.0}) == []
@@ -179,12 +181,14 @@ def test_tags_count_every_decision_and_list_errors_per_tag() -> None:
     assert t["by_tag"]["tool:b"]["errors"] == ["D/1.2 missed: 办结 is a service"]
 
 
-def test_a_gold_row_whose_words_the_source_lacks_is_listed_and_the_floors_are_off() -> None:
+def test_a_gold_row_whose_words_the_source_lacks_counts_as_missed_and_the_floors_hold() -> None:
     rows = _rows(TEXT, [("1.1", "numbered", 7, 22)])
-    gold = _gold(tags=[{"doc": "D", "page": 1, "stratum": "random", "quote": "不在文中的引文", "tags": {}}])
+    gold = _gold(tags=[{"doc": "D", "page": 1, "stratum": "random", "quote": "不在文中的引文",
+                        "tags": {"tool": ["tool:a"]}}])
     acc = evaluate(rows, gold)
     assert acc["gold_rows_not_in_source"] == ["tags D p.1: 不在文中的引文"] and not acc["complete"]
-    assert below_floors(acc, {"tags.all.precision": 1.0}) == []
+    assert acc["tags"]["by_tag"]["tool:a"]["missed"] == 1
+    assert below_floors(acc, {"tags.all.recall": 0.5}) == ["tags.all.recall is 0.0, below its floor 0.5"]
 
 
 def test_a_gold_tag_outside_the_codebook_is_an_error() -> None:
@@ -200,6 +204,8 @@ def test_a_gold_tag_outside_the_codebook_is_an_error() -> None:
     (None, None, True),
     ("印发之日", None, False),
     ("审查", "通过审查", True),
+    ("申", "收到…申请", False),
+    ("收到", "收到…申请", False),
     ("受理", "抵达", False),
 ])
 def test_anchors_agree_when_one_leaves_words_out(built, gold, same) -> None:
@@ -208,3 +214,53 @@ def test_anchors_agree_when_one_leaves_words_out(built, gold, same) -> None:
 
 def test_precision_and_recall_are_none_without_counts() -> None:
     assert PR().as_dict()["precision"] is None and PR(tp=1, fn=1).as_dict()["recall"] == 0.5
+
+
+def test_deadline_scores_do_not_depend_on_the_order_of_either_list() -> None:
+    import random
+
+    due = TEXT.index("2023年底前")
+    built = [
+        _deadline("a", due, due + 4, "target", due_on=datetime.date(2023, 12, 31), precision="year"),  # 2023年 alone
+        _deadline("b", due, due + 7, "due_by", due_on=datetime.date(2023, 12, 31), precision="year"),
+    ]
+    expressions = [
+        {"page": 1, "quote": "2023年底前完成清理", "expression": "2023年底前", "kind": "due_by",
+         "due_on": "2023-12-31", "precision": "year", "duration": None, "anchor": None},
+        {"page": 1, "quote": "于30日内办结", "expression": "30日内", "kind": "time_limit",
+         "due_on": None, "precision": None, "duration": "P30D", "anchor": None},
+    ]
+    seen = set()
+    for seed in range(6):
+        rng = random.Random(seed)
+        rows = _rows(TEXT, [("1.1", "numbered", 7, 22)], deadlines=rng.sample(built, len(built)))
+        d = evaluate(rows, _gold(deadlines={"D": {"expressions": rng.sample(expressions, len(expressions))}}))["deadlines"]
+        seen.add(tuple(d["all_fields"].values()))
+    # The right row is taken whatever the order; the other overlapping one is extra.
+    assert seen == {(0.5, 0.5, 1, 1, 1)}
+
+
+def test_responsible_units_are_scored_on_agency_and_on_role() -> None:
+    text = "（一）商务部会同海关总署加强协调，结果报送国务院。"
+    rows = _rows(text, [("1.1", "numbered", 0, len(text))], links=[
+        {"measure_id": "D/1.1", "name_raw": "商务部", "role": "lead", "agency_id": "x", "evidence": ""},
+        {"measure_id": "D/1.1", "name_raw": "海关总署", "role": "responsible", "agency_id": "y", "evidence": ""},
+        {"measure_id": "D/1.1", "name_raw": "有关部门", "role": "cooperating", "agency_id": "z", "evidence": ""},
+    ])
+    gold = _gold(responsibility={"D": [
+        {"page": 1, "quote": "商务部会同海关总署", "agency": "商务部", "role": "lead"},
+        {"page": 1, "quote": "商务部会同海关总署", "agency": "海关总署", "role": "cooperating"},
+        {"page": 1, "quote": "结果报送国务院", "agency": "国务院", "role": "reporting_to"},
+    ]})
+    r = evaluate(rows, gold)["responsibility"]
+    assert (r["agency"]["right"], r["agency"]["wrong"], r["agency"]["missed"]) == (2, 1, 1)
+    assert (r["agency_and_role"]["right"], r["agency_and_role"]["wrong"], r["agency_and_role"]["missed"]) == (1, 2, 2)
+
+
+def test_a_provision_two_coders_sampled_is_scored_once_and_their_disagreements_are_ambiguous() -> None:
+    rows = _rows(TEXT, [("1.1", "numbered", 7, 22)], tags=[{"measure_id": "D/1.1", "tag_id": "tool:a", "evidence": "清理"}])
+    one = {"doc": "D", "page": 1, "stratum": "random", "quote": "2023年底前完成", "tags": {"tool": ["tool:a"]}}
+    two = {**one, "quote": "完成清理", "tags": {"tool": ["tool:a", "tool:b"]}}
+    t = evaluate(rows, _gold(tags=[one, two]))["tags"]
+    assert t["provisions"] == 1 and t["sampled_twice"] == 1 and t["coder_disagreements"] == 1
+    assert t["ambiguous_not_scored"] == 1 and t["all"]["right"] == 1 and t["all"]["missed"] == 0

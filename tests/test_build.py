@@ -240,3 +240,17 @@ def test_headings_titles_and_announcing_paragraphs_carry_no_tags(rows):
     tagged = {t["measure_id"] for t in rows["measure_tags"]}
     announcing = [m for m in rows["measures"] if m["kind"] == "paragraph" and m["text"].rstrip().endswith("如下。")]
     assert announcing and not tagged & {m["measure_id"] for m in announcing}
+
+
+def test_the_build_command_leaves_pandas_unimported_and_importable(tmp_path):
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from policydata_build.pipeline import main\n"
+        f"assert main(['--out', {str(tmp_path)!r}, '--version', '9.9.9+nopandas', '--no-progress']) == 0\n"
+        "assert 'pandas' not in sys.modules\n"
+        "import pyarrow as pa; pa.table({'a': [1]}).to_pandas()\n"  # still there for whoever wants it
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -331,6 +331,13 @@ ISSUE_9_LINES = [
      [("2023—2025年", "target", D(2025, 12, 31), "year", "P3Y", None), ("每年", "recurring", None, None, "P1Y", None)]),
     ("其中2023年度各地试点企业数量原则上不得低于本地优势示范企业数量的1/3，注重",
      [("2023年度", "target", D(2023, 12, 31), "year", None, None)]),
+    # Guards found by review: none of these is a commitment of the kind the rule is for.
+    ("各地要不定期开展抽查", []),
+    ("在此之前，各地要做好准备", []),
+    ("对2023年营业收入超过1000万元的企业给予奖励", []),
+    ("下年度计划和纳税年度终了后的汇算", []),
+    ("2023年底前，对各类审批事项进行全面清理，对小微企业免征",
+     [("2023年底前", "due_by", D(2023, 12, 31), "year", None, None)]),
 ]
 
 

@@ -718,7 +718,14 @@ def test_phrase_out_of_context_is_not_evidence(codebook: list[TagDef], text: str
     assert tag_id not in {h.tag_id for h in tag_text(text, codebook)}
 
 
+def test_the_department_veto_is_fast_on_long_runs_of_separators(codebook: list[TagDef]) -> None:
+    start = time.perf_counter()
+    tag_text("市场监管" + "与" * 40 + "x" + "与 " * 40, codebook)
+    assert time.perf_counter() - start < 1.0
+
+
 @pytest.mark.parametrize("text, tag_id", [
+    ("加强市场监管和援企稳岗政策支持用人单位", "bei:market_supervision"),  # not a list of departments
     ("加强市场监管，维护公平竞争秩序", "bei:market_supervision"),
     ("税务部门要优化办税服务", "bei:taxes"),  # 办税 is evidence though 税务部门 is not
     ("严格工程质量安全监管", "bei:construction_permits"),
@@ -733,6 +740,7 @@ def test_the_same_phrases_in_context_still_tag(codebook: list[TagDef], text: str
     ("paragraph", "为贯彻落实党中央、国务院有关决策部署，健全基本养老服务体系，更好保障老年人生活，现提出如下意见。", False),
     ("heading", "一、进一步推动稳增长稳预期", False),
     ("paragraph", "各地区各部门要加大政策宣传解读力度，形成全社会关心支持教育的良好氛围。", True),
+    ("paragraph", "对月销售额300万元以下的小规模纳税人减按1%征收率征收增值税。对销售额300万元以下。", True),
     ("numbered", "（一）强化政策落实和支持力度。深入落实减税降费、稳岗返还等政策。", True),
 ])
 def test_only_provisions_with_content_of_their_own_carry_tags(kind: str, text: str, tagged: bool) -> None:
