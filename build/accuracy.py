@@ -157,13 +157,14 @@ def load_gold(gold_dir: Path = GOLD_DIR) -> dict[str, Any]:
 def evaluate(rows: dict[str, list[dict[str, Any]]], gold: dict[str, Any] | None = None) -> dict[str, Any]:
     """Precision and recall of provisions, deadlines, responsible units and tags on the gold sample."""
     gold = load_gold() if gold is None else gold
-    with_text = {d["doc_id"]: d for d in rows["documents"] if d["has_text"]}
-    by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for m in rows["measures"]:
-        by_doc[m["doc_id"]].append(m)
-    docs = {doc_id: _Doc.of(d, by_doc[doc_id]) for doc_id, d in with_text.items()}
     wanted = sorted(set(gold["provisions"]) | set(gold["deadlines"]) | set(gold["responsibility"])
                     | {p["doc"] for p in gold["tags"]})
+    with_text = {d["doc_id"]: d for d in rows["documents"] if d["has_text"] and d["doc_id"] in wanted}
+    by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for m in rows["measures"]:
+        if m["doc_id"] in with_text:
+            by_doc[m["doc_id"]].append(m)
+    docs = {doc_id: _Doc.of(d, by_doc[doc_id]) for doc_id, d in with_text.items()}
     missing = [d for d in wanted if d not in docs]
     unlocated: list[str] = []  # gold rows whose words this source does not hold
     scores = {

@@ -18,10 +18,11 @@ from .errors import ParseError
 from .agencies import AgencyName, add_agency_row, issuer_part, split_issuers
 from .regions import NATIONAL_CODE
 from .regions import RegionIndex
-from .blocks import RenderedTable, render, split_blocks
+from .blocks import Rendered, RenderedTable, render, split_blocks
 from .repair import BRACKET_NOTE, DATE_LINE, DOC_NUMBER, PagedText, clean, signature_above
 from .segment import Body, Segmentation
 from .toc import Toc, TocEntry
+from .workers import Workers
 
 _DOC_NUMBER_MAX_LINES = 3
 _DRAFT = re.compile(r"征求意见稿|草案|送审稿")
@@ -147,7 +148,8 @@ class _Builder:
                 {"doc_id": doc_id, "agency_id": aid, "role": "issuer", "source": source, "name_raw": a.raw, "page": page}
             )
 
-    def document(self, entry: TocEntry, body: Body | None) -> None:
+    def document(self, entry: TocEntry, body: Body | None, rendered: tuple[Rendered, Counter[str]] | None) -> None:
+        """One contents entry; ``rendered`` is :func:`render_body` of its body's lines."""
         doc_id = make_doc_id(self.edition, entry)
         for code, detail in entry.flags:
             self.flag(doc_id, code, detail, entry.toc_page)
@@ -168,12 +170,13 @@ class _Builder:
             d, signature = signature_lines(lines)
             if d >= 0:
                 sig_page = body.lines[d][1]
-            blocks, counts = split_blocks(list(body.lines), self.index)
+            if rendered is None:
+                raise ValueError(f"{doc_id}: a body without its rendered text")
+            done, counts = rendered
             self.out.counts.update(counts)
-            rendered = render(blocks)
-            self.out.texts[doc_id] = rendered.text
-            self.out.tables[doc_id] = rendered.tables
-            text = rendered.text.text
+            self.out.texts[doc_id] = done.text
+            self.out.tables[doc_id] = done.tables
+            text = done.text.text
             page_start = body.heading[0][1]
             page_end = body.lines[-1][1] if body.lines else page_start
 
@@ -266,9 +269,30 @@ class _Builder:
             self.add_agencies(doc_id, names, "signature", sig_page)
 
 
-def build_documents(edition: str, toc: Toc, seg: Segmentation, index: RegionIndex) -> DocumentTables:
-    """Document rows, issuers and flags for every contents entry."""
+def build_documents(edition: str, toc: Toc, seg: Segmentation, index: RegionIndex,
+                    workers: Workers | None = None) -> DocumentTables:
+    """Document rows, issuers and flags for every contents entry.
+
+    The blocks of each body are read by ``workers`` (in this process by default).
+    """
     b = _Builder(edition, index)
-    for entry in toc.entries:
-        b.document(entry, seg.bodies.get((entry.section_no, entry.group_no, entry.seq)))
+    entries = [(entry, seg.bodies.get((entry.section_no, entry.group_no, entry.seq))) for entry in toc.entries]
+    bodies = [body for _, body in entries if body is not None]
+    if workers is not None and workers.count > 1 and index is not RegionIndex.load():
+        raise ValueError("workers read bodies with the bundled region index; pass it, or read in one process")
+    lines = [list(body.lines) for body in bodies]
+    if workers is not None and workers.count > 1:
+        rendered = iter(workers.map(render_body, lines))
+    else:
+        rendered = iter([render_body(body_lines, index) for body_lines in lines])
+    for entry, body in entries:
+        b.document(entry, body, next(rendered) if body is not None else None)
     return b.out
+
+
+def render_body(lines: list[tuple[str, int]], index: RegionIndex | None = None) -> tuple[Rendered, Counter[str]]:
+    """A body's text and tables, and the counts of what its blocks dropped (one document's work).
+
+    A worker process uses the bundled region index (``index`` None)."""
+    blocks, counts = split_blocks(lines, index if index is not None else RegionIndex.load())
+    return render(blocks), counts

@@ -27,7 +27,8 @@ from .provisions import Provision, parse_provisions
 from .regions import RegionIndex, province_of
 from .repair import PagedText
 from .responsibility import Responsibilities, Responsibility, find_responsibilities
-from .tags import TagDef, focus_by_heading, tag_text
+from .tags import TagDef, focus_by_heading, load_codebook, tag_text
+from .workers import Workers
 
 # A resolved date earlier than this before the issue date, or later than this
 # after it, is a parsing error, not a policy (targets reach 2035, 2050 at most).
@@ -111,15 +112,58 @@ def build_measures(
     codebook: list[TagDef],
     index: RegionIndex,
     edition: str,
+    workers: Workers | None = None,
 ) -> MeasureTables:
-    """Provision, cell, tag, responsibility and deadline rows of every document with text."""
+    """Provision, cell, tag, responsibility and deadline rows of every document with text.
+
+    The documents are parsed by ``workers`` (in this process by default) and
+    their rows merged in document order, as one process would have written them.
+    """
     out = MeasureTables()
     counts = _Counts()
-    for doc in documents:
-        if doc["has_text"]:
-            _document(doc, texts[doc["doc_id"]], tables[doc["doc_id"]], codebook, index, edition, out, counts)
+    jobs = [(doc, texts[doc["doc_id"]], tables[doc["doc_id"]], edition) for doc in documents if doc["has_text"]]
+    if workers is not None and workers.count > 1:
+        if index is not RegionIndex.load() or codebook != load_codebook():
+            raise ValueError("workers parse with the bundled region index and codebook; pass those, "
+                             "or parse in one process")
+        parts = workers.map(measure_document, jobs)
+    else:
+        parts = [measure_document(job, codebook, index) for job in jobs]
+    for part_out, part_counts in parts:
+        _merge(out, counts, part_out, part_counts)
     out.quality = _quality(documents, out, counts, codebook)
     return out
+
+
+def measure_document(
+    job: tuple[dict[str, Any], PagedText, tuple[RenderedTable, ...], str],
+    codebook: list[TagDef] | None = None, index: RegionIndex | None = None,
+) -> tuple[MeasureTables, _Counts]:
+    """The rows and counts of one document (a worker process uses the bundled codebook and index)."""
+    doc, paged, doc_tables, edition = job
+    out, counts = MeasureTables(), _Counts()
+    _document(doc, paged, doc_tables, codebook if codebook is not None else load_codebook(),
+              index if index is not None else RegionIndex.load(), edition, out, counts)
+    return out, counts
+
+
+def _merge(out: MeasureTables, counts: _Counts, part: MeasureTables, part_counts: _Counts) -> None:
+    """Add one document's rows and counts, as a sequential run adds them."""
+    for name in ("measures", "measure_cells", "measure_agencies", "deadlines", "measure_tags", "document_tags"):
+        getattr(out, name).extend(getattr(part, name))
+    for aid, row in part.agencies.items():
+        if aid in out.agencies:  # first seen wins, as add_agency_row keeps it; aliases add up
+            out.agencies[aid]["aliases"] |= row["aliases"]
+        else:
+            out.agencies[aid] = row
+    for doc_id, clause in part.effective.items():
+        out.effective.setdefault(doc_id, clause)
+    counts.per_doc.update(part_counts.per_doc)
+    counts.per_doc_report.update(part_counts.per_doc_report)
+    for name in ("rejected", "gaps", "skipped", "unresolved", "ignored_mentions"):
+        getattr(counts, name).update(getattr(part_counts, name))
+    room = _EXAMPLES * 5 - len(counts.skipped_examples)
+    counts.skipped_examples.extend(part_counts.skipped_examples[:max(0, room)])
 
 
 @dataclass(frozen=True)

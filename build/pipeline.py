@@ -26,6 +26,7 @@ from .repair import clean
 from .segment import segment
 from .tags import load_codebook
 from .toc import parse_toc
+from .workers import Workers, worker_count
 from .write import SourceInfo, WriteResult, check_version, write_version
 
 _EDITION = re.compile(r"汇编（(\d{4})年）")
@@ -46,16 +47,21 @@ def edition_of(source: Source) -> str:
     raise ParseError(f"{source.path}, pages 1-3", "no edition '汇编（YYYY 年）' on the title page")
 
 
-def build_tables(source: Source) -> tuple[dict[str, list[dict[str, Any]]], dict[str, Any], str]:
-    """All table rows and the quality report for one source."""
+def build_tables(source: Source, workers: int | None = None) -> tuple[dict[str, list[dict[str, Any]]], dict[str, Any], str]:
+    """All table rows and the quality report for one source.
+
+    ``workers`` processes parse the documents (default: one per core for a
+    source with many documents, see :mod:`workers`); the rows do not depend on it.
+    """
     pages = list(source.pages)
     edition = edition_of(source)
     toc = parse_toc(pages)
     seg = segment(pages, toc)
     index = RegionIndex.load()
-    docs = build_documents(edition, toc, seg, index)
     codebook = load_codebook()
-    measures = build_measures(docs.documents, docs.texts, docs.tables, codebook, index, edition)
+    with Workers(worker_count(len(seg.bodies), workers)) as pool:
+        docs = build_documents(edition, toc, seg, index, pool)
+        measures = build_measures(docs.documents, docs.texts, docs.tables, codebook, index, edition, pool)
     for doc in docs.documents:
         if doc["doc_id"] in measures.effective:
             doc["effective_raw"], doc["effective_on"] = measures.effective[doc["doc_id"]]
@@ -131,7 +137,7 @@ def _merge_agencies(*groups: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def build(source_path: Path | None = None, out: Path | None = None, version: str | None = None, *,
-          progress: bool = False, partial: bool = False) -> WriteResult:
+          progress: bool = False, partial: bool = False, workers: int | None = None) -> WriteResult:
     """Build one dataset version from a source file (text dump or PDF).
 
     Text of the source that cannot reach the tables (a page without text
@@ -144,7 +150,7 @@ def build(source_path: Path | None = None, out: Path | None = None, version: str
     """
     version = check_version(DATASET_VERSION if version is None else version)
     source = read_source(source_path or BUNDLED_SOURCE, progress=progress)
-    rows, quality, edition = build_tables(source)
+    rows, quality, edition = build_tables(source, workers)
     if quality["losses"] and not partial:
         raise LossError(quality["losses"])
     failures = quality["accuracy"]["below_floors"]
@@ -174,14 +180,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--partial", action="store_true",
                         help="write a version even when text of the source is lost or accuracy on the gold sample "
                              "falls below its floors (recorded as partial)")
+    parser.add_argument("--workers", type=int, help="processes that parse the documents (default: one per core "
+                                                    "for a large source; the output does not depend on it)")
     args = parser.parse_args(argv)
+    if args.workers is not None and args.workers < 1:
+        parser.error(f"--workers must be at least 1, found {args.workers}")
     without_pandas = _WithoutPandas()
     if "pandas" not in sys.modules:
         sys.meta_path.insert(0, without_pandas)
     # A terminated build unwinds like an interrupted one, so its temporary folder is removed.
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
-        result = build(args.source, args.out, args.version, progress=not args.no_progress, partial=args.partial)
+        result = build(args.source, args.out, args.version, progress=not args.no_progress, partial=args.partial,
+                       workers=args.workers)
     except BuildError as exc:
         print(f"policydata build: error: {exc}", file=sys.stderr)
         return 1

@@ -254,3 +254,22 @@ def test_the_build_command_leaves_pandas_unimported_and_importable(tmp_path):
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_rows_do_not_depend_on_how_many_processes_parse_them():
+    from policydata_build import BUNDLED_SOURCE
+    from policydata_build.pages import read_source
+    from policydata_build.pipeline import build_tables
+
+    source = read_source(BUNDLED_SOURCE)
+    one, quality_one, _ = build_tables(source, workers=1)
+    two, quality_two, _ = build_tables(source, workers=2)
+    assert one == two and quality_one == quality_two
+
+
+def test_workers_must_be_positive(capsys):
+    from policydata_build.pipeline import main
+
+    with pytest.raises(SystemExit):
+        main(["--workers", "0", "--no-progress"])
+    assert "--workers must be at least 1" in capsys.readouterr().err
