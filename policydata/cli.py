@@ -25,10 +25,12 @@ from . import __version__
 from .dataset import resolve_root, bundled_root, versions
 from .dataset import open as open_version
 from .errors import PolicyDataError, VersionNotFoundError
-from .integrity import read_manifest, registry, verify_root
+from .integrity import published_on, read_manifest, registry, verify_root
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
+
+    from .dataset import Dataset
 
 PROG = "policydata"
 # Widest a cell may be in --format table before it is cut with "…".
@@ -174,6 +176,32 @@ def _diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cite(args: argparse.Namespace) -> int:
+    ds = open_version(args.version, root=args.root, verify=True)
+    print(citation(ds, args.format))
+    return 0
+
+
+def citation(ds: Dataset, style: str = "text") -> str:
+    """How to cite a version: plain text or BibTeX, with its manifest checksum.
+
+    >>> print(citation(ds).splitlines()[0])
+    policydata contributors (n.d.). policydata: a tagged dataset of China's 2023 business-environment (营商环境) policies, dataset version 0.2.0.
+    """
+    day = published_on(ds.version) if ds.published else None
+    year = day[:4] if day else "n.d."
+    title = "policydata: a tagged dataset of China's 2023 business-environment (营商环境) policies"
+    note = f"dataset version {ds.version}, manifest sha256 {ds.manifest_sha256}, read with policydata {__version__}"
+    if style == "bibtex":
+        key = f"policydata_{ds.version.replace('.', '_').replace('+', '_')}"
+        return (f"@misc{{{key},\n  author = {{{{policydata contributors}}}},\n  title = {{{title}}},\n"
+                f"  year = {{{year}}},\n  version = {{{ds.version}}},\n  note = {{{note}}},\n"
+                f"  howpublished = {{Python package policydata and its bundled dataset}}\n}}")
+    return (f"policydata contributors ({year}). {title}, dataset version {ds.version}.\n"
+            f"Manifest sha256 {ds.manifest_sha256}{'' if ds.published else ' (a build of its own, not a published version)'}.\n"
+            f"Source: 国家及各省市营商环境政策汇编（2023 年）. Read with policydata {__version__}.")
+
+
 def _build(args: argparse.Namespace) -> int:
     from policydata_build.pipeline import main as build_main
 
@@ -291,6 +319,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("new", metavar="NEW")
     p.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
     p.add_argument("--no-verify", action="store_true", help="skip the sha256 check")
+
+    p = command("cite", "how to cite a version: plain text or BibTeX, with its manifest checksum",
+                "policydata cite --version 2.1.0 --format bibtex", _cite)
+    p.add_argument("--version", help="dataset version (default: latest)")
+    p.add_argument("--format", choices=["text", "bibtex"], default="text", help="output format (default: text)")
 
     # The pipeline owns its options (and its --help); pass everything through.
     p = sub.add_parser("build", help="build a dataset version from the source (see: policydata build --help)",

@@ -45,6 +45,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import duckdb
     import pyarrow as pa
 
+    from .frames import Rows
     from .models import Agency, Deadline, Document, Flag, Manifest, Measure, Region, Tag
 
 ROOT_ENV = "POLICYDATA_ROOT"
@@ -53,6 +54,8 @@ PathLike = Union[str, "os.PathLike[str]"]
 DateLike = Union[date, str]
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# The level word a region's name ends with, dropped when a name is given without it (安徽省 → 安徽).
+_LEVEL_WORD = re.compile(r"(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|自治县|地区|盟|省|市|县|区|旗)$")
 # Longest list of valid choices an error message spells out in full.
 _MAX_CHOICES = 20
 
@@ -178,16 +181,17 @@ class _Where:
         self.clauses.append(clause)
         self.params.extend(params)
 
-    def add_in(self, template: str, column: str, values: Sequence[str]) -> None:
-        """Add ``template`` with its ``{}`` replaced by ``column`` ∈ ``values``.
+    def add_in(self, template: str, column: str, values: Sequence[str], *more: object) -> None:
+        """Add ``template`` with its ``{}`` replaced by ``column`` ∈ ``values``;
+        ``more`` binds the template's own ``?`` after it.
 
         One value is compared with ``=``, which DuckDB plans faster than a
         list; the values are always bound, never pasted.
         """
         if len(values) == 1:
-            self.add(template.format(f"{column} = ?"), values[0])
+            self.add(template.format(f"{column} = ?"), values[0], *more)
         else:
-            self.add(template.format(f"{column} IN (SELECT unnest(?::VARCHAR[]))"), list(values))
+            self.add(template.format(f"{column} IN (SELECT unnest(?::VARCHAR[]))"), list(values), *more)
 
 
 def _choices(values: Iterable[str]) -> str:
@@ -361,10 +365,11 @@ class Dataset:
         text: str | None = None,
         doc_id: str | None = None,
         limit: int | None = None,
-    ) -> list[Document]:
+    ) -> Rows[Document]:
         """Documents matching every filter given, ordered by ``doc_id``.
 
-        - ``region``: a region code; matches it and every region under it.
+        - ``region``: a region code or Chinese name (``'340000'``, ``'安徽省'``,
+          ``'安徽'``); matches it and every region under it.
         - ``section``: a section heading such as ``'国家'`` or ``'华东'``.
         - ``issued_from`` / ``issued_to``: inclusive bounds on ``issued_on``
           (``date`` or ``'YYYY-MM-DD'``); documents without a date are left out.
@@ -379,7 +384,7 @@ class Dataset:
         >>> ds.documents(region="999999")
         Traceback (most recent call last):
         ...
-        ValueError: unknown region code '999999'; codes in this version: 100000, 110000, 320000, 320500, 320583, 340000, 340400
+        ValueError: unknown region '999999' (a code or a Chinese name); codes in this version: 100000, 110000, 320000, 320500, 320583, 340000, 340400
         """
         self._require("documents")
         where = _Where()
@@ -437,16 +442,20 @@ class Dataset:
         doc_id: str | None = None,
         region: str | None = None,
         agency: str | None = None,
+        role: str | None = None,
         tag: str | None = None,
         kind: str | None = None,
         text: str | None = None,
         limit: int | None = None,
-    ) -> list[Measure]:
+    ) -> Rows[Measure]:
         """Provisions matching every filter, ordered by ``doc_id, char_start, depth``.
 
         ``region`` filters on the issuing document's region (and regions under
-        it); ``agency`` on the agencies named responsible for the provision
-        (table ``measure_agencies``); ``tag`` on the provision's tags;
+        it; a code or a Chinese name such as ``'安徽'``); ``agency`` on the
+        agencies named responsible for the provision (table
+        ``measure_agencies``), and ``role`` on the part they play (lead,
+        responsible, cooperating, reporting_to), with ``agency`` or alone;
+        ``tag`` on the provision's tags;
         ``kind`` is numbered, heading, paragraph or a part of the document's apparatus
         (document_number, addressee, signature, note, title);
         ``text`` is a substring of the provision's text.
@@ -462,13 +471,19 @@ class Dataset:
             where.add("t.doc_id = ?", self._doc_id(doc_id))
         if region is not None:
             self._add_document_region(where, region)
+        if role is not None:
+            self._require("measure_agencies")
+            role = _one_of("agency role", role, self._vocabulary("measure_agencies", "role"))
         if agency is not None:
             self._require("measure_agencies")
-            where.add_in(
-                "t.measure_id IN (SELECT measure_id FROM measure_agencies WHERE {})",
-                "agency_id",
-                self._agency_ids(agency),
-            )
+            if role is None:
+                where.add_in("t.measure_id IN (SELECT measure_id FROM measure_agencies WHERE {})",
+                             "agency_id", self._agency_ids(agency))
+            else:
+                where.add_in("t.measure_id IN (SELECT measure_id FROM measure_agencies WHERE {} AND role = ?)",
+                             "agency_id", self._agency_ids(agency), role)
+        elif role is not None:
+            where.add("t.measure_id IN (SELECT measure_id FROM measure_agencies WHERE role = ?)", role)
         if tag is not None:
             self._require("measure_tags")
             where.add_in(
@@ -492,7 +507,7 @@ class Dataset:
         due_to: DateLike | None = None,
         text: str | None = None,
         limit: int | None = None,
-    ) -> list[Deadline]:
+    ) -> Rows[Deadline]:
         """Time commitments, ordered by ``doc_id, char_start, deadline_id``.
 
         ``kind`` is one of the version's deadline kinds (due_by, target,
@@ -527,7 +542,7 @@ class Dataset:
 
     def agencies(
         self, *, region: str | None = None, text: str | None = None, limit: int | None = None
-    ) -> list[Agency]:
+    ) -> Rows[Agency]:
         """Agencies, ordered by ``agency_id``; ``text`` searches the name and aliases.
 
         >>> [a.name for a in ds.agencies(region="340000")]
@@ -548,7 +563,7 @@ class Dataset:
             )
         return self._select("agencies", where, _as_limit(limit))  # type: ignore[return-value]
 
-    def regions(self, *, region: str | None = None) -> list[Region]:
+    def regions(self, *, region: str | None = None) -> Rows[Region]:
         """Regions ordered by code; ``region`` keeps that region and those under it.
 
         >>> [r.name for r in ds.regions(region="340000")]
@@ -560,7 +575,7 @@ class Dataset:
             where.add_in("{}", "t.region_code", self._region_codes(region))
         return self._select("regions", where, None)  # type: ignore[return-value]
 
-    def tags(self, *, scheme: str | None = None) -> list[Tag]:
+    def tags(self, *, scheme: str | None = None) -> Rows[Tag]:
         """The codebook ordered by ``tag_id``; ``scheme`` is ``'bei'``, ``'bready'`` or ``'tool'``.
 
         >>> [t.label_zh for t in ds.tags(scheme="bei")]
@@ -572,7 +587,7 @@ class Dataset:
             where.add("t.scheme = ?", _one_of("tag scheme", scheme, self._vocabulary("tags", "scheme")))
         return self._select("tags", where, None)  # type: ignore[return-value]
 
-    def flags(self, *, doc_id: str | None = None, limit: int | None = None) -> list[Flag]:
+    def flags(self, *, doc_id: str | None = None, limit: int | None = None) -> Rows[Flag]:
         """Quality flags ordered by ``flag_id``; ``doc_id`` keeps one document's flags.
 
         >>> [f.code for f in ds.flags(doc_id="2023-03-02-003")]
@@ -587,6 +602,7 @@ class Dataset:
     # -- helpers ------------------------------------------------------------
 
     def _select(self, table: str, where: _Where, limit: int | None) -> list[Any]:
+        from .frames import Rows, as_declared
         from .models import build_rows, row_models
 
         spec = self.declaration.table(table)
@@ -604,7 +620,13 @@ class Dataset:
         names = spec.column_names
         # Columns this version was built without read back as None.
         absent = tuple(c for c in schema.CURRENT.table(table).column_names if c not in names)
-        return build_rows(row_models(schema.CURRENT)[table], names, rows, absent)
+
+        def to_table() -> pa.Table:
+            with self._lock:
+                found = self._db.sql(query, params=params).to_arrow_table()
+            return as_declared(found, schema.arrow_schema(schema.CURRENT.table(table)))
+
+        return Rows(build_rows(row_models(schema.CURRENT)[table], names, rows, absent), to_table)
 
     def _vocabulary(self, table: str, column: str) -> tuple[str, ...]:
         """The values this version's schema allows in ``table.column``."""
@@ -647,15 +669,35 @@ class Dataset:
     def _region_names(self) -> dict[str, str]:
         return dict(self._rows("SELECT region_code, name FROM regions"))
 
-    def _region_codes(self, region: str) -> list[str]:
-        """The region and every region under it, following parent_code links."""
-        code = _need_str("region", region, "340000")
+    def _region_code(self, region: str) -> str:
+        """A region code from a code or a Chinese name, with or without its level word.
+
+        '340000', '安徽省' and '安徽' all give 340000; a name several regions
+        share (两个 朝阳区) raises and lists them.
+        """
+        value = _need_str("region", region, "340000")
+        if not value.strip():
+            raise ValueError("region must be a non-empty code or name, e.g. '340000' or '安徽省'")
         self._require("regions")
         names = self._region_names
-        if code not in names:
-            by_name = sorted(c for c, n in names.items() if n == code)
-            hint = f"; did you mean {', '.join(by_name)} ({code})?" if by_name else ""
-            raise ValueError(f"unknown region code {code!r}{hint}; codes in this version: {_choices(names)}")
+        if value in names:
+            return value
+        matches = sorted(c for c, n in names.items() if n == value)
+        if not matches:
+            matches = sorted(c for c, n in names.items() if _LEVEL_WORD.sub("", n) == value)
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            listed = ", ".join(f"{c} {names[c]}" for c in matches)
+            raise ValueError(f"region {value!r} names several regions: {listed}; give a code")
+        close = [f"{c} {names[c]}" for c in sorted(names) if value in names[c]][:_MAX_CHOICES]
+        hint = f"; regions whose name holds it: {', '.join(close)}" if close else ""
+        raise ValueError(f"unknown region {value!r} (a code or a Chinese name){hint}; "
+                         f"codes in this version: {_choices(names)}")
+
+    def _region_codes(self, region: str) -> list[str]:
+        """The region and every region under it, following parent_code links."""
+        code = self._region_code(region)
         children = self._region_children
         found, todo = {code}, [code]
         while todo:
@@ -681,10 +723,15 @@ class Dataset:
         if ids is not None and len(ids) > 1:
             raise ValueError(f"agency {value!r} names several agencies: {', '.join(sorted(ids))}; give one agency id")
         if ids is None:
-            names = [row[0] for row in self._rows("SELECT name FROM agencies")]
+            import difflib
+
+            names = sorted({row[0] for row in self._rows("SELECT name FROM agencies")})
+            close = difflib.get_close_matches(value, [k for k in self._agency_index if not k[:1].isdigit()],
+                                              n=5, cutoff=0.5)
+            hint = f"closest names: {', '.join(close)}" if close else f"names: {_choices(names)}"
             raise ValueError(
                 f"unknown agency {value!r}; give an agency id, name or alias "
-                f"(search with Dataset.agencies(text=...)); names: {_choices(names)}"
+                f"(search with Dataset.agencies(text=...)); {hint}"
             )
         return sorted(ids)
 

@@ -75,16 +75,28 @@ def sha256_file(path: Path) -> str:
 
 
 @cache
+def _published() -> dict[str, dict[str, str]]:
+    from importlib.resources import files
+
+    return json.loads(files("policydata").joinpath("published.json").read_text(encoding="utf-8"))["versions"]
+
+
 def registry() -> dict[str, str]:
     """Published version → sha256 of its manifest.json, from ``published.json``.
 
     >>> registry()["1.1.0"][:12]
     'bddb68b4d5c0'
     """
-    from importlib.resources import files
+    return {version: entry["manifest_sha256"] for version, entry in _published().items()}
 
-    data = json.loads(files("policydata").joinpath("published.json").read_text(encoding="utf-8"))
-    return {version: entry["manifest_sha256"] for version, entry in data["versions"].items()}
+
+def published_on(version: str) -> str | None:
+    """The day a version was published (``YYYY-MM-DD``), None for a build of one's own.
+
+    >>> published_on("1.1.0"), published_on("1.1.0+mine")
+    ('2026-11-25', None)
+    """
+    return _published()[version]["published_on"] if version in _published() else None
 
 
 # Schemas of versions written before each version carried its own, frozen in policydata/schemas/.

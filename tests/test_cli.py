@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+import policydata
+
 from policydata.cli import main
 from policydata.schema import SCHEMA_VERSION
 
@@ -214,3 +216,34 @@ def test_console_script_is_installed(dataset_root: Path) -> None:
         capture_output=True, text=True, check=False,
     )
     assert (done.returncode, done.stdout) == (0, "n\n6\n")
+
+
+# -- citing and running as a module (issue 11) ----------------------------------------------
+
+def test_python_dash_m_policydata_runs_the_command_line() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "policydata", "versions"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == policydata.versions()
+
+
+def test_cite_gives_the_version_and_its_checksum_as_text_and_bibtex(capsys) -> None:
+    import re
+    from pathlib import Path
+
+    from policydata.cli import main
+
+    latest = policydata.versions()[-1]
+    sha = policydata.open(latest).manifest_sha256
+    assert main(["cite", "--version", latest]) == 0
+    text = capsys.readouterr().out
+    assert f"dataset version {latest}" in text and sha in text
+    assert main(["cite", "--version", latest, "--format", "bibtex"]) == 0
+    bib = capsys.readouterr().out
+    assert bib.startswith("@misc{policydata_") and f"version = {{{latest}}}" in bib and sha in bib
+    # The title is CITATION.cff's.
+    cff = (Path(__file__).resolve().parents[1] / "CITATION.cff").read_text(encoding="utf-8")
+    title = re.search(r'^title: "(.*)"$', cff, re.M).group(1)
+    assert title in text and title in bib

@@ -343,8 +343,8 @@ def test_agencies_regions_tags_flags(ds: policydata.Dataset) -> None:
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda d: d.documents(region="999999"), "unknown region code '999999'.*100000, 110000"),
-        (lambda d: d.documents(region="安徽省"), "did you mean 340000"),
+        (lambda d: d.documents(region="999999"), "unknown region '999999'.*100000, 110000"),
+        (lambda d: d.documents(region="安"), "unknown region '安'.*regions whose name holds it: 340000 安徽省"),
         (lambda d: d.documents(region=340000), "region must be a string"),
         (lambda d: d.documents(section="华南"), "unknown section '华南'; sections: 华东, 华北, 国家"),
         (lambda d: d.documents(issued_from="2023-02-30"), "not a valid date"),
@@ -364,7 +364,7 @@ def test_agencies_regions_tags_flags(ds: policydata.Dataset) -> None:
         (lambda d: d.deadlines(kind="deadline"), "unknown deadline kind 'deadline'; kinds: due_by"),
         (lambda d: d.deadlines(due_to="2023-13-01"), "not a valid date"),
         (lambda d: d.tags(scheme="BEI"), "unknown tag scheme 'BEI'; schemes: bei, bready"),
-        (lambda d: d.regions(region=""), "unknown region code ''"),
+        (lambda d: d.regions(region=""), "region must be a non-empty code or name"),
         (lambda d: d.flags(doc_id="x"), "unknown doc_id"),
     ],
 )
@@ -523,7 +523,7 @@ def test_hostile_values_left_the_data_intact(ds: policydata.Dataset, dataset_roo
                 outcomes.add(type(call(ds, value)).__name__)
             except (ValueError, NotFoundError) as exc:
                 outcomes.add(type(exc).__name__)
-    assert outcomes <= {"list", "ValueError", "NotFoundError"}
+    assert outcomes <= {"Rows", "ValueError", "NotFoundError"}
     assert len(ds.documents()) == 6
     assert read_version(ds.path, verify=True).problems == []
     assert policydata.open("0.2.0", root=dataset_root).version == "0.2.0"
@@ -592,3 +592,91 @@ def test_public_api_has_examples() -> None:
     missing = [f.__qualname__ for f in public if ">>>" not in (f.__doc__ or "")]
     assert missing == []
     assert os.path.exists(Path(policydata.__file__).parent / "py.typed")
+
+
+# -- DataFrames (issue 11) ------------------------------------------------------------------
+
+def test_typed_rows_are_also_tables_with_the_declared_types() -> None:
+    from policydata.schema import CURRENT, arrow_schema
+
+    ds = policydata.open(policydata.versions()[-1])
+    for name in ("documents", "measures", "deadlines", "agencies", "tags"):
+        rows = getattr(ds, name)()
+        table = rows.to_arrow()
+        declared = arrow_schema(CURRENT.table(name))
+        assert table.schema.names == declared.names and table.schema.types == declared.types, name
+        assert table.num_rows == len(rows)
+        assert table.to_pylist() == [r.model_dump() for r in rows], name
+
+
+def test_to_pandas_keeps_dates_nullable_integers_and_lists() -> None:
+    import pandas as pd
+
+    ds = policydata.open(policydata.versions()[-1])
+    docs = ds.documents().to_pandas()
+    assert str(docs["issued_on"].dtype) == "datetime64[ms]"
+    assert isinstance(docs["page_start"].dtype, pd.Int32Dtype) and docs["page_start"].isna().any()
+    assert isinstance(docs["is_draft"].dtype, pd.BooleanDtype)
+    aliases = ds.agencies().to_pandas()["aliases"]
+    assert all(isinstance(v, list) for v in aliases) and any(v for v in aliases)
+    filtered = ds.measures(tag="bei:bidding").to_pandas()
+    assert filtered["measure_id"].tolist() == [m.measure_id for m in ds.measures(tag="bei:bidding")]
+
+
+def test_to_polars_gives_typed_columns() -> None:
+    import polars as pl
+
+    ds = policydata.open(policydata.versions()[-1])
+    frame = ds.deadlines().to_polars()
+    assert frame.schema["due_on"] == pl.Date and frame.schema["char_start"] == pl.Int32
+    assert ds.agencies().to_polars().schema["aliases"] == pl.List(pl.String)
+
+
+def test_an_older_version_gives_later_columns_as_typed_nulls() -> None:
+    ds = policydata.open("1.1.0")
+    table = ds.documents().to_arrow()
+    assert table.column("effective_on").null_count == table.num_rows
+    assert str(table.schema.field("effective_on").type) == "date32[day]"
+
+
+# -- names in filters (issue 11) ------------------------------------------------------------
+
+def test_region_takes_a_code_or_a_chinese_name_with_or_without_its_level_word() -> None:
+    ds = policydata.open(policydata.versions()[-1])
+    by_code = [d.doc_id for d in ds.documents(region="110000")]
+    assert by_code and by_code == [d.doc_id for d in ds.documents(region="北京市")]
+    assert by_code == [d.doc_id for d in ds.documents(region="北京")]
+    with pytest.raises(ValueError, match="unknown region 'Atlantis'"):
+        ds.documents(region="Atlantis")
+
+
+def test_a_name_several_regions_share_raises_and_lists_them(ds: policydata.Dataset) -> None:
+    names = ds._region_names  # the fixture version's regions
+    shared = {n for n in names.values() if list(names.values()).count(n) > 1}
+    if not shared:  # make two regions share a short name by the level-word rule
+        short = {c: policydata.dataset._LEVEL_WORD.sub("", n) for c, n in names.items()}
+        shared = {s for s in short.values() if list(short.values()).count(s) > 1}
+    for name in shared:
+        with pytest.raises(ValueError, match="names several regions"):
+            ds.documents(region=name)
+
+
+def test_an_unknown_agency_suggests_the_closest_names() -> None:
+    ds = policydata.open(policydata.versions()[-1])
+    with pytest.raises(ValueError, match="closest names: 国家税务总局"):
+        ds.measures(agency="国家税务局")
+
+
+def test_role_filters_the_part_an_agency_plays() -> None:
+    ds = policydata.open(policydata.versions()[-1])
+    links = ds.sql("SELECT measure_id, role FROM measure_agencies WHERE agency_id IN "
+                   "(SELECT agency_id FROM agencies WHERE name = $n OR list_contains(aliases, $n))",
+                   {"n": "国家发展改革委"}).to_pylist()
+    assert {r["role"] for r in links} >= {"cooperating", "reporting_to"}
+    for role in ("lead", "cooperating", "reporting_to", "responsible"):
+        want = sorted({r["measure_id"] for r in links if r["role"] == role})
+        assert [m.measure_id for m in ds.measures(agency="国家发展改革委", role=role)] == want
+    every = ds.sql("SELECT DISTINCT measure_id FROM measure_agencies WHERE role = 'reporting_to' ORDER BY 1").to_pylist()
+    assert sorted(m.measure_id for m in ds.measures(role="reporting_to")) == [r["measure_id"] for r in every]
+    with pytest.raises(ValueError, match="unknown agency role 'boss'"):
+        ds.measures(role="boss")
