@@ -202,6 +202,18 @@ def citation(ds: Dataset, style: str = "text") -> str:
             f"Source: 国家及各省市营商环境政策汇编（2023 年）. Read with policydata {__version__}.")
 
 
+def _export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .export import export
+
+    ds = open_version(args.version, root=args.root, verify=True)
+    tables = [t.strip() for t in args.tables.split(",")] if args.tables else list(ds.tables)
+    for path in export(ds, tables, args.format, Path(args.out), bom=args.bom):
+        print(path)
+    return 0
+
+
 def _build(args: argparse.Namespace) -> int:
     from policydata_build.pipeline import main as build_main
 
@@ -324,6 +336,15 @@ def _parser() -> argparse.ArgumentParser:
                 "policydata cite --version 2.1.0 --format bibtex", _cite)
     p.add_argument("--version", help="dataset version (default: latest)")
     p.add_argument("--format", choices=["text", "bibtex"], default="text", help="output format (default: text)")
+
+    p = command("export", "write a version's tables as CSV, Excel (one sheet per table and a codebook), "
+                "Stata 118 or Parquet, with EXPORT.json naming the version and its manifest checksum",
+                "policydata export --format stata --tables documents,measures --out ./policydata-stata", _export)
+    p.add_argument("--format", choices=["csv", "excel", "stata", "parquet"], required=True, help="file format")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder to write into (created if missing)")
+    p.add_argument("--tables", help="comma-separated tables (default: every table of the version)")
+    p.add_argument("--bom", action="store_true", help="CSV only: start with a UTF-8 BOM so Excel reads the Chinese")
+    p.add_argument("--version", help="dataset version (default: latest)")
 
     # The pipeline owns its options (and its --help); pass everything through.
     p = sub.add_parser("build", help="build a dataset version from the source (see: policydata build --help)",

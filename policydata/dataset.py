@@ -165,9 +165,29 @@ def connect_tables(tables: Mapping[str, pa.Table]) -> duckdb.DuckDBPyConnection:
     for name, table in tables.items():
         # A relation needs no data pasted into SQL text.
         con.from_arrow(table).create(name)
+    if "documents" in tables and "regions" in tables:
+        con.execute(_DOCUMENT_PLACES)
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
     return con
+
+
+# Where and when each document was issued, for grouping without CASE
+# expressions: the region's name, its province (the national level is its
+# own "province", 100000) and the year of issue.
+_DOCUMENT_PLACES = """
+CREATE VIEW document_places AS
+SELECT d.doc_id,
+       year(d.issued_on) AS year,
+       d.region_code,
+       r.name AS region,
+       p.region_code AS province_code,
+       p.name AS province
+FROM documents AS d
+LEFT JOIN regions AS r ON r.region_code = d.region_code
+LEFT JOIN regions AS p ON p.region_code =
+    CASE WHEN d.region_code = '100000' THEN '100000' ELSE substr(d.region_code, 1, 2) || '0000' END
+"""
 
 
 @dataclass

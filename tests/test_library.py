@@ -680,3 +680,16 @@ def test_role_filters_the_part_an_agency_plays() -> None:
     assert sorted(m.measure_id for m in ds.measures(role="reporting_to")) == [r["measure_id"] for r in every]
     with pytest.raises(ValueError, match="unknown agency role 'boss'"):
         ds.measures(role="boss")
+
+
+def test_document_places_gives_province_and_year_for_every_document() -> None:
+    ds = policydata.open(policydata.versions()[-1])
+    rows = ds.sql("SELECT * FROM document_places ORDER BY doc_id").to_pylist()
+    docs = {d.doc_id: d for d in ds.documents()}
+    assert [r["doc_id"] for r in rows] == sorted(docs)
+    anhui = [r for r in rows if r["region_code"].startswith("34")]
+    assert anhui and {r["province_code"] for r in anhui} == {"340000"} and {r["province"] for r in anhui} == {"安徽省"}
+    national = [r for r in rows if r["region_code"] == "100000"]
+    assert {r["province"] for r in national} == {"中华人民共和国"}
+    assert all(r["year"] == (docs[r["doc_id"]].issued_on.year if docs[r["doc_id"]].issued_on else None) for r in rows)
+    assert not [r for r in rows if r["province"] is None]
