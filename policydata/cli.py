@@ -124,24 +124,56 @@ def _sql(args: argparse.Namespace) -> int:
 def _show(args: argparse.Namespace) -> int:
     ds = open_version(args.version, root=args.root, verify=not args.no_verify)
     doc = ds.document(args.doc_id)
+    region = ds.regions(region=doc.region_code)[0].name if "regions" in ds.tables else None
     for name, value in doc.model_dump().items():
-        if name != "text":
-            print(f"{name + ':':<16}{_plain(value)}")
+        if name == "text":
+            continue
+        shown = f"{value} {region}" if name == "region_code" and region else _plain(value)
+        print(f"{name + ':':<16}{shown}")
     if "document_agencies" in ds.tables:
         issuers = ds.sql(
-            "SELECT a.name, d.source FROM document_agencies d JOIN agencies a USING (agency_id) "
-            "WHERE d.doc_id = ? ORDER BY d.role, d.source, d.agency_id",
+            "SELECT a.name, string_agg(DISTINCT d.source, ', ' ORDER BY d.source) AS sources "
+            "FROM document_agencies d JOIN agencies a USING (agency_id) "
+            "WHERE d.doc_id = ? GROUP BY a.agency_id, a.name ORDER BY min(d.source), a.agency_id",
             [doc.doc_id],
         ).to_pylist()
-        print(f"{'issuers:':<16}" + "; ".join(f"{r['name']} ({r['source']})" for r in issuers))
-    for table in ("measures", "deadlines", "flags"):
-        if table in ds.tables:
-            count = ds.sql(f'SELECT count(*) AS n FROM "{table}" WHERE doc_id = ?', [doc.doc_id]).to_pylist()[0]["n"]
-            print(f"{table + ':':<16}{count}")
+        print(f"{'issuers:':<16}" + "; ".join(f"{r['name']} ({r['sources']})" for r in issuers))
+    if "flags" in ds.tables:
+        flags = ds.flags(doc_id=doc.doc_id)
+        print(f"{'flags:':<16}{len(flags)}")
+        for f in flags:
+            print(f"  - {f.code} (page {f.page}): {f.detail}")
+    if "measures" in ds.tables:
+        _print_provisions(ds, doc.doc_id)
     if doc.text is not None:
         print()
         print(doc.text)
     return 0
+
+
+def _print_provisions(ds: Any, doc_id: str) -> None:
+    """The provisions as a tree, each with its tags and deadlines."""
+    measures = ds.measures(doc_id=doc_id)
+    tags: dict[str, list[str]] = {}
+    if "measure_tags" in ds.tables:
+        for r in ds.sql("SELECT measure_id, tag_id FROM measure_tags WHERE measure_id LIKE ? || '/%' "
+                        "ORDER BY measure_id, tag_id", [doc_id]).to_pylist():
+            tags.setdefault(r["measure_id"], []).append(r["tag_id"])
+    deadlines: dict[str, list[str]] = {}
+    if "deadlines" in ds.tables:
+        for d in ds.deadlines(doc_id=doc_id):
+            value = d.due_on.isoformat() if d.due_on else (d.duration or "")
+            deadlines.setdefault(d.measure_id, []).append(f"{d.expression} ({d.kind} {value})".replace(" )", ")"))
+    print(f"{'provisions:':<16}{len(measures)}")
+    for m in measures:
+        words = " ".join(m.text.split())
+        head = m.heading or (words[:40] + ("…" if len(words) > 40 else ""))
+        label = f"{m.label} " if m.label and not head.startswith(m.label) else ""
+        print(f"{'  ' * m.depth}{m.measure_id.split('/', 1)[1]} [{m.kind}, p. {m.page_start}] {label}{head}")
+        if m.measure_id in tags:
+            print(f"{'  ' * m.depth}    tags: {', '.join(tags[m.measure_id])}")
+        if m.measure_id in deadlines:
+            print(f"{'  ' * m.depth}    deadlines: {'; '.join(deadlines[m.measure_id])}")
 
 
 def _diff(args: argparse.Namespace) -> int:

@@ -134,8 +134,25 @@ def test_show_document(dataset_root: Path, capsys: pytest.CaptureFixture[str]) -
     assert code == 0
     assert "title:          国家发展改革委等部门关于做好2023年降成本重点工作的通知" in out
     assert "issuers:        财政部 (signature); 国家发展和改革委员会 (title)" in out
-    assert "measures:       2" in out and "deadlines:      1" in out
+    assert "region_code:    100000 全国" in out  # the fixture version's name for the national level
+    assert "provisions:     2" in out
     assert out.rstrip().endswith("（税务总局、财政部按职责分工负责）。")
+
+
+def test_show_prints_the_provision_tree_with_tags_deadlines_and_flags_in_full(capsys) -> None:
+    import policydata
+
+    latest = policydata.versions()[-1]
+    code, out, _ = run(capsys, "show", "2023-01-00-016", "--version", latest)
+    assert code == 0
+    assert "region_code:    100000 中华人民共和国" in out
+    # An issuer named in the title and in the signature is listed once.
+    assert "issuers:        国务院促进中小企业发展工作领导小组办公室 (signature, title)" in out
+    assert "\n    1.4 [numbered, p. 91] （四） 有效扩大市场需求\n" in out
+    assert "        deadlines: 到2023年底 (valid_until 2023-12-31)" in out
+    assert "        tags: bei:credit, bready:financial_services, tool:financial_support" in out
+    code, out, _ = run(capsys, "show", "2023-01-00-001", "--version", latest)
+    assert "  - doc_number_garbled (page 23): digits missing in" in out
 
 
 def test_show_in_an_older_version(dataset_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
