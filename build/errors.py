@@ -30,6 +30,10 @@ class ParseError(BuildError):
         self.problem = problem
         super().__init__(f"{where}: {problem}")
 
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        # Raised in a worker process that parses documents: it must cross back whole.
+        return type(self), (self.where, self.problem)
+
 
 class VersionConflictError(BuildError):
     """A published version exists with different content (versions are immutable)."""

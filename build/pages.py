@@ -67,8 +67,11 @@ def drop_folios(page: Page) -> tuple[Page, int]:
     return Page(page.number, tuple(lines)), dropped
 
 
-def read_source(path: Path, *, progress: bool = False) -> Source:
-    """Read a text dump or a PDF of the compilation."""
+def read_source(path: Path, *, progress: bool = False, workers: int | None = None) -> Source:
+    """Read a text dump or a PDF of the compilation.
+
+    A PDF's pages are extracted by ``workers`` processes (default: one per
+    usable CPU for a PDF of 48 pages or more)."""
     path = Path(path)
     if not path.exists():
         raise SourceError(path, "file does not exist")
@@ -82,7 +85,7 @@ def read_source(path: Path, *, progress: bool = False) -> Source:
         raise SourceError(path, "file is empty")
     digest = sha256_bytes(data)
     if data.startswith(b"%PDF-"):
-        pages = _read_pdf(path, progress=progress)
+        pages = _read_pdf(path, progress=progress, workers=workers)
         kind = "pdf"
     else:
         pages = _parse_text(path, data)
@@ -213,18 +216,23 @@ _CHUNK_PAGES = 16
 _PARALLEL_FROM_PAGES = 3 * _CHUNK_PAGES
 
 
-def _read_pdf(path: Path, *, progress: bool) -> list[Page]:
-    import os
+def _read_pdf(path: Path, *, progress: bool, workers: int | None = None) -> list[Page]:
     from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
 
     from tqdm import tqdm
+
+    from .workers import broken, usable_cpus
 
     count = _open_pdf(path)[1]
     if count == 0:
         raise SourceError(path, "PDF has no pages")
     chunks = [(first, min(first + _CHUNK_PAGES - 1, count)) for first in range(1, count + 1, _CHUNK_PAGES)]
-    workers = min(os.cpu_count() or 1, len(chunks)) if count >= _PARALLEL_FROM_PAGES else 1
+    if workers is None:
+        workers = usable_cpus() if count >= _PARALLEL_FROM_PAGES else 1
+    workers = min(workers, len(chunks))
     done: dict[int, list[tuple[str, ...]]] = {}
+    failed: dict[int, SourceError] = {}
     # The pool starts its processes before the bar can start tqdm's monitor
     # thread (forking a process that runs threads is unsafe). tqdm hides itself
     # when stderr is not a terminal (disable=None).
@@ -240,11 +248,20 @@ def _read_pdf(path: Path, *, progress: bool) -> list[Page]:
                     done[a] = _extract_pages(path, a, b, reader)
                     bar.update(b - a + 1)
             for future in as_completed(futures):
-                done[futures[future]] = future.result()
-                bar.update(len(done[futures[future]]))
+                first = futures[future]
+                try:
+                    done[first] = future.result()
+                except SourceError as exc:
+                    failed[first] = exc  # reported in page order below, as one process would
+                    continue
+                bar.update(len(done[first]))
+    except BrokenProcessPool as exc:
+        raise broken(exc) from None
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+    if failed:
+        raise failed[min(failed)]
     pages = [Page(n, lines) for a, _ in chunks for n, lines in enumerate(done[a], start=a)]
     if not any(page.lines for page in pages):
         raise SourceError(path, f"the PDF has no text layer on any of its {count} pages (a scan?): "
@@ -272,7 +289,10 @@ _worker_reader: object | None = None
 
 
 def _open_worker_reader(path: Path) -> None:
+    from .workers import init_worker
+
     global _worker_reader
+    init_worker()
     _worker_reader = _open_pdf(path)[0]
 
 

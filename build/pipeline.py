@@ -149,7 +149,7 @@ def build(source_path: Path | None = None, out: Path | None = None, version: str
     is partial.
     """
     version = check_version(DATASET_VERSION if version is None else version)
-    source = read_source(source_path or BUNDLED_SOURCE, progress=progress)
+    source = read_source(source_path or BUNDLED_SOURCE, progress=progress, workers=workers)
     rows, quality, edition = build_tables(source, workers)
     if quality["losses"] and not partial:
         raise LossError(quality["losses"])
@@ -180,8 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--partial", action="store_true",
                         help="write a version even when text of the source is lost or accuracy on the gold sample "
                              "falls below its floors (recorded as partial)")
-    parser.add_argument("--workers", type=int, help="processes that parse the documents (default: one per core "
-                                                    "for a large source; the output does not depend on it)")
+    parser.add_argument("--workers", type=int, help="processes that read PDF pages and parse the documents "
+                                                    "(default: one per usable CPU for a large source; the output "
+                                                    "does not depend on it)")
     args = parser.parse_args(argv)
     if args.workers is not None and args.workers < 1:
         parser.error(f"--workers must be at least 1, found {args.workers}")

@@ -17,9 +17,13 @@ they save below :data:`PARALLEL_FROM_DOCUMENTS` documents with text.
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
+
+from .errors import BuildError
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -37,7 +41,31 @@ def worker_count(documents_with_text: int, requested: int | None = None) -> int:
         return requested
     if documents_with_text < PARALLEL_FROM_DOCUMENTS:
         return 1
+    return usable_cpus()
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (a container's limit, not the machine's count)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
     return max(1, os.cpu_count() or 1)
+
+
+def init_worker() -> None:
+    """Run in every worker process first.
+
+    A forked worker inherits the build's SIGTERM handler, which unwinds
+    instead of exiting; the pool ends workers with SIGTERM when one of them
+    dies, so the handler would leave them blocked on a pipe nobody reads.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def broken(exc: BrokenProcessPool) -> BuildError:
+    """The error a build reports when a worker process died (killed, out of memory)."""
+    return BuildError(f"a worker process died ({exc}); nothing was written. Rerun with --workers 1 to parse "
+                      "in one process (and, on macOS or Python 3.14+, call build() under "
+                      "`if __name__ == \"__main__\":`)")
 
 
 class Workers:
@@ -49,7 +77,7 @@ class Workers:
 
     def __enter__(self) -> Workers:
         if self.count > 1:
-            self._pool = ProcessPoolExecutor(max_workers=self.count)
+            self._pool = ProcessPoolExecutor(max_workers=self.count, initializer=init_worker)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -61,5 +89,8 @@ class Workers:
         items = list(items)
         if self._pool is None:
             return [func(x) for x in items]
-        return list(self._pool.map(func, items, chunksize=_CHUNKSIZE))
+        try:
+            return list(self._pool.map(func, items, chunksize=_CHUNKSIZE))
+        except BrokenProcessPool as exc:
+            raise broken(exc) from None
 

@@ -302,6 +302,7 @@ class Dataset:
         self.declaration = declaration
         #: True when this is a published version whose manifest matches policydata's registry.
         self.published = published
+        self._closed = False
         self._tables = dict(tables)
         self._db = connect_tables(tables)
         # Typed queries and your SQL run on separate connections under
@@ -337,7 +338,9 @@ class Dataset:
         """Close the DuckDB connections."""
         if "connection" in self.__dict__:
             self.connection.close()
-        self._db.close()
+        with self._lock:
+            self._db.close()
+            self._closed = True
 
     def _rows(self, query: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         """Run a typed-query statement on the private database, one thread at a time."""
@@ -643,6 +646,8 @@ class Dataset:
 
         def to_table() -> pa.Table:
             with self._lock:
+                if self._closed:
+                    raise ValueError(f"dataset {self.version} is closed; open it again to read these rows as a table")
                 found = self._db.sql(query, params=params).to_arrow_table()
             return as_declared(found, schema.arrow_schema(schema.CURRENT.table(table)))
 

@@ -52,6 +52,7 @@ def export(ds: Dataset, tables: list[str], fmt: str, out: Path, *, bom: bool = F
         raise ValueError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
     if bom and fmt != "csv":
         raise ValueError("--bom applies to CSV only (it tells Excel the file is UTF-8)")
+    tables = list(dict.fromkeys(tables))  # a table named twice is written once
     unknown = [t for t in tables if t not in ds.tables]
     if unknown or not tables:
         raise ValueError(f"unknown table(s) {unknown or tables}; tables of {ds.version}: {', '.join(ds.tables)}")
@@ -86,10 +87,21 @@ def export(ds: Dataset, tables: list[str], fmt: str, out: Path, *, bom: bool = F
         "files": [p.name for p in written],
         "lists_joined_by": LIST_SEPARATOR if fmt in ("csv", "excel", "stata") else None,
         "cells_cut_at_excel_limit": cut,
+        "notes": _NOTES[fmt],
     }
     info = out / "EXPORT.json"
     info.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return [*written, info]
+
+
+# What a format cannot keep, said in EXPORT.json next to the data.
+_NOTES = {
+    "csv": "Missing values are empty fields; dates are ISO YYYY-MM-DD.",
+    "excel": "Missing values are empty cells; a cell holds at most 32,767 characters (cuts are listed above).",
+    "stata": "Stata has no missing string: a missing text is an empty string. An integer column with missing "
+             "values is stored as a double (missing is '.').",
+    "parquet": "The tables as published, with their types.",
+}
 
 
 def _flat(table: pa.Table) -> pa.Table:
@@ -136,9 +148,14 @@ def _excel(ds: Dataset, tables: list[str], path: Path, cut: list[str]) -> Path:
     except ImportError as exc:
         raise ImportError('Excel export needs openpyxl: pip install "policydata[export]"') from exc
     codebook: list[dict[str, Any]] = []
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+    with pd.ExcelWriter(path, engine="openpyxl", date_format="YYYY-MM-DD") as writer:
         for name in tables:
-            frame = _frame(ds.table(name))
+            table = ds.table(name)
+            frame = _frame(table)
+            # Python dates, which openpyxl writes as dates without a time of day.
+            for c in ds.declaration.table(name).columns:
+                if c.type == "date":
+                    frame[c.name] = pd.Series(table.column(c.name).to_pylist(), index=frame.index, dtype=object)
             for column in frame.columns:
                 if frame[column].dtype == object or str(frame[column].dtype).startswith("str"):
                     long = frame[column].map(lambda v: isinstance(v, str) and len(v) > EXCEL_CELL_LIMIT)

@@ -43,6 +43,10 @@ class Rows(list, Generic[T]):  # type: ignore[type-arg]
         super().__init__(items)
         self._to_table = to_table
 
+    def __reduce__(self) -> tuple[type, tuple[list[T]]]:
+        # Pickled (joblib, multiprocessing) as the plain list of models it is.
+        return list, (list(self),)
+
     def to_arrow(self) -> pa.Table:
         """The rows as a ``pyarrow.Table`` (dates are ``date32``, lists ``list<string>``)."""
         return self._to_table()
@@ -67,7 +71,7 @@ class Rows(list, Generic[T]):  # type: ignore[type-arg]
         )
         for name in table.column_names:
             if pa.types.is_list(table.schema.field(name).type):
-                frame[name] = table.column(name).to_pylist()
+                frame[name] = pd.Series(table.column(name).to_pylist(), index=frame.index, dtype=object)
         return frame
 
     def to_polars(self) -> pl.DataFrame:

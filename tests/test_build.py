@@ -273,3 +273,33 @@ def test_workers_must_be_positive(capsys):
     with pytest.raises(SystemExit):
         main(["--workers", "0", "--no-progress"])
     assert "--workers must be at least 1" in capsys.readouterr().err
+
+
+def test_a_worker_that_dies_stops_the_build_with_a_clear_error(tmp_path):
+    # (Workers also reset the SIGTERM handler they inherit, so the pool can end
+    # the survivors; a review saw them hang without that. It is not reproduced here.)
+    import subprocess
+    import sys
+
+    script = f"""
+import os, sys
+import policydata_build.documents as documents
+PARENT = os.getpid()
+original = documents.render_body
+def dying(lines, index=None):
+    # One worker is killed (e.g. for want of memory) while the other lives on.
+    if os.getpid() != PARENT:
+        try:
+            os.mkdir({str(tmp_path / "first")!r})
+        except FileExistsError:
+            return original(lines, index)
+        os._exit(9)
+    return original(lines, index)
+documents.render_body = dying
+from policydata_build.pipeline import main
+sys.exit(main(["--workers", "2", "--out", {str(tmp_path)!r}, "--version", "9.9.9+dies", "--no-progress"]))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert "a worker process died" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "9.9.9+dies").exists()

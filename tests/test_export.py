@@ -76,6 +76,18 @@ def test_excel_has_a_sheet_per_table_and_a_codebook(latest, tmp_path) -> None:
     assert {"table", "column", "meaning"} <= set(codebook.columns)
     assert "experimental" in set(codebook["column"])
     assert _meta(tmp_path)["cells_cut_at_excel_limit"] == []  # no text here reaches 32,767 characters
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(tmp_path / "policydata.xlsx")["documents"]
+    header = [c.value for c in sheet[1]]
+    issued = [row[header.index("issued_on")] for row in sheet.iter_rows(min_row=2) if row[header.index("issued_on")].value]
+    assert issued and all(c.number_format == "YYYY-MM-DD" for c in issued)
+
+
+def test_a_table_named_twice_is_exported_once_and_losses_are_stated(latest, tmp_path) -> None:
+    export(latest, ["regions", "regions"], "stata", tmp_path)
+    meta = _meta(tmp_path)
+    assert meta["tables"] == ["regions"] and "missing text is an empty string" in meta["notes"]
 
 
 def test_export_command_and_its_errors(tmp_path, capsys) -> None:

@@ -650,15 +650,28 @@ def test_region_takes_a_code_or_a_chinese_name_with_or_without_its_level_word() 
         ds.documents(region="Atlantis")
 
 
-def test_a_name_several_regions_share_raises_and_lists_them(ds: policydata.Dataset) -> None:
-    names = ds._region_names  # the fixture version's regions
-    shared = {n for n in names.values() if list(names.values()).count(n) > 1}
-    if not shared:  # make two regions share a short name by the level-word rule
-        short = {c: policydata.dataset._LEVEL_WORD.sub("", n) for c, n in names.items()}
-        shared = {s for s in short.values() if list(short.values()).count(s) > 1}
-    for name in shared:
-        with pytest.raises(ValueError, match="names several regions"):
-            ds.documents(region=name)
+def test_a_name_several_regions_share_raises_and_lists_them() -> None:
+    ds = policydata.open(policydata.versions()[-1])
+    names = dict(ds._region_names)
+    # Two 朝阳区 exist in China (Beijing's and Changchun's); give this version both.
+    names.update({"110105": "朝阳区", "220104": "朝阳区"})
+    ds.__dict__["_region_names"] = names
+    with pytest.raises(ValueError, match="region '朝阳区' names several regions: 110105 朝阳区, 220104 朝阳区"):
+        ds.documents(region="朝阳区")
+    with pytest.raises(ValueError, match="region '朝阳' names several regions"):
+        ds.documents(region="朝阳")  # without the level word too
+
+
+def test_rows_pickle_as_plain_lists_and_a_closed_dataset_says_so() -> None:
+    import pickle
+
+    ds = policydata.open(policydata.versions()[-1])
+    rows = ds.documents(limit=2)
+    assert pickle.loads(pickle.dumps(rows)) == list(rows)
+    assert str(ds.agencies(text="不存在的名称").to_pandas()["aliases"].dtype) == "object"
+    ds.close()
+    with pytest.raises(ValueError, match="is closed"):
+        rows.to_arrow()
 
 
 def test_an_unknown_agency_suggests_the_closest_names() -> None:
