@@ -264,3 +264,15 @@ def test_a_provision_two_coders_sampled_is_scored_once_and_their_disagreements_a
     t = evaluate(rows, _gold(tags=[one, two]))["tags"]
     assert t["provisions"] == 1 and t["sampled_twice"] == 1 and t["coder_disagreements"] == 1
     assert t["ambiguous_not_scored"] == 1 and t["all"]["right"] == 1 and t["all"]["missed"] == 0
+
+
+def test_a_gold_document_missing_from_a_source_that_has_others_counts_as_missed() -> None:
+    rows = _rows(TEXT, [("1.1", "numbered", 7, 22)])
+    gold = _gold(tags=[
+        {"doc": "D", "page": 1, "stratum": "random", "quote": "2023年底前完成", "tags": {"tool": ["tool:a"]}},
+        {"doc": "LOST", "page": 1, "stratum": "random", "quote": "某条文", "tags": {"tool": ["tool:b"]}},
+    ])
+    acc = evaluate(rows, gold)
+    assert acc["gold_documents_missing"] == ["LOST"] and not acc["complete"]
+    assert acc["tags"]["by_tag"]["tool:b"]["missed"] == 1
+    assert below_floors(acc, {"tags.all.recall": 0.9}) == ["tags.all.recall is 0.0, below its floor 0.9"]
