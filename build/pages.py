@@ -224,7 +224,7 @@ def _read_pdf(path: Path, *, progress: bool, workers: int | None = None) -> list
 
     from .workers import broken, usable_cpus
 
-    count = _open_pdf(path)[1]
+    reader, count = _open_pdf(path)
     if count == 0:
         raise SourceError(path, "PDF has no pages")
     chunks = [(first, min(first + _CHUNK_PAGES - 1, count)) for first in range(1, count + 1, _CHUNK_PAGES)]
@@ -243,7 +243,6 @@ def _read_pdf(path: Path, *, progress: bool, workers: int | None = None) -> list
         with tqdm(total=count, unit="page", desc="reading PDF", file=sys.stderr,
                   disable=None if progress else True) as bar:
             if pool is None:
-                reader = _open_pdf(path)[0]
                 for a, b in chunks:
                     done[a] = _extract_pages(path, a, b, reader)
                     bar.update(b - a + 1)
