@@ -1,9 +1,15 @@
 """policydata: China's 2023 business-environment policies as a pinned, typed dataset.
 
 >>> import policydata
->>> ds = policydata.open("0.2.0", root=root)
->>> ds.documents(limit=1)[0].doc_id
-'2023-01-00-003'
+>>> ds = policydata.open("2.1.0")                      # a published version, checked against its checksums
+>>> len(ds.documents()), len(ds.documents(region="安徽"))
+(279, 15)
+>>> ds.document("2023-01-00-018").doc_number
+'国办发〔2023〕1号'
+>>> [m.heading for m in ds.measures(agency="税务总局")]
+['强化政策落实和支持力度']
+>>> ds.measures(tag="bei:bidding", text="保证金").to_pandas().shape
+(9, 13)
 
 Importing the package is cheap: duckdb, pyarrow and pydantic are imported
 only when a version is opened. The row models (``policydata.Document`` …)

@@ -570,6 +570,7 @@ def test_diff_of_a_version_with_itself_is_empty(ds: policydata.Dataset) -> None:
 # -- docstring examples ----------------------------------------------------------------------
 
 MODULES = ["policydata", "policydata.models", "policydata.dataset", "policydata.errors", "policydata.diff", "policydata.cli",
+           "policydata.frames", "policydata.export",
            "policydata.integrity", "policydata.schema"]
 
 
