@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,7 +58,7 @@ sys.exit(main(["--source", sys.argv[1], "--out", sys.argv[2], "--version", "0.0.
 """
 
 
-def _seconds(args: list[str], runs: int, before: callable = None) -> float:
+def _seconds(args: list[str], runs: int, before: Callable[[], object] | None = None) -> float:
     times = []
     for _ in range(runs):
         if before is not None:
@@ -81,7 +82,7 @@ def _write_pdf(text_source: Path, pdf: Path) -> Path:
     return module.write_pdf(pdf, read_source(text_source).pages)
 
 
-def _best_of(func: callable, runs: int = 3) -> float:
+def _best_of(func: Callable[[], object], runs: int = 3) -> float:
     best = float("inf")
     for _ in range(runs):
         t = time.perf_counter()

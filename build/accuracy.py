@@ -287,7 +287,7 @@ def _deadlines(gold: dict[str, Any], docs: dict[str, _Doc], deadlines: list[dict
             at = doc.find(g["quote"], g["page"])
             if at is None:
                 unlocated.append(f"deadlines {doc_id} p.{g['page']}: {g['quote'][:30]}")
-                if g["kind"] != "none" and not g.get("ambiguous", False):
+                if g["kind"] != "none" and not _doubtful(g):
                     for pr in (found, kind, value):
                         pr.fn += 1
                 continue
@@ -297,7 +297,7 @@ def _deadlines(gold: dict[str, Any], docs: dict[str, _Doc], deadlines: list[dict
             return [(min(e, end) - max(s, start), d) for s, e, d in built
                     if s < end and start < e and d["deadline_id"] not in used]
 
-        commitments = [x for x in located if x[2]["kind"] != "none" and not x[2].get("ambiguous", False)]
+        commitments = [x for x in located if x[2]["kind"] != "none" and not _doubtful(x[2])]
         for start, end, g in sorted(commitments, key=lambda x: (x[0], x[1])):
             hits = overlapping(start, end)
             if not hits:
@@ -325,13 +325,13 @@ def _deadlines(gold: dict[str, Any], docs: dict[str, _Doc], deadlines: list[dict
             else:
                 value.tp += 1
         for start, end, g in located:
-            if g.get("ambiguous", False):
+            if _doubtful(g):
                 # Either answer is defensible: neither found nor missed, and
                 # whatever the build extracted there is not held against it.
                 ambiguous += 1
                 used.update(d["deadline_id"] for _, d in overlapping(start, end))
         for start, end, g in located:
-            if g["kind"] == "none" and not g.get("ambiguous", False):
+            if g["kind"] == "none" and not _doubtful(g):
                 for _, d in overlapping(start, end):  # not a commitment, yet extracted
                     used.add(d["deadline_id"])
                     for pr in (found, kind, value):
@@ -348,6 +348,11 @@ def _deadlines(gold: dict[str, Any], docs: dict[str, _Doc], deadlines: list[dict
     return {"documents": scored, "gold_expressions": found.tp + found.fn, "ambiguous_not_scored": ambiguous,
             "found": found.as_dict(), "kind": kind.as_dict(), "all_fields": value.as_dict(),
             "confusion": dict(sorted(confusion.items())), "errors": errors[:_EXAMPLES], "errors_total": len(errors)}
+
+
+def _doubtful(g: dict[str, Any]) -> bool:
+    """Whether the coder marked a gold time expression ambiguous (an optional field)."""
+    return "ambiguous" in g and bool(g["ambiguous"])
 
 
 def _field(d: dict[str, Any], name: str) -> Any:

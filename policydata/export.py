@@ -27,8 +27,6 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import schema
-
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     import pyarrow as pa
@@ -183,7 +181,3 @@ def _stata(ds: Dataset, name: str, table: pa.Table, path: Path) -> Path:
                    convert_strl=strl, data_label=f"policydata {ds.version} {name}"[:80])
     return path
 
-
-def table_names() -> tuple[str, ...]:
-    """The tables of the current schema, in their documented order."""
-    return schema.CURRENT.table_names
