@@ -18,6 +18,7 @@ from typing import Any
 from . import BUNDLED_SOURCE, DATASET_VERSION
 from .accuracy import below_floors, evaluate, is_experimental, load_floors
 from .documents import build_documents
+from .english import add_english
 from .measures import build_measures
 from .errors import BuildError, LossError, ParseError, QualityFloorError
 from .pages import Source, read_source
@@ -89,6 +90,7 @@ def build_tables(source: Source, workers: int | None = None) -> tuple[dict[str, 
         "document_tags": measures.document_tags,
         "flags": docs.flags,
     }
+    english = add_english(rows)
     quality = {
         "edition": edition,
         "losses": _losses(docs.documents, docs.flags),
@@ -101,6 +103,7 @@ def build_tables(source: Source, workers: int | None = None) -> tuple[dict[str, 
         "ignored": dict(sorted((toc.ignored + seg.ignored + docs.counts + Counter(folio=source.folios_dropped, running_head=source.running_heads_dropped)).items())),
         **measures.quality,
         "flags_by_code": dict(sorted(Counter(f["code"] for f in docs.flags).items())),
+        "names_en": english,
         "flags": [{k: f[k] for k in ("flag_id", "code", "detail", "page")} for f in sorted(docs.flags, key=lambda f: f["flag_id"])],
     }
     accuracy = evaluate(rows)

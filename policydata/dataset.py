@@ -56,6 +56,9 @@ DateLike = Union[date, str]
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # The level word a region's name ends with, dropped when a name is given without it (安徽省 → 安徽).
 _LEVEL_WORD = re.compile(r"(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|自治县|地区|盟|省|市|县|区|旗)$")
+# English level words name_en ends with (build/data/names_en.json), so 'Huainan' finds Huainan City.
+_EN_LEVEL_WORD = re.compile(r"\s+(?:(?:Autonomous|New|Forestry|Special)\s+)?"
+                            r"(?:City|District|County|Prefecture|League|Banner|Area)$")
 # Longest list of valid choices an error message spells out in full.
 _MAX_CHOICES = 20
 
@@ -287,8 +290,9 @@ class Dataset:
     private copy nobody else can reach, behind a lock, so one Dataset can be
     shared by several threads.
 
+    >>> ds = policydata.open("2.2.0")
     >>> ds.version
-    '0.2.0'
+    '2.2.0'
     >>> ds.tables[:3]
     ['documents', 'regions', 'agencies']
     """
@@ -354,8 +358,9 @@ class Dataset:
 
         Bind values with ``?`` (a sequence) or ``$name`` (a mapping).
 
-        >>> ds.sql("SELECT count(*) AS n FROM documents WHERE region_code = ?", ["100000"]).to_pylist()
-        [{'n': 2}]
+        >>> ds = policydata.open("2.2.0")
+        >>> ds.sql("SELECT count(*) AS n FROM documents WHERE level = ?", ["national"]).to_pylist()
+        [{'n': 19}]
         """
         with self._sql_lock:
             if not isinstance(query, str) or len(self.connection.extract_statements(query)) != 1:
@@ -365,8 +370,9 @@ class Dataset:
     def table(self, name: str) -> pa.Table:
         """A whole table as a ``pyarrow.Table``, in its documented order.
 
+        >>> ds = policydata.open("2.2.0")
         >>> ds.table("tags").num_rows
-        4
+        44
         """
         self._require(name)
         spec = self.declaration.table(name)
@@ -400,14 +406,17 @@ class Dataset:
         - ``tag``: a tag id, Chinese or English label.
         - ``text``: substring of the title or the full text.
 
+        >>> ds = policydata.open("2.2.0")
         >>> [d.doc_id for d in ds.documents(tag="招标投标")]
-        ['2023-01-00-019']
-        >>> [d.title for d in ds.documents(agency="国家发展改革委", issued_from="2023-05-01")]
-        ['国家发展改革委等部门关于做好2023年降成本重点工作的通知']
-        >>> ds.documents(region="999999")
+        ['2023-01-00-003', '2023-01-00-013', '2023-01-00-017', '2023-01-00-019']
+        >>> [d.title for d in ds.documents(region="Huainan")]
+        ['淮南市人民政府办公室关于印发创优营商环境对标提升举措（2023版）的通知']
+        >>> len(ds.documents(region="安徽")), len(ds.documents(region="Anhui", issued_from="2023-03-01"))
+        (15, 12)
+        >>> ds.documents(region="Huainan Prefecture")  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        ValueError: unknown region '999999' (a code or a Chinese name); codes in this version: 100000, 110000, 320000, 320500, 320583, 340000, 340400
+        ValueError: unknown region 'Huainan Prefecture' (a code, a Chinese or an English name); codes in this version: ...
         """
         self._require("documents")
         where = _Where()
@@ -444,8 +453,9 @@ class Dataset:
     def document(self, doc_id: str) -> Document:
         """One document by id; raises :class:`~policydata.errors.NotFoundError` (a KeyError) if absent.
 
-        >>> ds.document("2023-01-00-003").issued_on
-        datetime.date(2023, 5, 31)
+        >>> ds = policydata.open("2.2.0")
+        >>> ds.document("2023-01-00-001").issued_on
+        datetime.date(2023, 6, 1)
         >>> ds.document("2023-99-99-999")
         Traceback (most recent call last):
         ...
@@ -483,10 +493,11 @@ class Dataset:
         (document_number, addressee, signature, note, title);
         ``text`` is a substring of the provision's text.
 
-        >>> [m.measure_id for m in ds.measures(tag="bei:bidding", text="2023年3月底前")]
-        ['2023-01-00-019/4', '2023-01-00-019/5']
+        >>> ds = policydata.open("2.2.0")
+        >>> [m.measure_id for m in ds.measures(tag="bei:bidding", text="保证金")][:4]
+        ['2023-01-00-003/4.11', '2023-01-00-019/1', '2023-01-00-019/2', '2023-01-00-019/3']
         >>> [m.heading for m in ds.measures(agency="税务总局")]
-        ['完善税费优惠政策']
+        ['强化政策落实和支持力度']
         """
         self._require("measures")
         where = _Where()
@@ -539,8 +550,9 @@ class Dataset:
         without a resolved date are left out); ``text`` is a substring of the
         expression as printed.
 
-        >>> [(d.expression, d.due_on.isoformat()) for d in ds.deadlines(due_to="2023-06-30")]
-        [('2023年3月底前', '2023-03-31'), ('2023年3月底前', '2023-03-31')]
+        >>> ds = policydata.open("2.2.0")
+        >>> [(d.expression, d.due_on.isoformat()) for d in ds.deadlines(kind="due_by", due_to="2023-03-31")][:3]
+        [('2023年3月15日', '2023-03-15'), ('2023年2月22日前', '2023-02-22'), ('2月15日', '2023-02-15')]
         >>> ds.deadlines(kind="soon")
         Traceback (most recent call last):
         ...
@@ -568,10 +580,11 @@ class Dataset:
     ) -> Rows[Agency]:
         """Agencies, ordered by ``agency_id``; ``text`` searches the name and aliases.
 
-        >>> [a.name for a in ds.agencies(region="340000")]
-        ['安徽省人民政府办公厅', '淮南市人民政府办公室']
-        >>> [a.name for a in ds.agencies(text="市场监管")]
-        ['北京市市场监督管理局']
+        >>> ds = policydata.open("2.2.0")
+        >>> [a.name for a in ds.agencies(region="340000")][:3]
+        ['国家税务总局安徽省税务局', '安徽省人民政府', '安徽省人民政府办公厅']
+        >>> [(a.name, a.name_en) for a in ds.agencies(text="发展改革委")][1:3]
+        [('国家发展和改革委员会', 'National Development and Reform Commission'), ('国家发展和改革委员会法规司', None)]
         """
         self._require("agencies")
         where = _Where()
@@ -589,8 +602,9 @@ class Dataset:
     def regions(self, *, region: str | None = None) -> Rows[Region]:
         """Regions ordered by code; ``region`` keeps that region and those under it.
 
-        >>> [r.name for r in ds.regions(region="340000")]
-        ['安徽省', '淮南市']
+        >>> ds = policydata.open("2.2.0")
+        >>> [r.name_en for r in ds.regions(region="Shaanxi")]
+        ['Shaanxi', "Xi'an City", 'Tongchuan City', 'Xianyang City', "Yan'an City"]
         """
         self._require("regions")
         where = _Where()
@@ -601,8 +615,9 @@ class Dataset:
     def tags(self, *, scheme: str | None = None) -> Rows[Tag]:
         """The codebook ordered by ``tag_id``; ``scheme`` is ``'bei'``, ``'bready'`` or ``'tool'``.
 
-        >>> [t.label_zh for t in ds.tags(scheme="bei")]
-        ['招标投标', '纳税']
+        >>> ds = policydata.open("2.2.0")
+        >>> [t.label_en for t in ds.tags(scheme="bready")][:3]
+        ['Business Entry', 'Business Insolvency', 'Business Location']
         """
         self._require("tags")
         where = _Where()
@@ -613,8 +628,9 @@ class Dataset:
     def flags(self, *, doc_id: str | None = None, limit: int | None = None) -> Rows[Flag]:
         """Quality flags ordered by ``flag_id``; ``doc_id`` keeps one document's flags.
 
-        >>> [f.code for f in ds.flags(doc_id="2023-03-02-003")]
-        ['heading_region_mismatch']
+        >>> ds = policydata.open("2.2.0")
+        >>> [f.code for f in ds.flags(doc_id="2023-04-01-008")]
+        ['branch_of_national_body', 'zone_not_coded']
         """
         self._require("flags")
         where = _Where()
@@ -694,31 +710,46 @@ class Dataset:
     def _region_names(self) -> dict[str, str]:
         return dict(self._rows("SELECT region_code, name FROM regions"))
 
-    def _region_code(self, region: str) -> str:
-        """A region code from a code or a Chinese name, with or without its level word.
+    @cached_property
+    def _region_english(self) -> dict[str, str]:
+        """English names by code; empty for a version built before schema 2.2 added them."""
+        if "name_en" not in self.declaration.table("regions").column_names:
+            return {}
+        return dict(self._rows("SELECT region_code, name_en FROM regions WHERE name_en IS NOT NULL"))
 
-        '340000', '安徽省' and '安徽' all give 340000; a name several regions
-        share (两个 朝阳区) raises and lists them.
+    def _region_code(self, region: str) -> str:
+        """A region code from a code, a Chinese name with or without its level word, or an English name.
+
+        '340000', '安徽省', '安徽' and 'Anhui' all give 340000; English names
+        match without regard to case and with or without the level word
+        ('Huainan City', 'huainan'). A name several regions share (两个
+        朝阳区) raises and lists them.
         """
         value = _need_str("region", region, "340000")
         if not value.strip():
-            raise ValueError("region must be a non-empty code or name, e.g. '340000' or '安徽省'")
+            raise ValueError("region must be a non-empty code or name, e.g. '340000', '安徽省' or 'Anhui'")
         self._require("regions")
         names = self._region_names
         if value in names:
             return value
-        matches = sorted(c for c, n in names.items() if n == value)
-        if not matches:
-            matches = sorted(c for c, n in names.items() if _LEVEL_WORD.sub("", n) == value)
-        if len(matches) == 1:
-            return matches[0]
-        if matches:
-            listed = ", ".join(f"{c} {names[c]}" for c in matches)
-            raise ValueError(f"region {value!r} names several regions: {listed}; give a code")
-        close = [f"{c} {names[c]}" for c in sorted(names) if value in names[c]][:_MAX_CHOICES]
+        english = self._region_english
+        folded = " ".join(value.split()).casefold()
+        for candidates in (
+            [c for c, n in names.items() if n == value],
+            [c for c, n in names.items() if _LEVEL_WORD.sub("", n) == value],
+            [c for c, n in english.items() if n.casefold() == folded],
+            [c for c, n in english.items() if _EN_LEVEL_WORD.sub("", n).casefold() == folded],
+        ):
+            if len(candidates) == 1:
+                return candidates[0]
+            if candidates:
+                listed = ", ".join(f"{c} {names[c]}" for c in sorted(candidates))
+                raise ValueError(f"region {value!r} names several regions: {listed}; give a code")
+        close = [f"{c} {names[c]}" for c in sorted(names)
+                 if value in names[c] or folded in english.get(c, "").casefold()][:_MAX_CHOICES]
         hint = f"; regions whose name holds it: {', '.join(close)}" if close else ""
-        raise ValueError(f"unknown region {value!r} (a code or a Chinese name){hint}; "
-                         f"codes in this version: {_choices(names)}")
+        kinds = "a code, a Chinese or an English name" if english else "a code or a Chinese name"
+        raise ValueError(f"unknown region {value!r} ({kinds}){hint}; codes in this version: {_choices(names)}")
 
     def _region_codes(self, region: str) -> list[str]:
         """The region and every region under it, following parent_code links."""

@@ -14,9 +14,11 @@ checkers the same fields.
 Row models are frozen and strict: they are built from DuckDB results whose
 Python types already match, and strict mode refuses silent coercion.
 
->>> Region(region_code="340000", name="安徽省", level="provincial", parent_code="100000").name
-'安徽省'
->>> Region(region_code=340000, name="安徽省", level="provincial", parent_code=None)  # doctest: +ELLIPSIS
+>>> Region(region_code="340000", name="安徽省", level="provincial", parent_code="100000",
+...        name_en="Anhui", name_en_source="official").name_en
+'Anhui'
+>>> Region(region_code=340000, name="安徽省", level="provincial", parent_code=None,
+...        name_en=None, name_en_source=None)  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
 pydantic_core._pydantic_core.ValidationError: 1 validation error for Region
@@ -82,8 +84,10 @@ def build_rows(model: type[Row], names: tuple[str, ...], rows: list[tuple[Any, .
     published version. ``absent`` columns (added after the version was built)
     are None.
 
-    >>> [r] = build_rows(Region, ("region_code", "name", "level", "parent_code"), [("340000", "安徽省", "provincial", "100000")])
-    >>> r == Region(region_code="340000", name="安徽省", level="provincial", parent_code="100000")
+    >>> [r] = build_rows(Region, ("region_code", "name", "level", "parent_code"),
+    ...                  [("340000", "安徽省", "provincial", "100000")], absent=("name_en", "name_en_source"))
+    >>> r == Region(region_code="340000", name="安徽省", level="provincial", parent_code="100000",
+    ...             name_en=None, name_en_source=None)
     True
     """
     fields_set = frozenset(names) | frozenset(absent)  # as validating a dict with every key would

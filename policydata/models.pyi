@@ -44,6 +44,8 @@ class Document(Row):
     text: Optional[str]
     effective_on: Optional[date]
     effective_raw: Optional[str]
+    section_en: Optional[str]
+    doc_type_en: Optional[str]
 
 class Region(Row):
     """Every jurisdiction the data refers to, with its ancestors. Codes are GB/T 2260. (table ``regions``)"""
@@ -51,6 +53,8 @@ class Region(Row):
     name: str
     level: str
     parent_code: Optional[str]
+    name_en: Optional[str]
+    name_en_source: Optional[str]
 
 class Agency(Row):
     """Issuing and responsible bodies, under one canonical name. (table ``agencies``)"""
@@ -62,6 +66,8 @@ class Agency(Row):
     parent_id: Optional[str]
     collective: Optional[bool]
     resolved_by: Optional[str]
+    name_en: Optional[str]
+    name_en_source: Optional[str]
 
 class DocumentAgency(Row):
     """Who issued each document; a joint document has several rows. (table ``document_agencies``)"""

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
 
-SCHEMA_VERSION = "2.1"
+SCHEMA_VERSION = "2.2"
 
 # The national level. GB/T 2260 has no code for the whole country; 100000 is
 # the value Aliyun DataV's GeoAtlas uses, and it cannot clash with a real
@@ -351,6 +351,12 @@ VOCABULARIES = (
         ("note", "Remarks (备注)."),
         ("other", "Any other column (办理层级 …)."),
     )),
+    Vocabulary("name_en_source", "How an English name was found (build/data/names_en.json names the sources).", (
+        ("official", "A curated official English name."),
+        ("pinyin", "Hanyu Pinyin of the Chinese name (pypinyin; readings reviewed by hand for the bundled data's "
+                   "regions) with English ethnic names and level word."),
+        ("derived", "Built from the English name of the region or parent body and an English pattern for the body."),
+    )),
     Vocabulary("tag_scheme", "Tag schemes of the codebook.", (
         ("bei", "China's 18 business-environment indicators."),
         ("bready", "World Bank B-READY topics."),
@@ -390,6 +396,10 @@ DOCUMENTS = Table(
         _c("effective_on", "date", True, "Date the document takes effect, from 自…起施行 (自印发之日起 gives the issue date); "
            "null when the text names none.", added="2.0"),
         _c("effective_raw", "string", True, "The 自…起施行 clause as printed, whitespace removed.", added="2.0"),
+        _c("section_en", "string", True, "The section in English: National, North China … (build/data/names_en.json); "
+           "null for a heading not listed there.", added="2.2"),
+        _c("doc_type_en", "string", True, "doc_type in English: Notice, Opinions, Work Plan, Procedures (办法), "
+           "Measures (措施) …; null when doc_type is null.", added="2.2"),
     ),
     ("doc_id",),
     (_fk(("region_code",), "regions", ("region_code",)),),
@@ -405,6 +415,11 @@ REGIONS = Table(
         _c("name", "string", False, "Official name, e.g. 安徽省, 淮南市."),
         _c("level", "string", False, "Administrative level.", "level"),
         _c("parent_code", "string", True, "Code of the enclosing region; null for 100000."),
+        _c("name_en", "string", True, "English name: official for provincial-level divisions (Beijing, Shaanxi, Inner "
+           "Mongolia) and a few places (Hohhot), else Hanyu Pinyin with the level word (Huainan City, Xi'an City, "
+           "Ganzi Tibetan Autonomous Prefecture); null where neither rule applies.", added="2.2"),
+        _c("name_en_source", "string", True, "How name_en was found; null when name_en is null.", "name_en_source",
+           added="2.2"),
     ),
     ("region_code",),
     (_fk(("parent_code",), "regions", ("region_code",)),),
@@ -425,6 +440,12 @@ AGENCIES = Table(
            added="2.0"),
         _c("collective", "bool", False, "True for several bodies under one name: 各区人民政府, 市直各有关部门.", added="2.0"),
         _c("resolved_by", "string", False, "How the jurisdiction was found.", "agency_resolution", added="2.0"),
+        _c("name_en", "string", True, "English name: a central body's official name (National Development and Reform "
+           "Commission), or one derived from the region's English name for a government, its office or its "
+           "development and reform commission (Office of the People's Government of Huainan City); null otherwise, "
+           "never a guess.", added="2.2"),
+        _c("name_en_source", "string", True, "How name_en was found; null when name_en is null.", "name_en_source",
+           added="2.2"),
     ),
     ("agency_id",),
     (_fk(("region_code",), "regions", ("region_code",)), _fk(("parent_id",), "agencies", ("agency_id",))),

@@ -59,6 +59,7 @@ BJ_SAMR = "110000:北京市市场监督管理局"
 def _doc(doc_id: str, title: str, issued: date | None, region: str, level: str, **extra: Any) -> Row:
     section_no, group_no, seq = (int(part) for part in doc_id.split("-")[1:])
     sections = {1: "国家", 2: "华北", 3: "华东"}
+    sections_en = {1: "National", 2: "North China", 3: "East China"}
     groups = {(1, 0): None, (2, 1): "北京", (3, 2): "江苏", (3, 4): "安徽"}
     row: Row = {
         "doc_id": doc_id,
@@ -77,6 +78,8 @@ def _doc(doc_id: str, title: str, issued: date | None, region: str, level: str, 
         "region_code": region,
         "level": level,
         "doc_type": "通知" if title.endswith("通知") else "方案",
+        "doc_type_en": "Notice" if title.endswith("通知") else "Work Plan",
+        "section_en": sections_en[section_no],
         "is_draft": False,
         "toc_page": 3,
         "listed_page": 100,
@@ -113,29 +116,33 @@ def _documents() -> dict[str, Row]:
 
 def _regions() -> list[Row]:
     rows = [
-        ("100000", "全国", "national", None),
-        ("110000", "北京市", "provincial", "100000"),
-        ("320000", "江苏省", "provincial", "100000"),
-        ("320500", "苏州市", "prefectural", "320000"),
-        ("320583", "昆山市", "county", "320500"),
-        ("340000", "安徽省", "provincial", "100000"),
-        ("340400", "淮南市", "prefectural", "340000"),
+        ("100000", "全国", "national", None, "People's Republic of China", "official"),
+        ("110000", "北京市", "provincial", "100000", "Beijing", "official"),
+        ("320000", "江苏省", "provincial", "100000", "Jiangsu", "official"),
+        ("320500", "苏州市", "prefectural", "320000", "Suzhou City", "pinyin"),
+        ("320583", "昆山市", "county", "320500", "Kunshan City", "pinyin"),
+        ("340000", "安徽省", "provincial", "100000", "Anhui", "official"),
+        ("340400", "淮南市", "prefectural", "340000", "Huainan City", "pinyin"),
     ]
     return [dict(zip(TABLES["regions"].column_names, r)) for r in rows]
 
 
 def _agencies() -> list[Row]:
     rows = [
-        (NDRC, "国家发展和改革委员会", ["国家发展改革委", "发展改革委"], "national", "100000"),
-        (MOF, "财政部", [], "national", "100000"),
-        (STA, "国家税务总局", ["税务总局"], "national", "100000"),
-        (BJ_SAMR, "北京市市场监督管理局", ["北京市市场监管局"], "provincial", "110000"),
-        (KS_GOV, "昆山市人民政府", [], "county", "320583"),
-        (AH_GOV, "安徽省人民政府办公厅", ["安徽省政府办公厅"], "provincial", "340000"),
-        (HN_GOV, "淮南市人民政府办公室", [], "prefectural", "340400"),
+        (NDRC, "国家发展和改革委员会", ["国家发展改革委", "发展改革委"], "national", "100000",
+         "National Development and Reform Commission", "official"),
+        (MOF, "财政部", [], "national", "100000", "Ministry of Finance", "official"),
+        (STA, "国家税务总局", ["税务总局"], "national", "100000", "State Taxation Administration", "official"),
+        (BJ_SAMR, "北京市市场监督管理局", ["北京市市场监管局"], "provincial", "110000", None, None),
+        (KS_GOV, "昆山市人民政府", [], "county", "320583", "People's Government of Kunshan City", "derived"),
+        (AH_GOV, "安徽省人民政府办公厅", ["安徽省政府办公厅"], "provincial", "340000",
+         "General Office of the People's Government of Anhui", "derived"),
+        (HN_GOV, "淮南市人民政府办公室", [], "prefectural", "340400",
+         "Office of the People's Government of Huainan City", "derived"),
     ]
-    return [dict(zip(TABLES["agencies"].column_names,
-                     (*r, None, False, "central" if r[3] == "national" else "named_place"))) for r in rows]
+    names = [c for c in TABLES["agencies"].column_names if c not in ("name_en", "name_en_source")]
+    return [{**dict(zip(names, (*r[:5], None, False, "central" if r[3] == "national" else "named_place"))),
+             "name_en": r[5], "name_en_source": r[6]} for r in rows]
 
 
 def _document_agencies() -> list[Row]:
