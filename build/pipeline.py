@@ -19,6 +19,9 @@ from . import BUNDLED_SOURCE, DATASET_VERSION
 from .accuracy import below_floors, evaluate, is_experimental, load_floors
 from .documents import build_documents
 from .english import add_english
+from .links import LinkSettings, build_links, link_quality
+from .references import build_references
+from .validity import validity
 from .measures import build_measures
 from .errors import BuildError, LossError, ParseError, QualityFloorError
 from .pages import Source, read_source
@@ -66,6 +69,9 @@ def build_tables(source: Source, workers: int | None = None) -> tuple[dict[str, 
     for doc in docs.documents:
         if doc["doc_id"] in measures.effective:
             doc["effective_raw"], doc["effective_on"] = measures.effective[doc["doc_id"]]
+        _add_validity(doc)
+    references = build_references(docs.documents, measures.measures, docs.texts, index)
+    links = build_links(docs.documents, measures.measures, references.references, LinkSettings.load())
     agencies = _merge_agencies(docs.agencies, measures.agencies)
 
     region_codes = {d["region_code"] for d in docs.documents} | {a["region_code"] for a in agencies}
@@ -88,6 +94,9 @@ def build_tables(source: Source, workers: int | None = None) -> tuple[dict[str, 
         ],
         "measure_tags": measures.measure_tags,
         "document_tags": measures.document_tags,
+        "references": references.references,
+        "cited_works": references.cited_works,
+        "measure_links": links,
         "flags": docs.flags,
     }
     english = add_english(rows)
@@ -104,6 +113,12 @@ def build_tables(source: Source, workers: int | None = None) -> tuple[dict[str, 
         **measures.quality,
         "flags_by_code": dict(sorted(Counter(f["code"] for f in docs.flags).items())),
         "names_en": english,
+        "references": references.quality,
+        "links": {**link_quality(), "links": len(links),
+                  "provisions_linked": len({r["measure_id"] for r in links})},
+        "validity": {"stated": sum(d["validity_raw"] is not None for d in docs.documents),
+                     "expires_on": sum(d["expires_on"] is not None for d in docs.documents),
+                     "trial": sum(bool(d["is_trial"]) for d in docs.documents)},
         "flags": [{k: f[k] for k in ("flag_id", "code", "detail", "page")} for f in sorted(docs.flags, key=lambda f: f["flag_id"])],
     }
     accuracy = evaluate(rows)
@@ -116,6 +131,15 @@ def build_tables(source: Source, workers: int | None = None) -> tuple[dict[str, 
 
 # Flags that mean text of the source is missing from a document.
 LOSS_CODES = ("page_without_text", "body_may_be_truncated")
+
+
+def _add_validity(doc: dict[str, Any]) -> None:
+    if doc["text"] is None:
+        # Without the text only the title can say 试行; its absence there proves nothing.
+        doc["expires_on"], doc["validity_raw"], doc["is_trial"] = None, None, True if "试行" in doc["title"] else None
+        return
+    v = validity(doc["text"], doc["title"], doc["effective_on"])
+    doc["expires_on"], doc["validity_raw"], doc["is_trial"] = v.expires_on, v.raw, v.is_trial
 
 
 def _losses(documents: list[dict[str, Any]], flags: list[dict[str, Any]]) -> list[str]:

@@ -168,7 +168,8 @@ def datapackage(version: str, tables: list[str], declaration: schema.Declaration
 
 def views_sql(tables: list[str]) -> str:
     lines = ["-- Run from this folder: duckdb -init views.sql"]
-    lines += [f"CREATE OR REPLACE VIEW {t} AS SELECT * FROM read_parquet('{t}.parquet');" for t in tables]
+    # Quoted: REFERENCES is a reserved word.
+    lines += [f"CREATE OR REPLACE VIEW \"{t}\" AS SELECT * FROM read_parquet('{t}.parquet');" for t in tables]
     return "\n".join(lines) + "\n"
 
 

@@ -1,4 +1,4 @@
-"""The ``policydata`` command: list, inspect, verify, query and diff dataset versions.
+"""The ``policydata`` command: list, inspect, verify, query, diff, export and report on dataset versions.
 
 Every subcommand prints ``policydata: error: <message>`` on stderr and exits
 1 when the data or a value is wrong, 2 for a usage mistake.
@@ -246,6 +246,20 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .report import write_report
+
+    ds = open_version(args.version, root=args.root, verify=True)
+    try:
+        index = write_report(ds, Path(args.out))
+    except OSError as exc:
+        raise PolicyDataError(f"cannot write the report into {args.out}: {exc}") from exc
+    print(index)
+    return 0
+
+
 def _build(args: argparse.Namespace) -> int:
     from policydata_build.pipeline import main as build_main
 
@@ -376,6 +390,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="DIR", help="folder to write into (created if missing)")
     p.add_argument("--tables", help="comma-separated tables (default: every table of the version)")
     p.add_argument("--bom", action="store_true", help="CSV only: start with a UTF-8 BOM so Excel reads the Chinese")
+    p.add_argument("--version", help="dataset version (default: latest)")
+
+    p = command("report", "write a version as a static HTML site (no server, no network): charts, a searchable "
+                "table of documents and one page per document citing its source pages. DIR must be new, empty "
+                "or a report written before, which is replaced whole, and not inside the dataset root",
+                "policydata report --version 2.1.0 --out ./policydata-report", _report)
+    p.add_argument("--out", required=True, metavar="DIR", help="folder to write the site into (created if missing)")
     p.add_argument("--version", help="dataset version (default: latest)")
 
     # The pipeline owns its options (and its --help); pass everything through.

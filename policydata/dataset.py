@@ -46,7 +46,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
 
     from .frames import Rows
-    from .models import Agency, Deadline, Document, Flag, Manifest, Measure, Region, Tag
+    from .models import Agency, Deadline, Document, Flag, Manifest, Measure, MeasureLink, Reference, Region, Tag
 
 ROOT_ENV = "POLICYDATA_ROOT"
 
@@ -170,10 +170,36 @@ def connect_tables(tables: Mapping[str, pa.Table]) -> duckdb.DuckDBPyConnection:
         con.from_arrow(table).create(name)
     if "documents" in tables and "regions" in tables:
         con.execute(_DOCUMENT_PLACES)
+    if {"documents", "references", "cited_works"} <= set(tables):
+        con.execute(_CITATION_GRAPH)
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
     return con
 
+
+# The citation graph in the shape networkx and igraph load directly: one edge
+# per citing document and cited document or work (self references and a
+# document's own attachments are not citations), and one node per document
+# and cited work.
+_CITATION_GRAPH = """
+CREATE VIEW citation_edges AS
+SELECT r.doc_id AS source,
+       coalesce(r.cited_doc_id, r.work_id) AS target,
+       CASE WHEN r.cited_doc_id IS NULL THEN 'work' ELSE 'document' END AS target_type,
+       min(r.kind) AS kind,
+       count(*) AS citations
+FROM "references" AS r
+WHERE r.kind NOT IN ('self', 'own_attachment')
+GROUP BY r.doc_id, coalesce(r.cited_doc_id, r.work_id), r.cited_doc_id IS NULL
+ORDER BY source, target;
+CREATE VIEW citation_nodes AS
+SELECT doc_id AS id, 'document' AS type, title AS label, level, region_code, issued_on
+FROM documents
+UNION ALL
+SELECT work_id, 'work', coalesce(title, doc_number), NULL, NULL, NULL
+FROM cited_works
+ORDER BY id;
+"""
 
 # Where and when each document was issued, for grouping without CASE
 # expressions: the region's name, its province (the national level is its
@@ -191,6 +217,15 @@ LEFT JOIN regions AS r ON r.region_code = d.region_code
 LEFT JOIN regions AS p ON p.region_code =
     CASE WHEN d.region_code = '100000' THEN '100000' ELSE substr(d.region_code, 1, 2) || '0000' END
 """
+
+
+@dataclass(frozen=True)
+class InForce:
+    """The answer of :meth:`Dataset.in_force`: documents in force on ``on``, and those whose dates are unknown."""
+
+    on: date
+    in_force: Rows[Document]
+    unknown: Rows[Document]
 
 
 @dataclass
@@ -624,6 +659,100 @@ class Dataset:
         if scheme is not None:
             where.add("t.scheme = ?", _one_of("tag scheme", scheme, self._vocabulary("tags", "scheme")))
         return self._select("tags", where, None)  # type: ignore[return-value]
+
+    def references(self, *, doc_id: str | None = None, cited: str | None = None, kind: str | None = None,
+                   limit: int | None = None) -> Rows[Reference]:
+        """Citations in the texts, ordered by ``doc_id, char_start``.
+
+        ``doc_id`` keeps one citing document; ``cited`` keeps the citations of
+        one cited document (a doc_id) or work (a work_id); ``kind`` is a
+        reference kind (self, own_attachment, law, policy_document …).
+
+        >>> ds = policydata.open("2.2.0")
+        >>> [(r.cited_raw, r.kind, r.cited_doc_id) for r in ds.references(doc_id="2023-01-00-009", kind="policy_document")]
+        [('《助力中小微企业稳增长调结构强能力若干措施》（工信部企业函〔2023〕4号）', 'policy_document', '2023-01-00-016'), \
+('《关于知识产权助力专精特新中小企业创新发展的若干措施》（国知发运字〔2022〕38号）', 'policy_document', None)]
+        >>> [r.doc_id for r in ds.references(cited="work-e279f9df9d")]  # 《保障中小企业款项支付条例》
+        ['2023-01-00-003', '2023-01-00-016']
+        """
+        self._require("references")
+        where = _Where()
+        if doc_id is not None:
+            where.add("t.doc_id = ?", self._doc_id(doc_id))
+        if cited is not None:
+            value = _need_str("cited", cited, "2023-01-00-016")
+            if value.startswith("work-"):
+                if not self._rows("SELECT 1 FROM cited_works WHERE work_id = ?", [value]):
+                    raise ValueError(f"unknown work_id {value!r} in dataset version {self.version}")
+                where.add("t.work_id = ?", value)
+            else:
+                where.add("t.cited_doc_id = ?", self._doc_id(value))
+        if kind is not None:
+            where.add("t.kind = ?", _one_of("reference kind", kind, self._vocabulary("references", "kind")))
+        return self._select("references", where, _as_limit(limit))  # type: ignore[return-value]
+
+    def cited_by(self, doc_id: str) -> Rows[Reference]:
+        """Citations of a document by other documents (its references to itself left out).
+
+        >>> ds = policydata.open("2.2.0")
+        >>> [(r.doc_id, r.resolved_by) for r in ds.cited_by("2023-01-00-016")]
+        [('2023-01-00-009', 'number')]
+        """
+        self._require("references")
+        where = _Where()
+        where.add("t.cited_doc_id = ?", self._doc_id(doc_id))
+        where.add("t.kind <> 'self'")
+        return self._select("references", where, None)  # type: ignore[return-value]
+
+    def similar(self, measure_id: str, k: int = 5) -> Rows[MeasureLink]:
+        """The national provisions of other documents a provision most resembles, best first.
+
+        Only links at or above the published threshold are stored (see
+        ``quality.json`` → ``links``), so fewer than ``k`` rows, or none, is
+        an answer, not an error.
+
+        >>> ds = policydata.open("2.2.0")
+        >>> ds.similar("2023-01-00-019/4").to_arrow().num_rows <= 5
+        True
+        """
+        self._require("measure_links")
+        value = _need_str("measure_id", measure_id, "2023-01-00-019/4")
+        if not self._rows("SELECT 1 FROM measures WHERE measure_id = ?", [value]):
+            raise ValueError(f"unknown measure_id {value!r} in dataset version {self.version}")
+        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+            raise ValueError(f"k must be a positive integer, got {k!r}")
+        where = _Where()
+        where.add("t.measure_id = ?", value)
+        return self._select("measure_links", where, k)  # type: ignore[return-value]
+
+    def in_force(self, on: DateLike, *, region: str | None = None) -> InForce:
+        """Documents in force on a date, and those whose dates the texts do not state.
+
+        In force: the text states when it takes effect (``effective_on``) and
+        it is on or before ``on``, and ``on`` is not after ``expires_on``. A
+        document without a stated effective date, or whose stated validity
+        could not be dated, is listed under ``unknown``: it is never guessed
+        from the issue date.
+
+        >>> ds = policydata.open("2.2.0")
+        >>> result = ds.in_force("2023-09-01")
+        >>> [d.doc_id for d in result.in_force][:3], len(result.unknown) > 0
+        (['2023-01-00-004', '2023-01-00-013'], True)
+        """
+        day = _as_date("on", on)
+        self._require("documents")
+        if "expires_on" not in self.declaration.table("documents").column_names:
+            raise ValueError(f"in_force needs documents.expires_on (schema 2.2 and later); version {self.version} "
+                             f"has schema {self.declaration.schema_version}")
+        known = "t.effective_on IS NOT NULL AND (t.validity_raw IS NULL OR t.expires_on IS NOT NULL)"
+        where = _Where()
+        where.add(f"{known} AND t.effective_on <= ? AND (t.expires_on IS NULL OR t.expires_on >= ?)", day, day)
+        unknown = _Where()
+        unknown.add(f"NOT ({known})")
+        for w in (where, unknown):
+            if region is not None:
+                w.add_in("{}", "t.region_code", self._region_codes(region))
+        return InForce(day, self._select("documents", where, None), self._select("documents", unknown, None))
 
     def flags(self, *, doc_id: str | None = None, limit: int | None = None) -> Rows[Flag]:
         """Quality flags ordered by ``flag_id``; ``doc_id`` keeps one document's flags.

@@ -172,10 +172,17 @@ def _stata(ds: Dataset, name: str, table: pa.Table, path: Path) -> Path:
     frame = _frame(table)
     dates = {c.name: "td" for c in ds.declaration.table(name).columns if c.type == "date"}
     labels = {k: v[:_STATA_LABEL] for k, v in _descriptions(ds, name).items()}
+    # Stata has no booleans: a bool column with nulls becomes 1/0/missing.
+    for c in ds.declaration.table(name).columns:
+        if c.type == "bool" and frame[c.name].isna().any():
+            frame[c.name] = frame[c.name].map({True: 1, False: 0}).astype("Int8")
     # Stata needs plain object strings; long ones are stored as strL.
     for column in frame.columns:
         if column not in dates and not str(frame[column].dtype).startswith(("int", "Int", "bool", "boolean", "float")):
             frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+            if frame[column].isna().all():
+                # Stata's missing string is "", and pandas refuses a column of nulls only.
+                frame[column] = ""
     strl = [c for c in frame.columns if c not in dates and frame[c].map(lambda v: isinstance(v, str) and len(v) > 2045).any()]
     frame.to_stata(path, write_index=False, version=118, convert_dates=dates, variable_labels=labels,
                    convert_strl=strl, data_label=f"policydata {ds.version} {name}"[:80])

@@ -37,7 +37,8 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter, create_model, field_val
 from . import schema
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-_PYTHON_TYPES: dict[str, Any] = {"string": str, "int32": int, "bool": bool, "date": date, "list<string>": list[str]}
+_PYTHON_TYPES: dict[str, Any] = {"string": str, "int32": int, "double": float, "bool": bool, "date": date,
+                                 "list<string>": list[str]}
 
 
 class Row(BaseModel):

@@ -46,6 +46,9 @@ class Document(Row):
     effective_raw: Optional[str]
     section_en: Optional[str]
     doc_type_en: Optional[str]
+    expires_on: Optional[date]
+    validity_raw: Optional[str]
+    is_trial: Optional[bool]
 
 class Region(Row):
     """Every jurisdiction the data refers to, with its ancestors. Codes are GB/T 2260. (table ``regions``)"""
@@ -147,6 +150,39 @@ class DocumentTag(Row):
     doc_id: str
     tag_id: str
     measure_count: int
+
+class Reference(Row):
+    """Every citation in a text: a 《title》 (with its bracketed 发文字号) or a bare 发文字号. REFERENCES is a reserved word in SQL: quote the name, SELECT * FROM "references". (table ``references``)"""
+    reference_id: str
+    doc_id: str
+    measure_id: Optional[str]
+    cited_raw: str
+    cited_title: Optional[str]
+    cited_number: Optional[str]
+    cue: Optional[str]
+    kind: str
+    cited_doc_id: Optional[str]
+    work_id: Optional[str]
+    resolved_by: Optional[str]
+    page: int
+    char_start: int
+    char_end: int
+
+class CitedWork(Row):
+    """Works cited in the texts that are not documents of the dataset: one row per work however often it is cited. (table ``cited_works``)"""
+    work_id: str
+    title: Optional[str]
+    doc_number: Optional[str]
+    kind: str
+
+class MeasureLink(Row):
+    """For each provision, the national provisions of other documents it most resembles, above a threshold chosen on a hand-labelled sample (quality.json → links; README, Links between provisions). (table ``measure_links``)"""
+    measure_id: str
+    national_measure_id: str
+    score: float
+    rank: int
+    method: str
+    shared: list[str]
 
 class Flag(Row):
     """Quality flags: every place where the source disagrees with itself or could not be resolved. (table ``flags``)"""

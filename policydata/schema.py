@@ -49,8 +49,9 @@ VERSION_PATTERN = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:\+([0-
 # reads Parquet through pandas, which hands it a list column as a numpy array
 # that its "array" type refuses: such columns are "any" there (the exact type
 # is in the declaration each version carries).
-TYPES = ("string", "int32", "bool", "date", "list<string>")
-FRICTIONLESS_TYPES = {"string": "string", "int32": "integer", "bool": "boolean", "date": "date", "list<string>": "any"}
+TYPES = ("string", "int32", "double", "bool", "date", "list<string>")
+FRICTIONLESS_TYPES = {"string": "string", "int32": "integer", "double": "number", "bool": "boolean", "date": "date",
+                      "list<string>": "any"}
 
 
 def version_key(version: str) -> tuple[int, int, int, int, str]:
@@ -265,6 +266,7 @@ def arrow_schema(table: Table) -> pa.Schema:
     types = {
         "string": pa.string(),
         "int32": pa.int32(),
+        "double": pa.float64(),
         "bool": pa.bool_(),
         "date": pa.date32(),
         "list<string>": pa.list_(pa.string()),
@@ -357,6 +359,26 @@ VOCABULARIES = (
                    "regions) with English ethnic names and level word."),
         ("derived", "Built from the English name of the region or parent body and an English pattern for the body."),
     )),
+    Vocabulary("reference_kind", "What a citation cites (see README, References).", (
+        ("self", "The citing document itself: its own 发文字号 or title, or the instrument it issues."),
+        ("own_attachment", "A form or annex the citing document carries (（见附件2）, 附件1：《…》)."),
+        ("law", "A law (…法)."),
+        ("administrative_regulation", "An administrative regulation (…条例, …法实施细则) of the State Council."),
+        ("local_regulation", "A local regulation: a 条例 whose title starts with a place."),
+        ("standard", "A standard or technical specification (…标准, …规范, ISO/GB numbers)."),
+        ("plan", "A plan or outline (…规划, …纲要)."),
+        ("agreement", "A treaty or agreement (…协定, …公约)."),
+        ("attachment_or_form", "A form or annex of another document (…表, …书, …说明, …协议)."),
+        ("policy_document", "Any other policy document (意见, 通知, 办法, 措施 …), and a bare 发文字号."),
+    )),
+    Vocabulary("reference_resolution", "How a citation was resolved to a document of the dataset.", (
+        ("number", "Its 发文字号 is the document's."),
+        ("title", "Its normalised title is the document's title, the part after the issuer's 关于, or the 《》 "
+                  "title the document issues."),
+        ("short_form", "A short form (（以下简称《意见》）, or the end of a title cited earlier) of a citation "
+                       "resolved earlier in the same text."),
+        ("self", "The citing document itself."),
+    )),
     Vocabulary("tag_scheme", "Tag schemes of the codebook.", (
         ("bei", "China's 18 business-environment indicators."),
         ("bready", "World Bank B-READY topics."),
@@ -400,6 +422,12 @@ DOCUMENTS = Table(
            "null for a heading not listed there.", added="2.2"),
         _c("doc_type_en", "string", True, "doc_type in English: Notice, Opinions, Work Plan, Procedures (办法), "
            "Measures (措施) …; null when doc_type is null.", added="2.2"),
+        _c("expires_on", "date", True, "Last day the document is in force, from 有效期至… or 有效期N年 counted from "
+           "effective_on; null when the text states none or it cannot be dated.", added="2.2"),
+        _c("validity_raw", "string", True, "The clause stating the validity (有效期…), whitespace removed; null when "
+           "there is none.", added="2.2"),
+        _c("is_trial", "bool", True, "True when the document is issued for trial (试行 in its title or its "
+           "validity clause).", added="2.2"),
     ),
     ("doc_id",),
     (_fk(("region_code",), "regions", ("region_code",)),),
@@ -618,6 +646,76 @@ DOCUMENT_TAGS = Table(
     ("doc_id", "tag_id"),
 )
 
+REFERENCES = Table(
+    "references",
+    "Reference",
+    "Every citation in a text: a 《title》 (with its bracketed 发文字号) or a bare 发文字号. "
+    "REFERENCES is a reserved word in SQL: quote the name, SELECT * FROM \"references\".",
+    (
+        _c("reference_id", "string", False, "Stable id: doc_id + '@' + offset of the citation in documents.text."),
+        _c("doc_id", "string", False, "The citing document."),
+        _c("measure_id", "string", True, "The innermost provision holding the citation; null outside every provision."),
+        _c("cited_raw", "string", False, "The citation as printed (text == documents.text[char_start:char_end])."),
+        _c("cited_title", "string", True, "The cited title normalised: no whitespace, one form of quotes, dashes and "
+           "brackets; null for a bare 发文字号."),
+        _c("cited_number", "string", True, "The cited 发文字号 in canonical form, e.g. 国办发〔2022〕30号."),
+        _c("cue", "string", True, "The word that introduces the citation in its clause: 根据, 按照, 落实 …"),
+        _c("kind", "string", False, "What is cited.", "reference_kind"),
+        _c("cited_doc_id", "string", True, "The cited document when it is in the dataset (the citing one for self)."),
+        _c("work_id", "string", True, "The cited work (cited_works) when it is not in the dataset."),
+        _c("resolved_by", "string", True, "How cited_doc_id was found; null when it was not.", "reference_resolution"),
+        _c("page", "int32", False, "Page where the citation starts."),
+        _c("char_start", "int32", False, "Offset into documents.text."),
+        _c("char_end", "int32", False, "End offset into documents.text."),
+    ),
+    ("reference_id",),
+    (
+        _fk(("doc_id",), "documents", ("doc_id",)),
+        _fk(("measure_id",), "measures", ("measure_id",)),
+        _fk(("cited_doc_id",), "documents", ("doc_id",)),
+        _fk(("work_id",), "cited_works", ("work_id",)),
+    ),
+    ("doc_id", "char_start"),
+)
+
+CITED_WORKS = Table(
+    "cited_works",
+    "CitedWork",
+    "Works cited in the texts that are not documents of the dataset: one row per work however often it is cited.",
+    (
+        _c("work_id", "string", False, "Stable id: 'work-' + the first 10 hex digits of sha1 of the normalised title "
+           "(of the 发文字号 when no title is printed)."),
+        _c("title", "string", True, "Normalised title; null when only a 发文字号 is printed."),
+        _c("doc_number", "string", True, "发文字号, when printed with any of the citations."),
+        _c("kind", "string", False, "What the work is, from its title.", "reference_kind"),
+    ),
+    ("work_id",),
+    (),
+    ("work_id",),
+)
+
+MEASURE_LINKS = Table(
+    "measure_links",
+    "MeasureLink",
+    "For each provision, the national provisions of other documents it most resembles, above a threshold chosen "
+    "on a hand-labelled sample (quality.json → links; README, Links between provisions).",
+    (
+        _c("measure_id", "string", False, "The provision (local, or national when it restates another document)."),
+        _c("national_measure_id", "string", False, "A national provision of another document, issued no later."),
+        _c("score", "double", False, "Cosine similarity of the two texts' TF-IDF vectors of character 2- and "
+           "3-grams, from 0 to 1."),
+        _c("rank", "int32", False, "1 for the provision's most similar national provision, 2 for the next …"),
+        _c("method", "string", False, "How the link was made, e.g. tfidf_char23."),
+        _c("shared", "list<string>", False, "The shared n-grams that weigh most in the score, heaviest first."),
+    ),
+    ("measure_id", "national_measure_id"),
+    (
+        _fk(("measure_id",), "measures", ("measure_id",)),
+        _fk(("national_measure_id",), "measures", ("measure_id",)),
+    ),
+    ("measure_id", "rank"),
+)
+
 FLAGS = Table(
     "flags",
     "Flag",
@@ -637,7 +735,7 @@ FLAGS = Table(
 CURRENT = Declaration(
     SCHEMA_VERSION,
     (DOCUMENTS, REGIONS, AGENCIES, DOCUMENT_AGENCIES, MEASURES, MEASURE_CELLS, MEASURE_AGENCIES, DEADLINES, TAGS,
-     MEASURE_TAGS, DOCUMENT_TAGS, FLAGS),
+     MEASURE_TAGS, DOCUMENT_TAGS, REFERENCES, CITED_WORKS, MEASURE_LINKS, FLAGS),
     VOCABULARIES,
 )
 

@@ -1,0 +1,151 @@
+"""Normalise: for each provision, the national provisions of other documents it most resembles.
+
+Method ``tfidf_char23``: each provision's text (label, whitespace and
+punctuation removed) becomes a vector of its character 2- and 3-grams,
+weighted by sublinear term frequency times inverse document frequency over
+the national provisions, and normalised; a link's score is the cosine of two
+vectors. Why this and not an edit distance (rapidfuzz): the words every
+business-environment text shares (优化营商环境, 进一步加强, 各地区各部门) get little
+weight, so two provisions score high only when they share the rare words of
+one concrete measure (投标保证金, 电子保函). It is deterministic, needs no model
+download, runs in linear time per provision through an inverted index, and
+explains itself: ``shared`` lists the n-grams that weigh most in the score.
+
+A link is stored when its score reaches the threshold chosen on the
+hand-labelled sample (``build/data/links.json``, written by
+:mod:`policydata_build.link_eval`), for at most ``top_k`` national provisions
+per provision. A national provision is linked only to provisions of other
+documents issued no earlier than it (a date not printed does not exclude).
+
+>>> linker = Linker([("n/1", "N", None, "对保证金实行电子保函替代现金缴纳"), ("n/2", "N", None, "加强政务服务标准化建设")])
+>>> [(mid, round(score, 2)) for mid, score, _ in linker.similar("全面推行以电子保函替代现金缴纳保证金", "L", None, 0.3, 5)]
+[('n/1', 0.53)]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+METHOD = "tfidf_char23"
+MIN_CHARS = 12  # a shorter provision (加强组织领导) names a topic, not a measure
+SHARED_SHOWN = 5
+# Provisions whose words are their own: not headings, titles or the document's apparatus.
+LINKED_KINDS = ("numbered", "paragraph", "table_row")
+_NOT_TEXT = re.compile(r"[^\u4e00-\u9fff0-9A-Za-z]")
+
+
+@dataclass(frozen=True)
+class LinkSettings:
+    threshold: float
+    top_k: int
+
+    @classmethod
+    def load(cls) -> LinkSettings:
+        data = json.loads(resources.files("policydata_build").joinpath("data", "links.json").read_text(encoding="utf-8"))
+        if data["method"] != METHOD:
+            raise ValueError(f"build/data/links.json is for method {data['method']!r}, not {METHOD!r}")
+        return cls(float(data["threshold"]), int(data["top_k"]))
+
+
+def link_quality() -> dict[str, Any]:
+    """The method, threshold and evaluation on the labelled sample, as build/data/links.json records them."""
+    return json.loads(resources.files("policydata_build").joinpath("data", "links.json").read_text(encoding="utf-8"))
+
+
+def comparable(text: str, label: str | None = None) -> str:
+    """A provision's words for comparison: label, whitespace and punctuation removed."""
+    if label and text.startswith(label):
+        text = text[len(label):]
+    return _NOT_TEXT.sub("", text)
+
+
+def _grams(text: str) -> Counter[str]:
+    return Counter([text[i:i + 2] for i in range(len(text) - 1)] + [text[i:i + 3] for i in range(len(text) - 2)])
+
+
+class Linker:
+    """National provisions, indexed for similarity queries."""
+
+    def __init__(self, targets: list[tuple[str, str, dt.date | None, str]]) -> None:
+        """``targets``: (measure_id, doc_id, issued_on, comparable text) of each national provision."""
+        self.targets = targets
+        grams = [_grams(text) for *_, text in targets]
+        df = Counter(g for counts in grams for g in counts)
+        n = len(targets)
+        self._unseen_idf = math.log(1 + n) + 1
+        self.idf = {g: math.log((1 + n) / (1 + k)) + 1 for g, k in df.items()}
+        self.index: dict[str, list[tuple[int, float]]] = {}
+        for i, counts in enumerate(grams):
+            for g, w in self._vector(counts).items():
+                self.index.setdefault(g, []).append((i, w))
+
+    def _vector(self, counts: Counter[str]) -> dict[str, float]:
+        raw = {g: (1 + math.log(c)) * self.idf.get(g, self._unseen_idf) for g, c in counts.items()}
+        norm = math.sqrt(sum(w * w for w in raw.values())) or 1.0
+        return {g: w / norm for g, w in raw.items()}
+
+    def similar(self, text: str, doc_id: str, issued_on: dt.date | None, threshold: float,
+                top_k: int) -> list[tuple[str, float, list[str]]]:
+        """(national measure_id, score, shared n-grams) of the best matches of other, earlier documents."""
+        vector = self._vector(_grams(text))
+        scores: dict[int, float] = {}
+        for g, w in vector.items():
+            for i, tw in self.index.get(g, ()):
+                scores[i] = scores.get(i, 0.0) + w * tw
+        kept = []
+        for i, score in scores.items():
+            target_id, target_doc, target_issued, _ = self.targets[i]
+            if score < threshold or target_doc == doc_id:
+                continue
+            if issued_on is not None and target_issued is not None and target_issued > issued_on:
+                continue
+            kept.append((round(score, 6), target_id, i))
+        out = []
+        for score, target_id, i in sorted(kept, key=lambda k: (-k[0], k[1]))[:top_k]:
+            target = dict(self.index_of(i))
+            shared = sorted((g for g in vector if g in target), key=lambda g: (-vector[g] * target[g], g))
+            out.append((target_id, score, _longest_first(shared)[:SHARED_SHOWN]))
+        return out
+
+    def index_of(self, i: int) -> dict[str, float]:
+        return self._vector(_grams(self.targets[i][3]))
+
+
+def _longest_first(grams: list[str]) -> list[str]:
+    """Heaviest n-grams first, leaving out a bigram already inside a kept trigram."""
+    kept: list[str] = []
+    for g in grams:
+        if not any(g in k for k in kept):
+            kept.append(g)
+    return kept
+
+
+def build_links(documents: list[dict[str, Any]], measures: list[dict[str, Any]], references: list[dict[str, Any]],
+                settings: LinkSettings) -> list[dict[str, Any]]:
+    """The ``measure_links`` rows.
+
+    A provision that announces its own document (近日，国务院办公厅印发了《…》; it
+    holds a ``self`` reference) says what every such announcement says, and is
+    not compared.
+    """
+    issued = {d["doc_id"]: d["issued_on"] for d in documents}
+    national = {d["doc_id"] for d in documents if d["level"] == "national"}
+    announcing = {r["measure_id"] for r in references if r["kind"] == "self"}
+    texts = [(m, comparable(m["text"], m["label"])) for m in measures
+             if m["kind"] in LINKED_KINDS and m["measure_id"] not in announcing]
+    texts = [(m, t) for m, t in texts if len(t) >= MIN_CHARS]
+    linker = Linker([(m["measure_id"], m["doc_id"], issued[m["doc_id"]], t) for m, t in texts if m["doc_id"] in national])
+    rows = []
+    for m, text in texts:
+        hits = linker.similar(text, m["doc_id"], issued[m["doc_id"]], settings.threshold, settings.top_k)
+        for rank, (target, score, shared) in enumerate(hits, 1):
+            rows.append({"measure_id": m["measure_id"], "national_measure_id": target, "score": score, "rank": rank,
+                         "method": METHOD, "shared": shared})
+    return rows

@@ -1,0 +1,135 @@
+"""References, validity, in_force and measure links (issue 12).
+
+Expected values are read from the texts (the bundled source and the links
+fixture, whose gold was written by hand), not copied from the build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+import policydata
+from policydata_build.link_eval import SAMPLE, main as link_eval_main
+from policydata_build.pages import read_source
+from policydata_build.pipeline import build_tables
+from policydata_build.references import build_references, scan_citations
+from policydata_build.regions import RegionIndex
+from policydata_build.repair import PagedText
+from policydata_build.validity import validity
+
+DS = policydata.open("2.2.0")
+
+
+def test_every_title_and_number_in_the_national_texts_is_a_row() -> None:
+    refs = DS.references()
+    for doc in DS.documents(section="国家"):
+        if doc.text is None:
+            continue
+        rows = [r for r in refs if r.doc_id == doc.doc_id]
+        assert sum(r.cited_raw.startswith("《") for r in rows) == len(re.findall(r"《[^《》\n]+》", doc.text))
+        numbers = re.findall(r"〔\d{4}〕\d+号", doc.text)
+        assert sum(len(re.findall(r"〔\d{4}〕\d+号", r.cited_raw)) for r in rows) == len(numbers)
+        assert all(doc.text[r.char_start:r.char_end] == r.cited_raw for r in rows)
+
+
+def test_a_citation_by_title_and_number_resolves_to_the_cited_document() -> None:
+    # Document 9 (国知办发运字〔2023〕23号) cites document 16 with its number in brackets.
+    [ref] = [r for r in DS.cited_by("2023-01-00-016")]
+    assert ref.doc_id == "2023-01-00-009" and ref.cited_number == "工信部企业函〔2023〕4号"
+
+
+@pytest.mark.parametrize("sentence, doc_id", [
+    ("各地要认真落实《关于构建优质均衡的基本公共教育服务体系的意见》要求。", "2023-01-00-002"),
+    ("根据《助力中小微企业稳增长调结构强能力若干措施》，制定本措施。", "2023-01-00-016"),
+    ("按照国办发〔2023〕1号文件要求，推进跨部门综合监管。", "2023-01-00-018"),
+])
+def test_titles_and_numbers_of_the_dataset_resolve(sentence: str, doc_id: str) -> None:
+    documents = [{"doc_id": d.doc_id, "title": d.title, "doc_number": d.doc_number, "text": None}
+                 for d in DS.documents()]
+    documents.append({"doc_id": "X", "title": "某市关于贯彻落实的通知", "doc_number": None, "text": sentence})
+    out = build_references(documents, [], {"X": PagedText(sentence, (0,), (1,))}, RegionIndex.load())
+    [row] = out.references
+    assert row["cited_doc_id"] == doc_id and row["kind"] == "policy_document"
+    assert row["cue"] in ("落实", "根据", "按照")
+
+
+def test_a_document_citing_itself_is_typed_self() -> None:
+    rows = DS.references(doc_id="2023-01-00-014")
+    own = [r for r in rows if r.kind == "self"]
+    # Its own 发文字号, the plan it issues (现将《…》印发给你们) and that plan's short form.
+    assert {r.cited_raw for r in own} == {"国知发保字〔2023〕4号", "《2023年全国知识产权行政保护工作方案》", "《工作方案》"}
+    assert all(r.cited_doc_id == "2023-01-00-014" for r in own)
+
+
+def test_a_law_cited_by_two_documents_is_one_work() -> None:
+    works = [r.work_id for r in DS.references() if r.cited_title == "保障中小企业款项支付条例"]
+    assert len(works) == 2 and len(set(works)) == 1
+    edges = DS.sql("SELECT source FROM citation_edges WHERE target = ? ORDER BY source", [works[0]]).to_pylist()
+    assert [e["source"] for e in edges] == ["2023-01-00-003", "2023-01-00-016"]
+
+
+def test_scan_reads_numbers_after_cue_words() -> None:
+    [c] = scan_citations("根据国办发〔2022〕30号要求")
+    assert (c.raw, c.cited_number, c.cue) == ("国办发〔2022〕30号", "国办发〔2022〕30号", "根据")
+
+
+@pytest.mark.parametrize("sentence, effective, expires, trial", [
+    ("本措施自2023年6月1日起施行，有效期至2025年12月31日。", dt.date(2023, 6, 1), dt.date(2025, 12, 31), False),
+    ("本办法自2023年7月1日起试行，有效期2年。", dt.date(2023, 7, 1), dt.date(2025, 6, 30), True),
+    ("本方案有效期三年。", None, None, False),  # no effective date: never guessed
+    ("各地要在有效期内完成。", dt.date(2023, 1, 1), None, False),  # not about the document itself
+])
+def test_validity(sentence: str, effective: dt.date | None, expires: dt.date | None, trial: bool) -> None:
+    v = validity(sentence, "某办法", effective)
+    assert (v.expires_on, v.is_trial) == (expires, trial)
+
+
+def test_in_force_never_guesses() -> None:
+    result = DS.in_force("2023-09-01")
+    # 财库〔2023〕7号: 本通知自2023年6月1日起施行, no end stated.
+    assert "2023-01-00-013" in [d.doc_id for d in result.in_force]
+    assert all(d.effective_on is not None and d.effective_on <= dt.date(2023, 9, 1) for d in result.in_force)
+    assert len(result.in_force) + len(result.unknown) == len(DS.documents())
+    assert "2023-01-00-013" not in [d.doc_id for d in DS.in_force("2023-05-31").in_force]
+    with pytest.raises(ValueError, match="schema 2.2"):
+        policydata.open("2.1.0").in_force("2023-09-01")
+
+
+@pytest.fixture(scope="module")
+def fixture_rows() -> dict:
+    rows, _, _ = build_tables(read_source(SAMPLE / "compilation.txt"))
+    return rows
+
+
+def test_provincial_citations_resolve_on_the_links_fixture(fixture_rows: dict) -> None:
+    gold = json.loads((SAMPLE / "gold.json").read_text(encoding="utf-8"))
+    doc_of = {key: next(d["doc_id"] for d in fixture_rows["documents"]
+                        if (d["section"], d["group_name"], d["seq"]) == (g["section"], g["group"], g["seq"]))
+              for key, g in gold["docs"].items()}
+    expected = [(doc_of[key], doc_of[r["target"]], r["doc_number"] or r["title"])
+                for key, refs in gold["references"].items() for r in refs if r["target"] and not r["self"]]
+    assert len(expected) >= 10
+    resolved = {(r["doc_id"], r["cited_doc_id"]) for r in fixture_rows["references"] if r["kind"] != "self"}
+    missed = [e for e in expected if (e[0], e[1]) not in resolved]
+    assert not missed, missed
+
+
+def test_the_link_threshold_is_current_and_meets_the_precision_target() -> None:
+    assert link_eval_main(["--check"]) == 0
+    settings = json.loads((Path(__file__).parents[1] / "build" / "data" / "links.json").read_text(encoding="utf-8"))
+    assert settings["precision"] >= 0.9 and settings["sample"]["pairs"] >= 60
+    assert settings["sample"]["false"] * 2 >= settings["sample"]["pairs"]
+
+
+def test_local_provisions_link_to_the_national_ones_they_restate(fixture_rows: dict) -> None:
+    links = fixture_rows["measure_links"]
+    assert links and all(r["score"] >= 0.15 for r in links)
+    national = {d["doc_id"] for d in fixture_rows["documents"] if d["level"] == "national"}
+    targets = {m["measure_id"]: m["doc_id"] for m in fixture_rows["measures"]}
+    assert all(targets[r["national_measure_id"]] in national for r in links)
+    assert any(targets[r["measure_id"]] not in national for r in links)
