@@ -19,7 +19,7 @@ from .agencies import AgencyName, add_agency_row, issuer_part, split_issuers
 from .regions import NATIONAL_CODE
 from .regions import RegionIndex
 from .blocks import Rendered, RenderedTable, render, split_blocks
-from .repair import BRACKET_NOTE, DATE_LINE, DOC_NUMBER, PagedText, clean, signature_above
+from .repair import BRACKET_NOTE, DATE_LINE, DOC_NUMBER, PagedText, canonical_doc_number, clean, signature_above
 from .segment import Body, Segmentation
 from .toc import Toc, TocEntry
 from .workers import Workers
@@ -92,7 +92,7 @@ def parse_doc_number(lines: list[str]) -> tuple[str | None, str | None]:
         if m:
             raw = "\n".join(lines[:k])
             if m.group("year") and m.group("num"):
-                return f"{m.group('org')}〔{m.group('year')}〕{int(m.group('num'))}号", raw
+                return canonical_doc_number(m.group("org"), m.group("year"), m.group("num")), raw
             return None, raw
     return None, None
 

@@ -81,9 +81,10 @@ class Linker:
         n = len(targets)
         self._unseen_idf = math.log(1 + n) + 1
         self.idf = {g: math.log((1 + n) / (1 + k)) + 1 for g, k in df.items()}
+        self.vectors = [self._vector(counts) for counts in grams]
         self.index: dict[str, list[tuple[int, float]]] = {}
-        for i, counts in enumerate(grams):
-            for g, w in self._vector(counts).items():
+        for i, vector in enumerate(self.vectors):
+            for g, w in vector.items():
                 self.index.setdefault(g, []).append((i, w))
 
     def _vector(self, counts: Counter[str]) -> dict[str, float]:
@@ -109,13 +110,10 @@ class Linker:
             kept.append((round(score, 6), target_id, i))
         out = []
         for score, target_id, i in sorted(kept, key=lambda k: (-k[0], k[1]))[:top_k]:
-            target = dict(self.index_of(i))
+            target = self.vectors[i]
             shared = sorted((g for g in vector if g in target), key=lambda g: (-vector[g] * target[g], g))
             out.append((target_id, score, _longest_first(shared)[:SHARED_SHOWN]))
         return out
-
-    def index_of(self, i: int) -> dict[str, float]:
-        return self._vector(_grams(self.targets[i][3]))
 
 
 def _longest_first(grams: list[str]) -> list[str]:

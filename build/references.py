@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .regions import RegionIndex
-from .repair import PagedText
+from .repair import PagedText, canonical_doc_number
 
 _TITLE = re.compile(r"《(?P<title>[^《》\n]{1,150})》")
 _NUMBER = re.compile(r"(?P<org>[\u4e00-\u9fff]{1,12})[〔［\[（(]\s*(?P<year>\d{4})\s*[〕］\]）)]\s*(?P<num>\d{1,5})\s*号")
@@ -59,10 +59,6 @@ _SAME = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-
                        "，": ",", "、": ","})
 _ISSUED_INSTRUMENTS = re.compile(r"(?:印发|转发|发布)(?P<titles>(?:《[^《》]+》(?:及|和|与|,)?)+)(?:的(?:通知|公告))?$")
 _ISSUED_TITLE = re.compile(r"(?:印发|转发|发布)(?P<inner>.+?)的(?:通知|公告)$")
-
-KINDS = ("self", "own_attachment", "law", "administrative_regulation", "local_regulation", "standard", "plan",
-         "agreement", "attachment_or_form", "policy_document")
-
 
 @dataclass(frozen=True)
 class Citation:
@@ -86,10 +82,6 @@ def normalise_title(title: str) -> str:
     return re.sub(r"\s+", "", title).translate(_SAME)
 
 
-def canonical_number(org: str, year: str, num: str) -> str:
-    return f"{org}〔{year}〕{int(num)}号"
-
-
 def _cue_before(text: str, start: int) -> str | None:
     window = text[max(0, start - _CUE_WINDOW):start]
     window = _CLAUSE_END.split(window)[-1]
@@ -107,7 +99,7 @@ def scan_citations(text: str) -> list[Citation]:
         if after:
             inner = _NUMBER.fullmatch(re.sub(r"\s", "", after.group("inner")))
             if inner:
-                number, end = canonical_number(inner["org"], inner["year"], inner["num"]), after.end()
+                number, end = canonical_doc_number(inner["org"], inner["year"], inner["num"]), after.end()
         short = _SHORT_FORM.match(text, end)
         found.append(Citation(m.start(), end, text[m.start():end], normalise_title(m["title"]), number,
                               _cue_before(text, m.start()), short["short"] if short else None))
@@ -119,7 +111,7 @@ def scan_citations(text: str) -> list[Citation]:
         if not org:
             continue
         start = m.start() + len(m["org"]) - len(org)
-        found.append(Citation(start, m.end(), text[start:m.end()], None, canonical_number(org, m["year"], m["num"]),
+        found.append(Citation(start, m.end(), text[start:m.end()], None, canonical_doc_number(org, m["year"], m["num"]),
                               _cue_before(text, start), None))
     return sorted(found, key=lambda c: c.start)
 

@@ -45,6 +45,11 @@ DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 # 发文字号: issuer abbreviation, year in 〔〕, number, 号. It closes its paragraph,
 # even when extraction lost its digits (国发〔〕号).
 DOC_NUMBER = re.compile(r"^(?P<org>[\u4e00-\u9fff]{1,20})[〔（(](?P<year>\d{4})?[〕）)](?P<num>\d{1,5})?号$")
+
+
+def canonical_doc_number(org: str, year: str, num: str) -> str:
+    """The canonical 发文字号: 国办发〔2023〕1号 (brackets 〔〕, no leading zeros)."""
+    return f"{org}〔{year}〕{int(num)}号"
 # A promulgating notice quotes the title of what it promulgates (现将《…》印发给你们);
 # where that title stands at the head of a paragraph, it is a heading of its own.
 QUOTED_TITLE = re.compile(r"《([^《》\n]{4,80})》")
