@@ -3,10 +3,15 @@
 Every subcommand prints ``policydata: error: <message>`` on stderr and exits
 1 when the data or a value is wrong, 2 for a usage mistake.
 
->>> main(["--root", root, "versions"])
-0.1.0
-0.2.0
+>>> main(["sql", "--version", "2.2.0", "--format", "csv",
+...       "SELECT level, count(*) AS n FROM documents GROUP BY level ORDER BY n DESC LIMIT 2"])
+level,n
+provincial,122
+prefectural,121
 0
+
+``--root DIR`` (before the command) reads versions from a folder of one's
+own, such as a build's ``dataset/``.
 """
 
 from __future__ import annotations
@@ -217,8 +222,9 @@ def _cite(args: argparse.Namespace) -> int:
 def citation(ds: Dataset, style: str = "text") -> str:
     """How to cite a version: plain text or BibTeX, with its manifest checksum.
 
-    >>> print(citation(ds).splitlines()[0])
-    policydata contributors (n.d.). policydata: a tagged dataset of China's 2023 business-environment (营商环境) policies, dataset version 0.2.0.
+    >>> import policydata
+    >>> print(citation(policydata.open("2.2.0")).splitlines()[0])
+    policydata contributors (2026). policydata: a tagged dataset of China's 2023 business-environment (营商环境) policies, dataset version 2.2.0.
     """
     day = published_on(ds.version) if ds.published else None
     year = day[:4] if day else "n.d."
@@ -409,7 +415,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code.
 
-    >>> main(["--root", root, "show", "nope"])
+    >>> main(["show", "nope"])  # the error is printed on stderr
     1
     """
     parser = _parser()

@@ -12,11 +12,14 @@ number of processes can open the same version at once. Only this module imports 
 functions, so ``import policydata`` stays cheap.
 
 >>> import policydata
->>> policydata.versions(root)
-['0.1.0', '0.2.0']
->>> ds = policydata.open("0.2.0", root=root)
->>> [d.doc_id for d in ds.documents(region="340000")]
-['2023-03-02-003', '2023-03-04-004']
+>>> policydata.versions()[:3]                 # the published versions bundled with the package
+['1.0.0', '1.1.0', '1.2.0']
+>>> ds = policydata.open("2.2.0")
+>>> [d.doc_id for d in ds.documents(region="340000")][:3]
+['2023-03-02-003', '2023-03-04-001', '2023-03-04-002']
+
+A build of one's own is opened from its folder with ``root=`` (or
+``POLICYDATA_ROOT``): ``policydata.open("2.2.0+mine", root="dataset")``.
 """
 
 from __future__ import annotations
@@ -104,8 +107,10 @@ def versions(root: PathLike | None = None) -> list[str]:
     listed even when it is broken (no manifest, a link), so that opening or
     verifying it says what is wrong instead of the version silently vanishing.
 
-    >>> versions(root)
-    ['0.1.0', '0.2.0']
+    >>> versions()[:2]
+    ['1.0.0', '1.1.0']
+    >>> versions(root=default_root()) == versions()
+    True
     """
     base = resolve_root(root)
     found = [entry for entry in os.listdir(base) if schema.VERSION_PATTERN.fullmatch(entry)]
@@ -122,12 +127,13 @@ def open(version: str | None = None, *, root: PathLike | None = None, verify: bo
     An unknown version raises :class:`~policydata.errors.VersionNotFoundError`,
     which lists the available ones.
 
-    >>> policydata.open(root=root).version
-    '0.2.0'
-    >>> policydata.open("9.9.9", root=root)  # doctest: +ELLIPSIS
+    >>> import policydata
+    >>> policydata.open("2.2.0").manifest.schema_version
+    '2.2'
+    >>> policydata.open("9.9.9")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    policydata.errors.VersionNotFoundError: unknown dataset version '9.9.9' under ...; available versions: 0.1.0, 0.2.0
+    policydata.errors.VersionNotFoundError: unknown dataset version '9.9.9' under ...; available versions: 1.0.0, 1.1.0, 1.2.0, 2.0.0, ...
     """
     base = resolve_root(root)
     available = versions(base)
@@ -151,9 +157,10 @@ def connect_tables(tables: Mapping[str, pa.Table]) -> duckdb.DuckDBPyConnection:
     fetched from the network), external access is off and the configuration
     locked: SQL run on the connection can read and write no file at all.
 
-    >>> con = connect_tables({"regions": ds.table("regions")})
-    >>> con.execute("SELECT count(*) FROM regions").fetchone()
-    (7,)
+    >>> import policydata
+    >>> con = connect_tables({"regions": policydata.open("2.2.0").table("regions")})
+    >>> con.execute("SELECT count(*) FROM regions WHERE level = ?", ["provincial"]).fetchone()
+    (29,)
     """
     import duckdb
 
@@ -325,6 +332,7 @@ class Dataset:
     private copy nobody else can reach, behind a lock, so one Dataset can be
     shared by several threads.
 
+    >>> import policydata
     >>> ds = policydata.open("2.2.0")
     >>> ds.version
     '2.2.0'
@@ -393,6 +401,7 @@ class Dataset:
 
         Bind values with ``?`` (a sequence) or ``$name`` (a mapping).
 
+        >>> import policydata
         >>> ds = policydata.open("2.2.0")
         >>> ds.sql("SELECT count(*) AS n FROM documents WHERE level = ?", ["national"]).to_pylist()
         [{'n': 19}]
@@ -405,6 +414,7 @@ class Dataset:
     def table(self, name: str) -> pa.Table:
         """A whole table as a ``pyarrow.Table``, in its documented order.
 
+        >>> import policydata
         >>> ds = policydata.open("2.2.0")
         >>> ds.table("tags").num_rows
         44
@@ -441,6 +451,7 @@ class Dataset:
         - ``tag``: a tag id, Chinese or English label.
         - ``text``: substring of the title or the full text.
 
+        >>> import policydata
         >>> ds = policydata.open("2.2.0")
         >>> [d.doc_id for d in ds.documents(tag="招标投标")]
         ['2023-01-00-003', '2023-01-00-013', '2023-01-00-017', '2023-01-00-019']
@@ -488,6 +499,7 @@ class Dataset:
     def document(self, doc_id: str) -> Document:
         """One document by id; raises :class:`~policydata.errors.NotFoundError` (a KeyError) if absent.
 
+        >>> import policydata
         >>> ds = policydata.open("2.2.0")
         >>> ds.document("2023-01-00-001").issued_on
         datetime.date(2023, 6, 1)
@@ -528,6 +540,7 @@ class Dataset:
         (document_number, addressee, signature, note, title);
         ``text`` is a substring of the provision's text.
 
+        >>> import policydata
         >>> ds = policydata.open("2.2.0")
         >>> [m.measure_id for m in ds.measures(tag="bei:bidding", text="保证金")][:4]
         ['2023-01-00-003/4.11', '2023-01-00-019/1', '2023-01-00-019/2', '2023-01-00-019/3']
@@ -585,6 +598,7 @@ class Dataset:
         without a resolved date are left out); ``text`` is a substring of the
         expression as printed.
 
+        >>> import policydata
         >>> ds = policydata.open("2.2.0")
         >>> [(d.expression, d.due_on.isoformat()) for d in ds.deadlines(kind="due_by", due_to="2023-03-31")][:3]
         [('2023年3月15日', '2023-03-15'), ('2023年2月22日前', '2023-02-22'), ('2月15日', '2023-02-15')]
@@ -615,6 +629,7 @@ class Dataset:
     ) -> Rows[Agency]:
         """Agencies, ordered by ``agency_id``; ``text`` searches the name and aliases.
 
+        >>> import policydata
         >>> ds = policydata.open("2.2.0")
         >>> [a.name for a in ds.agencies(region="340000")][:3]
         ['国家税务总局安徽省税务局', '安徽省人民政府', '安徽省人民政府办公厅']
@@ -637,6 +652,7 @@ class Dataset:
     def regions(self, *, region: str | None = None) -> Rows[Region]:
         """Regions ordered by code; ``region`` keeps that region and those under it.
 
+        >>> import policydata
         >>> ds = policydata.open("2.2.0")
         >>> [r.name_en for r in ds.regions(region="Shaanxi")]
         ['Shaanxi', "Xi'an City", 'Tongchuan City', 'Xianyang City', "Yan'an City"]
@@ -650,6 +666,7 @@ class Dataset:
     def tags(self, *, scheme: str | None = None) -> Rows[Tag]:
         """The codebook ordered by ``tag_id``; ``scheme`` is ``'bei'``, ``'bready'`` or ``'tool'``.
 
+        >>> import policydata
         >>> ds = policydata.open("2.2.0")
         >>> [t.label_en for t in ds.tags(scheme="bready")][:3]
         ['Business Entry', 'Business Insolvency', 'Business Location']
@@ -668,6 +685,7 @@ class Dataset:
         one cited document (a doc_id) or work (a work_id); ``kind`` is a
         reference kind (self, own_attachment, law, policy_document …).
 
+        >>> import policydata
         >>> ds = policydata.open("2.2.0")
         >>> [(r.cited_raw, r.kind, r.cited_doc_id) for r in ds.references(doc_id="2023-01-00-009", kind="policy_document")]
         [('《助力中小微企业稳增长调结构强能力若干措施》（工信部企业函〔2023〕4号）', 'policy_document', '2023-01-00-016'), \
@@ -694,6 +712,7 @@ class Dataset:
     def cited_by(self, doc_id: str) -> Rows[Reference]:
         """Citations of a document by other documents (its references to itself left out).
 
+        >>> import policydata
         >>> ds = policydata.open("2.2.0")
         >>> [(r.doc_id, r.resolved_by) for r in ds.cited_by("2023-01-00-016")]
         [('2023-01-00-009', 'number')]
@@ -711,6 +730,7 @@ class Dataset:
         ``quality.json`` → ``links``), so fewer than ``k`` rows, or none, is
         an answer, not an error.
 
+        >>> import policydata
         >>> ds = policydata.open("2.2.0")
         >>> ds.similar("2023-01-00-019/4").to_arrow().num_rows <= 5
         True
@@ -734,6 +754,7 @@ class Dataset:
         could not be dated, is listed under ``unknown``: it is never guessed
         from the issue date.
 
+        >>> import policydata
         >>> ds = policydata.open("2.2.0")
         >>> result = ds.in_force("2023-09-01")
         >>> [d.doc_id for d in result.in_force][:3], len(result.unknown) > 0
@@ -757,6 +778,7 @@ class Dataset:
     def flags(self, *, doc_id: str | None = None, limit: int | None = None) -> Rows[Flag]:
         """Quality flags ordered by ``flag_id``; ``doc_id`` keeps one document's flags.
 
+        >>> import policydata
         >>> ds = policydata.open("2.2.0")
         >>> [f.code for f in ds.flags(doc_id="2023-04-01-008")]
         ['branch_of_national_body', 'zone_not_coded']

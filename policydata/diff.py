@@ -8,14 +8,13 @@ version is read by its own schema: a column only one version has is listed
 in ``columns_added`` or ``columns_removed``, and rows are compared on the
 columns both have.
 
->>> report = diff(policydata.open("0.1.0", root=root), ds)
+>>> import policydata
+>>> report = diff(policydata.open("2.1.0"), policydata.open("2.2.0"))
 >>> docs = report.table("documents")
->>> docs.added, docs.removed
-((('2023-02-01-002',),), (('2023-03-02-006',),))
->>> docs.changed
-(RowChange(key=('2023-01-00-003',), columns=('title',)),)
->>> report.table("measures").status
-'added'
+>>> docs.columns_added[:2], docs.added, docs.removed, docs.changed
+(('section_en', 'doc_type_en'), (), (), ())
+>>> report.table("references").status, len(report.table("references").added)
+('added', 139)
 """
 
 from __future__ import annotations
@@ -77,8 +76,10 @@ class DiffReport:
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready form (keys as lists).
 
+        >>> import policydata
+        >>> ds = policydata.open("2.2.0")
         >>> diff(ds, ds).to_dict()["tables"]["tags"]
-        {'status': 'both', 'primary_key': ['tag_id'], 'columns_added': [], 'columns_removed': [], 'added': [], 'removed': [], 'changed': [], 'unchanged': 4}
+        {'status': 'both', 'primary_key': ['tag_id'], 'columns_added': [], 'columns_removed': [], 'added': [], 'removed': [], 'changed': [], 'unchanged': 44}
         """
         return {
             "old_version": self.old_version,
@@ -102,8 +103,9 @@ class DiffReport:
 def diff(old: Dataset, new: Dataset) -> DiffReport:
     """Compare two opened versions table by table (schema order).
 
-    >>> [(t.table, len(t.added)) for t in diff(ds, ds).tables][:2]
-    [('documents', 0), ('regions', 0)]
+    >>> import policydata
+    >>> [(t.table, len(t.added)) for t in diff(policydata.open("2.1.0"), policydata.open("2.2.0")).tables][-4:]
+    [('references', 139), ('cited_works', 38), ('measure_links', 42), ('flags', 0)]
     """
     import duckdb
 

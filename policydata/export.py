@@ -12,13 +12,13 @@ are ISO dates in CSV and dates in Excel and Stata. Excel cells hold at most
 32,767 characters: a longer text (a document's full text) is cut there and
 the cut is listed in ``EXPORT.json``, never hidden.
 
->>> import tempfile, pathlib, json
+>>> import tempfile, pathlib, json, policydata
 >>> out = pathlib.Path(tempfile.mkdtemp())
->>> written = export(ds, ["regions"], "csv", out)
+>>> written = export(policydata.open("2.2.0"), ["regions"], "csv", out)
 >>> [p.name for p in written]
 ['regions.csv', 'EXPORT.json']
 >>> json.loads((out / "EXPORT.json").read_text(encoding="utf-8"))["version"]
-'0.2.0'
+'2.2.0'
 """
 
 from __future__ import annotations

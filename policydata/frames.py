@@ -4,7 +4,8 @@ Every typed query of :class:`~policydata.dataset.Dataset` returns
 :class:`Rows`, a list of row models that can also be had as a table with the
 declared column types, so a researcher can go straight to a DataFrame:
 
->>> rows = ds.documents(region="340000")
+>>> import policydata
+>>> rows = policydata.open("2.2.0").documents(region="340000")
 >>> rows.to_arrow().schema.field("issued_on").type
 DataType(date32[day])
 >>> df = rows.to_pandas()

@@ -159,10 +159,10 @@ class Manifest(_Strict):
     was partial (``[]``: complete); versions written before it was recorded
     have ``None``.
 
-    >>> ds.manifest.version
-    '0.2.0'
-    >>> ds.manifest.files["documents.parquet"].rows
-    6
+    >>> import policydata
+    >>> manifest = policydata.open("2.2.0").manifest
+    >>> manifest.version, manifest.files["documents.parquet"].rows
+    ('2.2.0', 279)
     """
 
     dataset: Literal["policydata"]

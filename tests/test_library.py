@@ -572,7 +572,7 @@ def test_diff_of_a_version_with_itself_is_empty(ds: policydata.Dataset) -> None:
 
 MODULES = ["policydata", "policydata.models", "policydata.dataset", "policydata.errors", "policydata.diff", "policydata.cli",
            "policydata.frames", "policydata.export",
-           "policydata.integrity", "policydata.schema"]
+           "policydata.integrity", "policydata.schema", "policydata.report"]
 
 
 @pytest.mark.parametrize("module", MODULES)
