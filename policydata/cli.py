@@ -156,6 +156,35 @@ def _show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _refs(args: argparse.Namespace) -> int:
+    ds = open_version(args.version, root=args.root, verify=not args.no_verify)
+    doc = ds.document(args.doc_id)
+    cites = ds.references(doc_id=doc.doc_id, kind=args.kind)
+    titles = {d.doc_id: d.title for d in ds.documents()}
+    print(f"{doc.doc_id} {doc.title}")
+    # A document's own number and its own attachments are not citations of
+    # other works; they are listed only when asked for.
+    own = ("self", "own_attachment")
+    shown = [r for r in cites if args.all or args.kind is not None or r.kind not in own]
+    hidden = len(cites) - len(shown)
+    print(f"cites: {len(shown)}" + (f" (and {hidden} to itself or its own attachments, not shown; --all shows them)"
+                                    if hidden else ""))
+    for r in shown:
+        if r.cited_doc_id is not None:
+            target = f"-> {r.cited_doc_id} {titles[r.cited_doc_id]} (by {r.resolved_by})"
+        elif r.work_id is not None:
+            target = f"-> {r.work_id} (not in the dataset)"
+        else:
+            target = ""
+        where = r.measure_id.split("/", 1)[1] if r.measure_id else "-"
+        print(f"  p. {r.page} {where} [{r.kind}] {r.cited_raw} {target}".rstrip())
+    cited_by = ds.cited_by(doc.doc_id)
+    print(f"cited by: {len(cited_by)}")
+    for r in cited_by:
+        print(f"  {r.doc_id} {titles[r.doc_id]} (p. {r.page}, as {r.cited_raw}, by {r.resolved_by})")
+    return 0
+
+
 def _print_provisions(ds: Any, doc_id: str) -> None:
     """The provisions as a tree, each with its tags and deadlines."""
     measures = ds.measures(doc_id=doc_id)
@@ -374,6 +403,14 @@ def _parser() -> argparse.ArgumentParser:
     p = command("show", "print one document: its fields, issuers, counts and full text",
                 "policydata show 2023-01-00-019", _show)
     p.add_argument("doc_id", metavar="DOC_ID")
+    p.add_argument("--version", help="dataset version (default: latest)")
+    p.add_argument("--no-verify", action="store_true", help="skip the sha256 check")
+
+    p = command("refs", "what a document cites (resolved to a document of the dataset or to a cited work) "
+                "and which documents cite it", "policydata refs 2023-01-00-009", _refs)
+    p.add_argument("doc_id", metavar="DOC_ID")
+    p.add_argument("--kind", help="only references of this kind, e.g. law, policy_document, self")
+    p.add_argument("--all", action="store_true", help="also list its references to itself and its own attachments")
     p.add_argument("--version", help="dataset version (default: latest)")
     p.add_argument("--no-verify", action="store_true", help="skip the sha256 check")
 

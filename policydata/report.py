@@ -47,7 +47,7 @@ from .integrity import read_manifest
 
 if TYPE_CHECKING:  # pragma: no cover
     from .dataset import Dataset
-    from .models import Deadline, Document, Flag, Measure, Tag
+    from .models import Deadline, Document, Flag, Measure, Reference, Tag
 
 __all__ = ["write_report"]
 
@@ -58,6 +58,8 @@ GENERATOR = "policydata report"
 # Tables the report reads; a version without one of them cannot be reported on.
 TABLES = ("documents", "regions", "agencies", "document_agencies", "measures", "measure_agencies",
           "deadlines", "tags", "measure_tags", "document_tags", "flags")
+# Shown when the version has them (schema 2.2 on); older versions are reported without them.
+LINK_TABLES = ("references", "cited_works", "measure_links")
 # Document ids become file names: nothing that could leave docs/ or need quoting in a URL.
 _SAFE_ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]*")
 # System CJK fonts, most likely first on Linux, macOS and Windows; no web font is ever fetched.
@@ -227,6 +229,11 @@ class _Data:
     tags_by_id: dict[str, Tag]
     flags: dict[str, list[Flag]]  # doc_id -> flags
     general_flags: list[Flag]  # flags about the compilation, not one document
+    has_links: bool  # the version has LINK_TABLES
+    references: dict[str, list[Reference]]  # citing doc_id -> its references
+    cited_by: dict[str, list[Reference]]  # cited doc_id -> citations by other documents
+    works: dict[str, str]  # work_id -> title or 发文字号
+    links: dict[str, list[dict[str, Any]]]  # measure_id -> measure_links rows, by rank
 
 
 def _load(ds: Dataset) -> _Data:
@@ -239,6 +246,8 @@ def _load(ds: Dataset) -> _Data:
     deadlines = list(ds.deadlines())
     tags = list(ds.tags())
     flags = list(ds.flags())
+    has_links = all(t in ds.tables for t in LINK_TABLES)
+    references = list(ds.references()) if has_links else []
     data = _Data(
         version=ds.version,
         manifest_sha256=ds.manifest_sha256,
@@ -259,6 +268,14 @@ def _load(ds: Dataset) -> _Data:
         tags_by_id={t.tag_id: t for t in tags},
         flags=_group([f for f in flags if f.doc_id is not None], lambda f: f.doc_id or ""),
         general_flags=[f for f in flags if f.doc_id is None],
+        has_links=has_links,
+        references=_group(references, lambda r: r.doc_id),
+        cited_by=_group([r for r in references if r.cited_doc_id is not None and r.kind != "self"],
+                        lambda r: r.cited_doc_id or ""),
+        works={w["work_id"]: w["title"] or w["doc_number"] for w in ds.table("cited_works").to_pylist()}
+        if has_links else {},
+        links=_group(sorted(ds.table("measure_links").to_pylist(), key=lambda r: (r["measure_id"], r["rank"])),
+                     lambda r: r["measure_id"]) if has_links else {},
     )
     _check_links(data, measures)
     return data
@@ -291,7 +308,12 @@ def _check_links(data: _Data, measures: list[Measure]) -> None:
                                ("document_agencies", referred(data.issuers, "agency_id"), set(data.agencies)),
                                ("measure_tags", referred(data.measure_tags, "tag_id"), set(data.tags_by_id)),
                                ("document_tags", referred(data.document_tags, "tag_id"), set(data.tags_by_id)),
-                               ("documents", {d.region_code for d in data.documents}, set(data.regions))):
+                               ("documents", {d.region_code for d in data.documents}, set(data.regions)),
+                               ("references", set(data.references) | set(data.cited_by), doc_ids),
+                               ("references", {r.work_id for rs in data.references.values() for r in rs
+                                               if r.work_id is not None}, set(data.works)),
+                               ("measure_links", set(data.links) | {r["national_measure_id"] for rs in
+                                                                    data.links.values() for r in rs}, measure_ids)):
         unknown = sorted(keys - known)
         if unknown:
             raise ValueError(f"{table} of dataset {data.version} refers to ids that do not exist: "
@@ -831,6 +853,7 @@ def _document_page(data: _Data, position: int) -> str:
             f'<p class="cite" id="doc-pages">{_e(doc.doc_id)} · source {_e(_document_pages(doc))}</p>',
             _metadata(data, doc),
             _document_tags(data, doc),
+            _references(data, doc),
             f'<h2 id="provisions">Provisions ({len(measures)})</h2>']
     if measures:
         body += [_provision(data, m) for m in measures]
@@ -897,6 +920,34 @@ def _document_tags(data: _Data, doc: Document) -> str:
     return f'<h2 id="tags">Tags (provisions carrying each)</h2><p>{chips}</p>'
 
 
+def _measure_href(measure_id: str) -> str:
+    doc_id, path = measure_id.split("/", 1)
+    return f"{doc_id}.html#m-{path}"
+
+
+def _references(data: _Data, doc: Document) -> str:
+    """What the document cites and which documents cite it, each with its page; empty before schema 2.2."""
+    if not data.has_links:
+        return ""
+    titles = {d.doc_id: d.title for d in data.documents}
+    items = []
+    for r in data.references.get(doc.doc_id, []):
+        if r.cited_doc_id is not None and r.kind != "self":
+            target = f'→ <a href="{_e(r.cited_doc_id)}.html">{_e(titles[r.cited_doc_id])}</a> (by {_e(r.resolved_by)})'
+        elif r.work_id is not None:
+            target = f'→ not in the dataset: cited work <span class="cite">{_e(r.work_id)}</span>'
+        else:
+            target = ""
+        items.append(f'<li data-reference="{_e(r.reference_id)}">{_e(r.cited_raw)} <strong>{_e(r.kind)}</strong> '
+                     f'{target} <span class="cite">(source p. {r.page})</span></li>')
+    cited_by = [f'<li><a href="{_e(r.doc_id)}.html">{_e(titles[r.doc_id])}</a> '
+                f'<span class="cite">(as {_e(r.cited_raw)}, source p. {r.page}, by {_e(r.resolved_by)})</span></li>'
+                for r in data.cited_by.get(doc.doc_id, [])]
+    return (f'<h2 id="references">References ({len(items)} in its text; cited by {len(cited_by)})</h2>'
+            + (f'<ul class="references">{"".join(items)}</ul>' if items else "<p>none found in its text</p>")
+            + (f'<p class="cite">cited by</p><ul class="cited-by">{"".join(cited_by)}</ul>' if cited_by else ""))
+
+
 def _provision(data: _Data, m: Measure) -> str:
     """One provision: its heading and text, pages, and its deadlines, agencies and tags."""
     heading = " ".join(x for x in (m.label, m.heading) if x) or m.kind
@@ -923,6 +974,13 @@ def _provision(data: _Data, m: Measure) -> str:
         parts.append('<p class="tags">' + "".join(
             f'<span class="chip" title="{_e(r["tag_id"])}: “{_e(r["evidence"])}”">{_e(names[r["tag_id"]].label_zh)}'
             f"</span>" for r in tags) + "</p>")
+    links = data.links.get(m.measure_id, [])
+    if links:
+        parts.append('<p class="cite">resembles these national provisions (character n-gram similarity; '
+                     'see quality.json → links for its precision)</p><ul class="links">' + "".join(
+                         f'<li><a href="{_e(_measure_href(r["national_measure_id"]))}">{_e(r["national_measure_id"])}'
+                         f'</a> score {r["score"]:.2f} <span class="cite">(shared: {_e("、".join(r["shared"]))})'
+                         f"</span></li>" for r in links) + "</ul>")
     parts.append("</section>")
     return "".join(parts)
 

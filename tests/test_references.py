@@ -133,3 +133,71 @@ def test_local_provisions_link_to_the_national_ones_they_restate(fixture_rows: d
     targets = {m["measure_id"]: m["doc_id"] for m in fixture_rows["measures"]}
     assert all(targets[r["national_measure_id"]] in national for r in links)
     assert any(targets[r["measure_id"]] not in national for r in links)
+
+
+# -- the links fixture built as a version: the library, the README's diffusion query, the CLI ------
+
+@pytest.fixture(scope="module")
+def fixture_version(tmp_path_factory: pytest.TempPathFactory) -> policydata.Dataset:
+    from policydata_build.pipeline import build
+
+    root = tmp_path_factory.mktemp("links-root")
+    # partial: the fixture holds three of the accuracy gold's national documents
+    # but not the others, whose rows the floors would count as missed.
+    build(SAMPLE / "compilation.txt", root, "0.0.1+links", partial=True)
+    return policydata.open("0.0.1+links", root=root)
+
+
+def _gold_docs(ds: policydata.Dataset) -> dict[str, dict]:
+    """doc_id -> the gold's hand-written metadata of that document."""
+    gold = json.loads((SAMPLE / "gold.json").read_text(encoding="utf-8"))["docs"]
+    by_place = {(g["section"], g["group"], g["seq"]): g for g in gold.values()}
+    return {d.doc_id: by_place[(d.section, d.group_name, d.seq)] for d in ds.documents()}
+
+
+def test_the_readme_diffusion_query_gives_local_restatements_and_their_lag(fixture_version: policydata.Dataset) -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    query = re.search(r"Diffusion: .*?```sql\n(.*?)```", readme, re.S).group(1).replace("LIMIT 10", "")
+    rows = fixture_version.sql(query).to_pylist()
+    gold = _gold_docs(fixture_version)
+    doc_of = {m.measure_id: m.doc_id for m in fixture_version.measures()}
+    local = [r for r in rows if gold[doc_of[r["measure_id"]]]["level"] != "national"]
+    assert len(local) >= 20
+    for r in rows:
+        issued = dt.date.fromisoformat(gold[doc_of[r["measure_id"]]]["issued_on"])
+        national_issued = dt.date.fromisoformat(gold[doc_of[r["national_measure_id"]]]["issued_on"])
+        assert gold[doc_of[r["national_measure_id"]]]["level"] == "national"
+        assert (r["issued_on"], r["lag_days"]) == (issued, (issued - national_issued).days)
+    # The provinces restate national measures weeks to months later (the gold's dates).
+    assert all(r["lag_days"] > 0 for r in local)
+
+
+def test_similar_finds_the_national_provision_a_local_one_restates(fixture_version: policydata.Dataset) -> None:
+    """江苏:1 一、全面推行非现金交易担保 restates 国家:3 一、严格规范招标投标交易担保行为 (the gold's
+    first link, read from both texts)."""
+    gold = _gold_docs(fixture_version)
+    jiangsu = next(d for d, g in gold.items() if g["doc_number"] == "苏政办发〔2023〕12号")
+    national = next(d for d, g in gold.items() if g["doc_number"] == "发改法规〔2023〕27号")
+    source = next(m for m in fixture_version.measures(doc_id=jiangsu) if m.text.startswith("一、全面推行非现金交易担保"))
+    target = next(m for m in fixture_version.measures(doc_id=national) if m.text.startswith("一、严格规范招标投标交易担保行为"))
+    assert target.measure_id in [link.national_measure_id for link in fixture_version.similar(source.measure_id, k=3)]
+
+
+def test_refs_command_lists_what_a_provincial_document_cites_and_who_cites_a_national_one(
+        fixture_version: policydata.Dataset, capsys: pytest.CaptureFixture[str]) -> None:
+    from policydata.cli import main
+
+    gold = _gold_docs(fixture_version)
+    jiangsu = next(d for d, g in gold.items() if g["doc_number"] == "苏政办发〔2023〕12号")
+    national = next(d for d, g in gold.items() if g["doc_number"] == "发改法规〔2023〕27号")
+    root = str(fixture_version.path.parent)
+    assert main(["--root", root, "refs", jiangsu, "--version", "0.0.1+links"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"{jiangsu} {gold[jiangsu]['title']}\n")
+    assert f"-> {national} " in out
+    assert main(["--root", root, "refs", national, "--version", "0.0.1+links"]) == 0
+    out = capsys.readouterr().out
+    cited_by = out.split("cited by: ", 1)[1]
+    assert f"{jiangsu} {gold[jiangsu]['title']}" in cited_by
+    assert main(["--root", root, "refs", national, "--version", "0.0.1+links", "--kind", "nonsense"]) == 1
+    assert "unknown reference kind 'nonsense'" in capsys.readouterr().err

@@ -132,6 +132,31 @@ def test_every_provision_and_deadline_cites_its_source_pages(shipped: policydata
                {dl.doc_id for dl in deadlines.values()}) == len(deadlines)
 
 
+def test_references_and_citations_are_shown_with_working_links(shipped: policydata.Dataset, site: Path) -> None:
+    """Document 009 cites 016 as 《助力中小微企业稳增长调结构强能力若干措施》（工信部企业函〔2023〕4号）
+    on p. 67 (read in the source); 016's page lists 009 as citing it. Every reference row is on its page."""
+    page = _read(site / "docs" / "2023-01-00-009.html")
+    item = re.search(r'<li data-reference="[^"]+">《助力中小微企业稳增长调结构强能力若干措施》.*?</li>', page).group(0)
+    assert '<a href="2023-01-00-016.html">' in item and "(source p. 67)" in item
+    cited = _read(site / "docs" / "2023-01-00-016.html").split('<ul class="cited-by">')[1].split("</ul>")[0]
+    assert '<a href="2023-01-00-009.html">' in cited and "source p. 67" in cited
+    refs = shipped.references()
+    shown = sum(_read(site / "docs" / f"{d}.html").count("<li data-reference=") for d in {r.doc_id for r in refs})
+    assert shown == len(refs)
+
+
+def test_every_measure_link_points_at_a_provision_that_exists(shipped: policydata.Dataset, site: Path) -> None:
+    links = shipped.table("measure_links").to_pylist()
+    assert links
+    for link in links:
+        doc_id, path = link["measure_id"].split("/", 1)
+        page = _read(site / "docs" / f"{doc_id}.html")
+        section = page.split(f'data-measure="{link["measure_id"]}"')[1].split("</section>")[0]
+        target_doc, target_path = link["national_measure_id"].split("/", 1)
+        assert f'<a href="{target_doc}.html#m-{target_path}">' in section
+        assert f'id="m-{target_path}"' in _read(site / "docs" / f"{target_doc}.html")
+
+
 def test_every_page_names_the_version_and_its_manifest_checksum(shipped: policydata.Dataset, site: Path) -> None:
     for path in _all_pages(site):
         page = _read(path)
