@@ -136,6 +136,20 @@ def quality_markdown(q: dict[str, Any], rows: dict[str, int]) -> str:
         f"| agencies / regions | {rows['agencies']} / {rows['regions']} |",
         f"| quality flags | {sum(q['flags_by_code'].values())} ({', '.join(f'{k} {v}' for k, v in q['flags_by_code'].items())}) |",
     ]
+    refs, links = q["references"], q["links"]
+    check = links["national_check"]
+    lines += [
+        f"| references | {refs['references']} ({', '.join(f'{k} {v}' for k, v in refs['by_kind'].items())}); "
+        f"{refs['resolved_to_documents']} of {refs['citations']} citations of other works resolve to a document "
+        f"of the dataset |",
+        f"| measure links ({links['method']}, threshold {links['threshold']}) | {links['links']}, from "
+        f"{links['provisions_linked']} provisions |",
+        f"| … on the links fixture (in-sample: the threshold was chosen there) | precision {links['precision']:.3f}, "
+        f"recall {links['recall']:.3f} on {links['sample']['pairs']} pairs |",
+        f"| … judged by the blind national labels | {check['judged_true']} true, {check['judged_false']} false, "
+        f"{check['judged_ambiguous']} ambiguous, {check['unlabelled']} unlabelled: precision "
+        f"{check['precision']:.3f}; {check['judged_true']} of the {check['true']} true pairs |",
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -51,11 +51,14 @@ def edition_of(source: Source) -> str:
     raise ParseError(f"{source.path}, pages 1-3", "no edition '汇编（YYYY 年）' on the title page")
 
 
-def build_tables(source: Source, workers: int | None = None) -> tuple[dict[str, list[dict[str, Any]]], dict[str, Any], str]:
+def build_tables(source: Source, workers: int | None = None, link_settings: LinkSettings | None = None
+                 ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, Any], str]:
     """All table rows and the quality report for one source.
 
     ``workers`` processes parse the documents (default: one per core for a
     source with many documents, see :mod:`workers`); the rows do not depend on it.
+    ``link_settings`` replaces the published link threshold (``build/data/links.json``),
+    for :mod:`link_eval`, which chooses it.
     """
     pages = list(source.pages)
     edition = edition_of(source)
@@ -71,7 +74,8 @@ def build_tables(source: Source, workers: int | None = None) -> tuple[dict[str, 
             doc["effective_raw"], doc["effective_on"] = measures.effective[doc["doc_id"]]
         _add_validity(doc)
     references = build_references(docs.documents, measures.measures, docs.texts, index)
-    links = build_links(docs.documents, measures.measures, references.references, LinkSettings.load())
+    links = build_links(docs.documents, measures.measures, references.references,
+                        link_settings or LinkSettings.load())
     agencies = _merge_agencies(docs.agencies, measures.agencies)
 
     region_codes = {d["region_code"] for d in docs.documents} | {a["region_code"] for a in agencies}

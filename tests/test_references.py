@@ -201,3 +201,21 @@ def test_refs_command_lists_what_a_provincial_document_cites_and_who_cites_a_nat
     assert f"{jiangsu} {gold[jiangsu]['title']}" in cited_by
     assert main(["--root", root, "refs", national, "--version", "0.0.1+links", "--kind", "nonsense"]) == 1
     assert "unknown reference kind 'nonsense'" in capsys.readouterr().err
+
+
+def test_the_blind_national_sample_is_well_formed_and_its_check_is_published() -> None:
+    """The labels name real provisions of different documents, and quality.json carries the check
+    (whatever it says: the figures are reported, not asserted to meet a target)."""
+    folder = Path(__file__).parent / "fixtures" / "links_national"
+    labels = json.loads((folder / "labels.json").read_text(encoding="utf-8"))["labels"]
+    shown = json.loads((folder / "pairs_shown.json").read_text(encoding="utf-8"))
+    assert [(r["pair"], r["a"], r["b"]) for r in labels] == [(p["pair"], p["a"], p["b"]) for p in shown]
+    assert {type(r["label"]) if r["label"] != "ambiguous" else str for r in labels} <= {bool, str}
+    texts = {m.measure_id: " ".join(m.text.split()) for m in DS.measures()}
+    for p in shown:
+        assert p["a"].split("/")[0] != p["b"].split("/")[0]
+        assert (texts[p["a"]], texts[p["b"]]) == (p["a_text"], p["b_text"])
+    latest = policydata.open(policydata.versions()[-1])
+    check = json.loads((latest.path / "quality.json").read_text(encoding="utf-8"))["links"]["national_check"]
+    assert check["pairs"] == len(labels) and check["true"] == sum(r["label"] is True for r in labels)
+    assert check["links"] == latest.table("measure_links").num_rows
