@@ -232,7 +232,7 @@ class _Data:
     has_links: bool  # the version has LINK_TABLES
     references: dict[str, list[Reference]]  # citing doc_id -> its references
     cited_by: dict[str, list[Reference]]  # cited doc_id -> citations by other documents
-    works: dict[str, str]  # work_id -> title or 发文字号
+    work_ids: set[str]  # cited_works ids, to check references against
     links: dict[str, list[dict[str, Any]]]  # measure_id -> measure_links rows, by rank
 
 
@@ -272,8 +272,7 @@ def _load(ds: Dataset) -> _Data:
         references=_group(references, lambda r: r.doc_id),
         cited_by=_group([r for r in references if r.cited_doc_id is not None and r.kind != "self"],
                         lambda r: r.cited_doc_id or ""),
-        works={w["work_id"]: w["title"] or w["doc_number"] for w in ds.table("cited_works").to_pylist()}
-        if has_links else {},
+        work_ids=set(ds.table("cited_works").column("work_id").to_pylist()) if has_links else set(),
         links=_group(sorted(ds.table("measure_links").to_pylist(), key=lambda r: (r["measure_id"], r["rank"])),
                      lambda r: r["measure_id"]) if has_links else {},
     )
@@ -311,7 +310,7 @@ def _check_links(data: _Data, measures: list[Measure]) -> None:
                                ("documents", {d.region_code for d in data.documents}, set(data.regions)),
                                ("references", set(data.references) | set(data.cited_by), doc_ids),
                                ("references", {r.work_id for rs in data.references.values() for r in rs
-                                               if r.work_id is not None}, set(data.works)),
+                                               if r.work_id is not None}, data.work_ids),
                                ("measure_links", set(data.links) | {r["national_measure_id"] for rs in
                                                                     data.links.values() for r in rs}, measure_ids)):
         unknown = sorted(keys - known)
