@@ -77,15 +77,23 @@ class Linker:
         """``targets``: (measure_id, doc_id, issued_on, comparable text) of each national provision."""
         self.targets = targets
         grams = [_grams(text) for *_, text in targets]
-        df = Counter(g for counts in grams for g in counts)
+        df: Counter[str] = Counter()
+        for counts in grams:
+            df.update(counts.keys())
         n = len(targets)
         self._unseen_idf = math.log(1 + n) + 1
         self.idf = {g: math.log((1 + n) / (1 + k)) + 1 for g, k in df.items()}
         self.vectors = [self._vector(counts) for counts in grams]
-        self.index: dict[str, list[tuple[int, float]]] = {}
+        # Every national provision is also a query: its vector is already made.
+        self._known = {text: vector for (*_, text), vector in zip(targets, self.vectors)}
+        # Per n-gram, the targets holding it and their weights, as two tuples:
+        # the scoring loop below is most of the build's linking time.
+        postings: dict[str, list[tuple[int, float]]] = {}
         for i, vector in enumerate(self.vectors):
             for g, w in vector.items():
-                self.index.setdefault(g, []).append((i, w))
+                postings.setdefault(g, []).append((i, w))
+        self.index: dict[str, tuple[tuple[int, ...], tuple[float, ...]]] = {
+            g: tuple(zip(*posting)) for g, posting in postings.items()}  # type: ignore[misc]
 
     def _vector(self, counts: Counter[str]) -> dict[str, float]:
         raw = {g: (1 + math.log(c)) * self.idf.get(g, self._unseen_idf) for g, c in counts.items()}
@@ -95,15 +103,25 @@ class Linker:
     def similar(self, text: str, doc_id: str, issued_on: dt.date | None, threshold: float,
                 top_k: int) -> list[tuple[str, float, list[str]]]:
         """(national measure_id, score, shared n-grams) of the best matches of other, earlier documents."""
-        vector = self._vector(_grams(text))
-        scores: dict[int, float] = {}
+        vector = self._known.get(text)
+        if vector is None:
+            vector = self._vector(_grams(text))
+        # Each target's products are added in the order of the query's n-grams,
+        # starting from 0.0: a score is the same float whatever the container.
+        scores = [0.0] * len(self.targets)
+        index = self.index
         for g, w in vector.items():
-            for i, tw in self.index.get(g, ()):
-                scores[i] = scores.get(i, 0.0) + w * tw
+            posting = index.get(g)
+            if posting is not None:
+                for i, tw in zip(*posting):
+                    scores[i] += w * tw
         kept = []
-        for i, score in scores.items():
+        for i, score in enumerate(scores):
+            # Every weight is positive, so 0.0 means no n-gram in common: not a candidate even at threshold 0.
+            if score == 0.0 or score < threshold:
+                continue
             target_id, target_doc, target_issued, _ = self.targets[i]
-            if score < threshold or target_doc == doc_id:
+            if target_doc == doc_id:
                 continue
             if issued_on is not None and target_issued is not None and target_issued > issued_on:
                 continue
