@@ -18,7 +18,7 @@ from typing import Any
 from . import BUNDLED_SOURCE, DATASET_VERSION
 from .accuracy import below_floors, evaluate, is_experimental, load_floors
 from .documents import build_documents
-from .english import add_english
+from .english import RegionNamesAhead, add_english
 from .links import LinkSettings, build_links, link_quality
 from .references import build_references
 from .validity import validity
@@ -57,11 +57,17 @@ def build_tables(source: Source, workers: int | None = None) -> tuple[dict[str, 
     ``workers`` processes parse the documents (default: one per core for a
     source with many documents, see :mod:`workers`); the rows do not depend on it.
     """
+    index = RegionIndex.load()
+    with RegionNamesAhead([(r.code, r.name) for r in index.all()]) as region_names:
+        return _build_tables(source, workers, index, region_names)
+
+
+def _build_tables(source: Source, workers: int | None, index: RegionIndex,
+                  region_names: RegionNamesAhead) -> tuple[dict[str, list[dict[str, Any]]], dict[str, Any], str]:
     pages = list(source.pages)
     edition = edition_of(source)
     toc = parse_toc(pages)
     seg = segment(pages, toc)
-    index = RegionIndex.load()
     codebook = load_codebook()
     with Workers(worker_count(len(seg.bodies), workers)) as pool:
         docs = build_documents(edition, toc, seg, index, pool)
@@ -99,7 +105,7 @@ def build_tables(source: Source, workers: int | None = None) -> tuple[dict[str, 
         "measure_links": links,
         "flags": docs.flags,
     }
-    english = add_english(rows)
+    english = add_english(rows, region_names.result())
     quality = {
         "edition": edition,
         "losses": _losses(docs.documents, docs.flags),
