@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from .workers import Workers, init_worker
+
 METHOD = "tfidf_char23"
 MIN_CHARS = 12  # a shorter provision (加强组织领导) names a topic, not a measure
 SHARED_SHOWN = 5
@@ -143,13 +145,32 @@ def _longest_first(grams: list[str]) -> list[str]:
     return kept
 
 
+# Queries sent to a worker at once: a few hundred keep the round trips few.
+_QUERIES_PER_TASK = 256
+# The linker of a worker process, set once by _use_linker (a fork shares it; a spawn pickles it once).
+_worker_linker: Linker | None = None
+
+
+def _use_linker(linker: Linker) -> None:
+    global _worker_linker
+    init_worker()
+    _worker_linker = linker
+
+
+def _similar_many(task: tuple[list[tuple[str, str, dt.date | None]], float, int]) -> list[list[tuple[str, float, list[str]]]]:
+    queries, threshold, top_k = task
+    assert _worker_linker is not None, "_use_linker runs first in every worker"
+    return [_worker_linker.similar(text, doc_id, issued_on, threshold, top_k) for text, doc_id, issued_on in queries]
+
+
 def build_links(documents: list[dict[str, Any]], measures: list[dict[str, Any]], references: list[dict[str, Any]],
-                settings: LinkSettings) -> list[dict[str, Any]]:
+                settings: LinkSettings, workers: int = 1) -> list[dict[str, Any]]:
     """The ``measure_links`` rows.
 
     A provision that announces its own document (近日，国务院办公厅印发了《…》; it
     holds a ``self`` reference) says what every such announcement says, and is
-    not compared.
+    not compared. ``workers`` processes score the provisions (each query is
+    independent, so the rows do not depend on it).
     """
     issued = {d["doc_id"]: d["issued_on"] for d in documents}
     national = {d["doc_id"] for d in documents if d["level"] == "national"}
@@ -158,9 +179,16 @@ def build_links(documents: list[dict[str, Any]], measures: list[dict[str, Any]],
              if m["kind"] in LINKED_KINDS and m["measure_id"] not in announcing]
     texts = [(m, t) for m, t in texts if len(t) >= MIN_CHARS]
     linker = Linker([(m["measure_id"], m["doc_id"], issued[m["doc_id"]], t) for m, t in texts if m["doc_id"] in national])
+    queries = [(text, m["doc_id"], issued[m["doc_id"]]) for m, text in texts]
+    if workers > 1:
+        tasks = [(queries[k:k + _QUERIES_PER_TASK], settings.threshold, settings.top_k)
+                 for k in range(0, len(queries), _QUERIES_PER_TASK)]
+        with Workers(workers, _use_linker, (linker,)) as pool:
+            found = [hits for chunk in pool.map(_similar_many, tasks) for hits in chunk]
+    else:
+        found = [linker.similar(*query, settings.threshold, settings.top_k) for query in queries]
     rows = []
-    for m, text in texts:
-        hits = linker.similar(text, m["doc_id"], issued[m["doc_id"]], settings.threshold, settings.top_k)
+    for (m, _), hits in zip(texts, found):
         for rank, (target, score, shared) in enumerate(hits, 1):
             rows.append({"measure_id": m["measure_id"], "national_measure_id": target, "score": score, "rank": rank,
                          "method": METHOD, "shared": shared})

@@ -70,7 +70,8 @@ def _build_tables(source: Source, workers: int | None, index: RegionIndex,
     toc = parse_toc(pages)
     seg = segment(pages, toc)
     codebook = load_codebook()
-    with Workers(worker_count(len(seg.bodies), workers)) as pool:
+    processes = worker_count(len(seg.bodies), workers)
+    with Workers(processes) as pool:
         docs = build_documents(edition, toc, seg, index, pool)
         measures = build_measures(docs.documents, docs.texts, docs.tables, codebook, index, edition, pool)
     for doc in docs.documents:
@@ -78,7 +79,7 @@ def _build_tables(source: Source, workers: int | None, index: RegionIndex,
             doc["effective_raw"], doc["effective_on"] = measures.effective[doc["doc_id"]]
         _add_validity(doc)
     references = build_references(docs.documents, measures.measures, docs.texts, index)
-    links = build_links(docs.documents, measures.measures, references.references, LinkSettings.load())
+    links = build_links(docs.documents, measures.measures, references.references, LinkSettings.load(), processes)
     agencies = _merge_agencies(docs.agencies, measures.agencies)
 
     region_codes = {d["region_code"] for d in docs.documents} | {a["region_code"] for a in agencies}
