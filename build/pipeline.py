@@ -281,3 +281,7 @@ class _WithoutPandas(importlib.abc.MetaPathFinder):
 
 def _terminate(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
