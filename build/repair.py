@@ -78,8 +78,20 @@ _TRAILING_CLOSERS = "”’）》」』"
 _TRAILING_NOTE = re.compile(r"(?<=[。！？；])（[^（）]*）$")
 
 
+# A character at least one step of clean() needs: a bracket, an ASCII
+# punctuation mark, a space. Most lines hold none, and clean() is called on
+# every line more than once.
+_REPAIRABLE = re.compile(r"[〔［\[﹝【(（,;:!? \t\u00a0\u3000]")
+
+
 def clean(s: str) -> str:
     """Repair one extracted string (see module docstring)."""
+    if s == s.strip() and not _REPAIRABLE.search(s):
+        return s  # no step below would change it
+    return _repair(s)
+
+
+def _repair(s: str) -> str:
     # Each step can expose work for another (a bracket made full-width makes
     # the space beside it removable), so repeat until nothing changes.
     while True:

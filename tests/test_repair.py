@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from policydata_build.repair import clean, join_lines
+from policydata_build.repair import _repair, clean, join_lines
 
 CJK_TEXT = st.text(
     alphabet=st.sampled_from(list("营商环境优化年月日号第一二三十（）()〔〕［］[]﹝﹞，。；：、“” \t0123456789abcXYZ.\n")),
@@ -51,6 +51,15 @@ def test_join_keeps_paragraphs_and_rejoins_wrapped_lines():
 @given(CJK_TEXT)
 def test_clean_is_idempotent(s):
     assert clean(clean(s)) == clean(s)
+
+
+# Every character one of clean()'s steps looks at, with text around them.
+REPAIR_TEXT = st.text(alphabet="〔〕［］[]﹝﹞【】()（）,;:!?，。 \t\u00a0\u3000\u2003\x0c\n20年号国发abc", max_size=40)
+
+
+@given(REPAIR_TEXT)
+def test_clean_skips_only_strings_no_step_would_change(s):
+    assert clean(s) == _repair(s)
 
 
 LINE = CJK_TEXT.map(lambda s: s.replace("\n", ""))
