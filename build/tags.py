@@ -85,6 +85,12 @@ class TagDef:
     phrases: tuple[str, ...]
     exclude: tuple[str, ...]
 
+    def __hash__(self) -> int:
+        # The scanner cache hashes the whole codebook on every tag_text() call;
+        # the id alone is a valid hash (equal tags have equal ids) and spares
+        # hashing every phrase each time.
+        return hash(self.tag_id)
+
 
 @dataclass(frozen=True)
 class TagHit:
