@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -84,7 +85,9 @@ class Linker:
             df.update(counts.keys())
         n = len(targets)
         self._unseen_idf = math.log(1 + n) + 1
-        self.idf = {g: math.log((1 + n) / (1 + k)) + 1 for g, k in df.items()}
+        # Tens of thousands of n-grams share a few document frequencies: one logarithm each.
+        idf_of = {k: math.log((1 + n) / (1 + k)) + 1 for k in set(df.values())}
+        self.idf = {g: idf_of[k] for g, k in df.items()}
         self.vectors = [self._vector(counts) for counts in grams]
         # Every national provision is also a query: its vector is already made.
         self._known = {text: vector for (*_, text), vector in zip(targets, self.vectors)}
@@ -98,8 +101,10 @@ class Linker:
             g: tuple(zip(*posting)) for g, posting in postings.items()}  # type: ignore[misc]
 
     def _vector(self, counts: Counter[str]) -> dict[str, float]:
-        raw = {g: (1 + math.log(c)) * self.idf.get(g, self._unseen_idf) for g, c in counts.items()}
-        norm = math.sqrt(sum(w * w for w in raw.values())) or 1.0
+        tf = {c: 1 + math.log(c) for c in set(counts.values())}
+        raw = {g: tf[c] * self.idf.get(g, self._unseen_idf) for g, c in counts.items()}
+        weights = raw.values()
+        norm = math.sqrt(sum(map(operator.mul, weights, weights))) or 1.0
         return {g: w / norm for g, w in raw.items()}
 
     def similar(self, text: str, doc_id: str, issued_on: dt.date | None, threshold: float,
