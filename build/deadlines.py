@@ -92,6 +92,7 @@ from dataclasses import dataclass
 from policydata.schema import CURRENT
 
 from .numerals import CN_NUMERAL, DIGITS, cn_int
+from .repair import without
 
 KINDS = CURRENT.vocabulary("deadline_kind").values
 SKIP_REASONS = (
@@ -759,14 +760,7 @@ def compact_text(text: str) -> tuple[str, list[int]]:
     >>> compact_text("a b\\n c")
     ('ab\\nc', [0, 2, 3, 5])
     """
-    # Runs of dropped characters are few: the kept ones are taken a run at a time.
-    where: list[int] = []
-    kept = 0
-    for m in _NOISE_SPACE.finditer(text):
-        where.extend(range(kept, m.start()))
-        kept = m.end()
-    where.extend(range(kept, len(text)))
-    return _NOISE_SPACE.sub("", text), where
+    return without(text, _NOISE_SPACE)
 
 
 def find_deadlines(

@@ -245,6 +245,22 @@ def signature_above(lines: list[str], d: int) -> list[int]:
     return list(range(i + 1, d))
 
 
+def without(text: str, drop: re.Pattern[str]) -> tuple[str, list[int]]:
+    """``text`` without what ``drop`` matches, and the offset in ``text`` of each character kept.
+
+    >>> without("a b  c", re.compile(r"\\s+"))
+    ('abc', [0, 2, 5])
+    """
+    # What is dropped comes in few runs: the kept offsets are taken a run at a time.
+    where: list[int] = []
+    kept = 0
+    for m in drop.finditer(text):
+        where.extend(range(kept, m.start()))
+        kept = m.end()
+    where.extend(range(kept, len(text)))
+    return drop.sub("", text), where
+
+
 def printed_width(line: str) -> int:
     """Printed width: a CJK character is as wide as two Latin ones.
 
