@@ -346,6 +346,7 @@ def _assign(lines: list[Line], columns: tuple[Column, ...], index: RegionIndex) 
     # Whether lines start:end read as units, and how many: the same for every
     # unit column, and the costly part of a score.
     unit_spans: dict[tuple[int, int], int | None] = {}
+    units = _UnitCounter(index)
     for c in range(m):
         role = columns[cols[c]].role
         for start in range(n + 1):
@@ -354,7 +355,7 @@ def _assign(lines: list[Line], columns: tuple[Column, ...], index: RegionIndex) 
             base = best[(c, start)][0]
             for end in range(start, n + 1):
                 if role in UNIT_ROLES and end > start and (start, end) not in unit_spans:
-                    unit_spans[(start, end)] = _unit_count(texts[start:end], index)
+                    unit_spans[(start, end)] = units.count(texts[start:end])
                 gain = _score(role, c, texts[start:end], kinds[start:end], unit_spans.get((start, end)))
                 if gain is None:
                     continue
@@ -373,16 +374,37 @@ def _assign(lines: list[Line], columns: tuple[Column, ...], index: RegionIndex) 
     return [(cols[c], list(lines[s:e])) for c, (s, e) in enumerate(spans) if e > s]
 
 
-def _unit_count(texts: list[str], index: RegionIndex) -> int | None:
-    """How many units these lines name, None when one of them is no unit."""
-    units = _units(texts, index)
-    return len(units) if all(u in GENERIC or looks_like_unit(u, index) for u in units) else None
+class _UnitCounter:
+    """How many units lines name, None when one of them is no unit.
+
+    The spans of one row share their lines, and so the names joined from
+    them: each name is split, and each unit judged, once.
+    """
+
+    def __init__(self, index: RegionIndex) -> None:
+        self._index = index
+        self._split: dict[str, list[str]] = {}
+        self._is_unit: dict[str, bool] = {}
+
+    def count(self, texts: list[str]) -> int | None:
+        units = [unit for joined in join_unit_lines(texts, self._index) for unit in self._split_units(joined)]
+        return len(units) if all(self._unit(u) for u in units) else None
+
+    def _split_units(self, joined: str) -> list[str]:
+        if joined not in self._split:
+            self._split[joined] = split_units(joined)
+        return self._split[joined]
+
+    def _unit(self, text: str) -> bool:
+        if text not in self._is_unit:
+            self._is_unit[text] = text in GENERIC or looks_like_unit(text, self._index)
+        return self._is_unit[text]
 
 
 def _score(role: str, position: int, texts: list[str], kinds: list[str], unit_count: int | None) -> float | None:
     """How well these lines fill a cell of ``role``; None when they cannot.
 
-    ``unit_count`` is :func:`_unit_count` of the lines, for a unit column."""
+    ``unit_count`` is :meth:`_UnitCounter.count` of the lines, for a unit column."""
     if not texts:
         return 0.0 if role in TEXT_ROLES else (-0.5 if role in ("due", "limit") else -1.0)
     if role in UNIT_ROLES:

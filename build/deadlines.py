@@ -92,6 +92,7 @@ from dataclasses import dataclass
 from policydata.schema import CURRENT
 
 from .numerals import CN_NUMERAL, DIGITS, cn_int
+from .repair import without
 
 KINDS = CURRENT.vocabulary("deadline_kind").values
 SKIP_REASONS = (
@@ -749,6 +750,19 @@ def _emit_range(sc: _Scan, atoms: list[re.Match[str]], start: int, stop: int, pr
                     "valid_until")
 
 
+# Whitespace other than a paragraph break or a cell separator.
+_NOISE_SPACE = re.compile(r"[^\S\n\t]+")
+
+
+def compact_text(text: str) -> tuple[str, list[int]]:
+    """``text`` without :data:`_NOISE_SPACE`, and the offset in ``text`` of each character kept.
+
+    >>> compact_text("a b\\n c")
+    ('ab\\nc', [0, 2, 3, 5])
+    """
+    return without(text, _NOISE_SPACE)
+
+
 def find_deadlines(
     text: str, issued_on: datetime.date | None, cells: list[tuple[int, int, str]] | tuple = (),
 ) -> tuple[list[DeadlineHit], list[Skipped]]:
@@ -777,9 +791,9 @@ def find_deadlines(
     # Spaces and line breaks inside a paragraph are gone already (repair.join_lines);
     # what is left of them is noise of the PDF, so they are dropped. Paragraph
     # breaks and table cell separators stay: no expression runs across them.
-    where = [m.start() for m in re.finditer(r"[^\s]|[\n\t]", text)]
+    compact, where = compact_text(text)
     compact_cells = sorted((bisect_left(where, start), bisect_left(where, end), role) for start, end, role in cells)
-    sc = _Scan(issued_on, "".join(text[i] for i in where), where, [], [], [], compact_cells)
+    sc = _Scan(issued_on, compact, where, [], [], [], compact_cells)
     # Order matters: each scan only takes text no earlier scan has accounted for.
     # 有效期为3年 must be read before 期为3年 can pass for a period length.
     for scan in (_scan_recurring, _scan_validity_spans, _scan_not_deadlines, _scan_ongoing, _scan_span_targets,

@@ -36,11 +36,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
+
+from .workers import Workers, init_worker
 
 METHOD = "tfidf_char23_noformula"
 MIN_CHARS = 12  # a shorter provision (加强组织领导) names a topic, not a measure
@@ -110,33 +113,55 @@ class Linker:
         """``targets``: (measure_id, doc_id, issued_on, comparable text) of each national provision."""
         self.targets = targets
         grams = [_grams(text) for *_, text in targets]
-        df = Counter(g for counts in grams for g in counts)
+        df: Counter[str] = Counter()
+        for counts in grams:
+            df.update(counts.keys())
         n = len(targets)
         self._unseen_idf = math.log(1 + n) + 1
-        self.idf = {g: math.log((1 + n) / (1 + k)) + 1 for g, k in df.items()}
+        # Tens of thousands of n-grams share a few document frequencies: one logarithm each.
+        idf_of = {k: math.log((1 + n) / (1 + k)) + 1 for k in set(df.values())}
+        self.idf = {g: idf_of[k] for g, k in df.items()}
         self.vectors = [self._vector(counts) for counts in grams]
-        self.index: dict[str, list[tuple[int, float]]] = {}
+        # Every national provision is also a query: its vector is already made.
+        self._known = {text: vector for (*_, text), vector in zip(targets, self.vectors)}
+        # Per n-gram, the targets holding it and their weights, as two tuples:
+        # the scoring loop below is most of the build's linking time.
+        postings: dict[str, list[tuple[int, float]]] = {}
         for i, vector in enumerate(self.vectors):
             for g, w in vector.items():
-                self.index.setdefault(g, []).append((i, w))
+                postings.setdefault(g, []).append((i, w))
+        self.index: dict[str, tuple[tuple[int, ...], tuple[float, ...]]] = {
+            g: tuple(zip(*posting)) for g, posting in postings.items()}  # type: ignore[misc]
 
     def _vector(self, counts: Counter[str]) -> dict[str, float]:
-        raw = {g: (1 + math.log(c)) * self.idf.get(g, self._unseen_idf) for g, c in counts.items()}
-        norm = math.sqrt(sum(w * w for w in raw.values())) or 1.0
+        tf = {c: 1 + math.log(c) for c in set(counts.values())}
+        raw = {g: tf[c] * self.idf.get(g, self._unseen_idf) for g, c in counts.items()}
+        weights = raw.values()
+        norm = math.sqrt(sum(map(operator.mul, weights, weights))) or 1.0
         return {g: w / norm for g, w in raw.items()}
 
     def similar(self, text: str, doc_id: str, issued_on: dt.date | None, threshold: float,
                 top_k: int) -> list[tuple[str, float, list[str]]]:
         """(national measure_id, score, shared n-grams) of the best matches of other, earlier documents."""
-        vector = self._vector(_grams(text))
-        scores: dict[int, float] = {}
+        vector = self._known.get(text)
+        if vector is None:
+            vector = self._vector(_grams(text))
+        # Each target's products are added in the order of the query's n-grams,
+        # starting from 0.0: a score is the same float whatever the container.
+        scores = [0.0] * len(self.targets)
+        index = self.index
         for g, w in vector.items():
-            for i, tw in self.index.get(g, ()):
-                scores[i] = scores.get(i, 0.0) + w * tw
+            posting = index.get(g)
+            if posting is not None:
+                for i, tw in zip(*posting):
+                    scores[i] += w * tw
         kept = []
-        for i, score in scores.items():
+        for i, score in enumerate(scores):
+            # Every weight is positive, so 0.0 means no n-gram in common: not a candidate even at threshold 0.
+            if score == 0.0 or score < threshold:
+                continue
             target_id, target_doc, target_issued, _ = self.targets[i]
-            if score < threshold or target_doc == doc_id:
+            if target_doc == doc_id:
                 continue
             if issued_on is not None and target_issued is not None and target_issued > issued_on:
                 continue
@@ -158,13 +183,32 @@ def _longest_first(grams: list[str]) -> list[str]:
     return kept
 
 
+# Queries sent to a worker at once: a few hundred keep the round trips few.
+_QUERIES_PER_TASK = 256
+# The linker of a worker process, set once by _use_linker (a fork shares it; a spawn pickles it once).
+_worker_linker: Linker | None = None
+
+
+def _use_linker(linker: Linker) -> None:
+    global _worker_linker
+    init_worker()
+    _worker_linker = linker
+
+
+def _similar_many(task: tuple[list[tuple[str, str, dt.date | None]], float, int]) -> list[list[tuple[str, float, list[str]]]]:
+    queries, threshold, top_k = task
+    assert _worker_linker is not None, "_use_linker runs first in every worker"
+    return [_worker_linker.similar(text, doc_id, issued_on, threshold, top_k) for text, doc_id, issued_on in queries]
+
+
 def build_links(documents: list[dict[str, Any]], measures: list[dict[str, Any]], references: list[dict[str, Any]],
-                settings: LinkSettings) -> list[dict[str, Any]]:
+                settings: LinkSettings, workers: int = 1) -> list[dict[str, Any]]:
     """The ``measure_links`` rows.
 
     A provision that announces its own document (近日，国务院办公厅印发了《…》; it
     holds a ``self`` reference) says what every such announcement says, and is
-    not compared.
+    not compared. ``workers`` processes score the provisions (each query is
+    independent, so the rows do not depend on it).
     """
     issued = {d["doc_id"]: d["issued_on"] for d in documents}
     national = {d["doc_id"] for d in documents if d["level"] == "national"}
@@ -173,9 +217,16 @@ def build_links(documents: list[dict[str, Any]], measures: list[dict[str, Any]],
              if m["kind"] in LINKED_KINDS and m["measure_id"] not in announcing]
     texts = [(m, t) for m, t in texts if len(t) >= MIN_CHARS]
     linker = Linker([(m["measure_id"], m["doc_id"], issued[m["doc_id"]], t) for m, t in texts if m["doc_id"] in national])
+    queries = [(text, m["doc_id"], issued[m["doc_id"]]) for m, text in texts]
+    if workers > 1:
+        tasks = [(queries[k:k + _QUERIES_PER_TASK], settings.threshold, settings.top_k)
+                 for k in range(0, len(queries), _QUERIES_PER_TASK)]
+        with Workers(workers, _use_linker, (linker,)) as pool:
+            found = [hits for chunk in pool.map(_similar_many, tasks) for hits in chunk]
+    else:
+        found = [linker.similar(*query, settings.threshold, settings.top_k) for query in queries]
     rows = []
-    for m, text in texts:
-        hits = linker.similar(text, m["doc_id"], issued[m["doc_id"]], settings.threshold, settings.top_k)
+    for (m, _), hits in zip(texts, found):
         for rank, (target, score, shared) in enumerate(hits, 1):
             rows.append({"measure_id": m["measure_id"], "national_measure_id": target, "score": score, "rank": rank,
                          "method": METHOD, "shared": shared})

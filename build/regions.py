@@ -290,6 +290,14 @@ class RegionIndex:
                            f"(or one of its 市辖区/县/省直辖 placeholder rows)")
         return self._regions[code]
 
+    def all(self) -> list[Region]:
+        """Every region of the index, in the table's order.
+
+        >>> RegionIndex.load().all()[0].name
+        '中华人民共和国'
+        """
+        return list(self._regions.values())
+
     def with_ancestors(self, codes: Iterable[str]) -> list[Region]:
         """Every region referred to plus all its ancestors up to 100000, sorted by code.
 

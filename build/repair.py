@@ -78,8 +78,20 @@ _TRAILING_CLOSERS = "”’）》」』"
 _TRAILING_NOTE = re.compile(r"(?<=[。！？；])（[^（）]*）$")
 
 
+# A character at least one step of clean() needs: a bracket, an ASCII
+# punctuation mark, a space. Most lines hold none, and clean() is called on
+# every line more than once.
+_REPAIRABLE = re.compile(r"[〔［\[﹝【(（,;:!? \t\u00a0\u3000]")
+
+
 def clean(s: str) -> str:
     """Repair one extracted string (see module docstring)."""
+    if s == s.strip() and not _REPAIRABLE.search(s):
+        return s  # no step below would change it
+    return _repair(s)
+
+
+def _repair(s: str) -> str:
     # Each step can expose work for another (a bracket made full-width makes
     # the space beside it removable), so repeat until nothing changes.
     while True:
@@ -233,13 +245,30 @@ def signature_above(lines: list[str], d: int) -> list[int]:
     return list(range(i + 1, d))
 
 
+def without(text: str, drop: re.Pattern[str]) -> tuple[str, list[int]]:
+    """``text`` without what ``drop`` matches, and the offset in ``text`` of each character kept.
+
+    >>> without("a b  c", re.compile(r"\\s+"))
+    ('abc', [0, 2, 5])
+    """
+    # What is dropped comes in few runs: the kept offsets are taken a run at a time.
+    where: list[int] = []
+    kept = 0
+    for m in drop.finditer(text):
+        where.extend(range(kept, m.start()))
+        kept = m.end()
+    where.extend(range(kept, len(text)))
+    return drop.sub("", text), where
+
+
 def printed_width(line: str) -> int:
     """Printed width: a CJK character is as wide as two Latin ones.
 
     >>> printed_width("2023年")
     6
     """
-    return sum(2 if _HAS_CJK.match(c) else 1 for c in line)
+    # Every character counts once, the CJK ones once more; one pass in the regex engine.
+    return len(line) + len(_HAS_CJK.findall(line))
 
 
 def _is_short_heading(prev: str, paragraph: str, full: int) -> bool:

@@ -38,6 +38,8 @@ from typing import Any
 
 from policydata.schema import CURRENT
 
+from .repair import without
+
 DEFAULT_CODEBOOK_PATH = Path(__file__).parent / "data" / "tag_rules.json"
 
 # Names of the 18 indicators of China's business-environment evaluation, as
@@ -85,6 +87,12 @@ class TagDef:
     phrases: tuple[str, ...]
     exclude: tuple[str, ...]
 
+    def __hash__(self) -> int:
+        # The scanner cache hashes the whole codebook on every tag_text() call;
+        # the id alone is a valid hash (equal tags have equal ids) and spares
+        # hashing every phrase each time.
+        return hash(self.tag_id)
+
 
 @dataclass(frozen=True)
 class TagHit:
@@ -125,6 +133,10 @@ def load_codebook(path: Path | None = None) -> list[TagDef]:
     return _parse_codebook(raw, str(source))
 
 
+# What str.isspace() holds for: the regex engine and str share one definition of whitespace.
+_WHITESPACE = re.compile(r"\s+")
+
+
 def tag_text(text: str, codebook: list[TagDef]) -> list[TagHit]:
     """Tag a text: at most one hit per tag, its earliest match, sorted by tag_id.
 
@@ -137,8 +149,7 @@ def tag_text(text: str, codebook: list[TagDef]) -> list[TagHit]:
         >>> [(h.tag_id, h.evidence, h.char_start, h.char_end) for h in hits]
         [('bei:cross_border_trade', '口岸', 2, 4), ('bready:international_trade', '口岸', 2, 4)]
     """
-    kept = [i for i, ch in enumerate(text) if not ch.isspace()]
-    flat = "".join(text[i] for i in kept)
+    flat, kept = without(text, _WHITESPACE)
     scanner = _scanner(tuple(codebook))
     phrases, excluded = scanner.occurrences(flat)
     titles = [m.span() for m in _QUOTED_TITLE.finditer(flat)]

@@ -71,13 +71,17 @@ def broken(exc: BrokenProcessPool) -> BuildError:
 class Workers:
     """``map`` in this process (one worker) or in a process pool (several)."""
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, setup: Callable[..., None] = init_worker, setup_args: tuple = ()) -> None:
+        """``setup(*setup_args)`` runs first in each worker process; it must call :func:`init_worker`."""
         self.count = count
+        self._setup = setup
+        self._setup_args = setup_args
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> Workers:
         if self.count > 1:
-            self._pool = ProcessPoolExecutor(max_workers=self.count, initializer=init_worker)
+            self._pool = ProcessPoolExecutor(max_workers=self.count, initializer=self._setup,
+                                             initargs=self._setup_args)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -89,7 +89,7 @@ def to_arrow(table: Table, rows: list[dict[str, Any]]):
 
     names = set(table.column_names)
     for row in rows:
-        if set(row) != names:
+        if row.keys() != names:
             raise BuildError(
                 f"{table.name}: row keys differ from the schema: "
                 f"missing {sorted(names - set(row))}, unexpected {sorted(set(row) - names)}"

@@ -345,3 +345,9 @@ ISSUE_9_LINES = [
 def test_issue_9_kinds_and_anchors(text: str, want: list) -> None:
     hits, _ = find_deadlines(text, ISSUED)
     assert hit_rows(hits) == want
+
+
+@given(st.text(alphabet=" \t\n\r\u3000\u00a0\u2003\x0b\x1c年月日2023a，。", max_size=40) | st.text(max_size=30))
+def test_compact_text_keeps_every_character_but_noise_spaces_with_its_offset(text):
+    where = [m.start() for m in re.finditer(r"[^\s]|[\n\t]", text)]
+    assert deadlines.compact_text(text) == ("".join(text[i] for i in where), where)

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 import policydata
 from policydata_build import documents as build_documents
-from policydata_build.english import EnglishNames, romanise
+from policydata_build.english import EnglishNames, RegionNamesAhead, romanise
+from policydata_build.errors import BuildError
 from policydata_build.regions import RegionIndex, national_agency_data
 
 from conftest import full_version_tables, write_version
@@ -158,3 +159,16 @@ def test_quality_counts_the_english_names() -> None:
     names = quality["names_en"]
     assert names["regions"].get("null", 0) == 0
     assert sum(names["agencies"].values()) == len(policydata.open("2.2.0").agencies())
+
+
+def test_regions_named_in_their_own_process_are_named_as_in_this_one() -> None:
+    regions = [(r.code, r.name) for r in RegionIndex.load().all()]
+    with RegionNamesAhead(regions) as ahead:
+        names = ahead.result()
+    assert names == {(code, name): NAMES.region(code, name) for code, name in regions}
+
+
+def test_a_failure_in_the_naming_process_stops_the_build() -> None:
+    with RegionNamesAhead([("340400", None)]) as ahead:  # type: ignore[list-item]
+        with pytest.raises(BuildError, match="(?s)naming regions in English failed:.*AttributeError"):
+            ahead.result()

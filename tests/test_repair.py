@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from policydata_build.repair import clean, join_lines
+from policydata_build.repair import _HAS_CJK, _repair, clean, join_lines, printed_width
 
 CJK_TEXT = st.text(
     alphabet=st.sampled_from(list("营商环境优化年月日号第一二三十（）()〔〕［］[]﹝﹞，。；：、“” \t0123456789abcXYZ.\n")),
@@ -53,6 +53,15 @@ def test_clean_is_idempotent(s):
     assert clean(clean(s)) == clean(s)
 
 
+# Every character one of clean()'s steps looks at, with text around them.
+REPAIR_TEXT = st.text(alphabet="〔〕［］[]﹝﹞【】()（）,;:!?，。 \t\u00a0\u3000\u2003\x0c\n20年号国发abc", max_size=40)
+
+
+@given(REPAIR_TEXT)
+def test_clean_skips_only_strings_no_step_would_change(s):
+    assert clean(s) == _repair(s)
+
+
 LINE = CJK_TEXT.map(lambda s: s.replace("\n", ""))
 
 
@@ -64,3 +73,8 @@ def test_pages_of_joined_text_are_in_order_and_from_the_input(lines):
     assert pages == sorted(pages)
     assert set(pages) <= {p for _, p in lines}
     assert "\n\n" not in t.text and not t.text.startswith("\n")
+
+
+@given(st.text(max_size=40) | REPAIR_TEXT | CJK_TEXT)
+def test_printed_width_counts_cjk_characters_twice(s):
+    assert printed_width(s) == sum(2 if _HAS_CJK.match(c) else 1 for c in s)

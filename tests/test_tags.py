@@ -14,6 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from policydata_build import tags
+from policydata_build.repair import without
 from policydata_build.tags import DEFAULT_CODEBOOK_PATH, TagDef, load_codebook, tag_text, tool_family
 
 SOURCE = Path(__file__).resolve().parents[1] / "build" / "source" / "compilation-2023.txt"
@@ -747,3 +749,9 @@ def test_only_provisions_with_content_of_their_own_carry_tags(kind: str, text: s
     from policydata_build.measures import _has_own_content
 
     assert _has_own_content(kind, text) is tagged
+
+
+@given(st.text(max_size=40) | st.text(alphabet=" \t\n\r\x0b\x0c\x1c\x1d\x85\u00a0\u2003\u2028\u3000\u200b口岸", max_size=40))
+def test_tagging_drops_exactly_the_characters_str_isspace_calls_whitespace(text):
+    kept = [i for i, ch in enumerate(text) if not ch.isspace()]
+    assert without(text, tags._WHITESPACE) == ("".join(text[i] for i in kept), kept)
