@@ -115,6 +115,14 @@ def test_import_is_cheap() -> None:
     assert out.strip() == "[]"
 
 
+def test_open_and_a_query_load_neither_pandas_nor_pyarrow_compute() -> None:
+    """Each costs tens of milliseconds to import and neither is needed to open and query."""
+    code = ("import sys, policydata; ds = policydata.open(); ds.measures(tag='tool:regulation', text='企业'); "
+            "print(sorted(m for m in ('pandas', 'pyarrow.compute', 'pyarrow.dataset') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    assert out.strip() == "[]"
+
+
 def test_models_load_lazily_from_the_package() -> None:
     assert policydata.Document is models.Document
     with pytest.raises(AttributeError):
