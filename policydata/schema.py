@@ -705,7 +705,7 @@ MEASURE_LINKS = Table(
         _c("score", "double", False, "Cosine similarity of the two texts' TF-IDF vectors of character 2- and "
            "3-grams, from 0 to 1."),
         _c("rank", "int32", False, "1 for the provision's most similar national provision, 2 for the next …"),
-        _c("method", "string", False, "How the link was made, e.g. tfidf_char23."),
+        _c("method", "string", False, "How the link was made: the name of the method (build/links.py), e.g. tfidf_char23_noformula from 2.3.0."),
         _c("shared", "list<string>", False, "The shared n-grams that weigh most in the score, heaviest first."),
     ),
     ("measure_id", "national_measure_id"),
