@@ -219,3 +219,20 @@ def test_the_blind_national_sample_is_well_formed_and_its_check_is_published() -
     check = json.loads((latest.path / "quality.json").read_text(encoding="utf-8"))["links"]["national_check"]
     assert check["pairs"] == len(labels) and check["true"] == sum(r["label"] is True for r in labels)
     assert check["links"] == latest.table("measure_links").num_rows
+
+
+@pytest.mark.parametrize("text, words", [
+    # a national 指导思想 paragraph (2023-01-00-018, p. 97 of the source): only its measure stays
+    ("以习近平新时代中国特色社会主义思想为指导，深入贯彻落实党的二十大精神，完整、准确、全面贯彻新发展理念，"
+     "加快构建新发展格局，坚持统筹发展和安全，健全监管体制机制。", "坚持统筹发展和安全健全监管体制机制"),
+    # the provincial and municipal forms of the same framing
+    ("为贯彻落实省委、省政府关于持续优化营商环境的决策部署，结合我省实际，制定本方案。", "为"),
+    ("经市政府同意，现将有关事项通知如下：", ""),
+    # a citation is the references table's business, not a shared measure
+    ("按照《国务院办公厅关于进一步优化营商环境降低市场主体制度性交易成本的意见》（国办发〔2022〕30号）要求，"
+     "全面推行电子保函替代现金缴纳投标保证金。", "按照要求全面推行电子保函替代现金缴纳投标保证金"),
+])
+def test_links_compare_provisions_without_formulae_and_citations(text: str, words: str) -> None:
+    from policydata_build.links import comparable
+
+    assert comparable(text) == words
