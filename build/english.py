@@ -167,8 +167,14 @@ class RegionNamesAhead:
     def __init__(self, regions: list[tuple[str, str]]) -> None:
         import multiprocessing
 
-        self._receive, send = multiprocessing.Pipe(duplex=False)
-        self._process = multiprocessing.Process(target=_name_regions, args=(regions, send), daemon=True)
+        # A fresh interpreter, not a fork: the build may run in a process with
+        # threads (DuckDB's, pyarrow's, numpy's BLAS), and a forked child of such
+        # a process can crash or hang on a lock one of them held; a forked child
+        # of the test run died of SIGSEGV this way. It costs an interpreter start,
+        # on the other core while the documents are parsed.
+        context = multiprocessing.get_context("spawn")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_name_regions, args=(regions, send), daemon=True)
         self._process.start()
         # The child now holds the only writing end: if it dies, receiving reads end-of-file.
         send.close()

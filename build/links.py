@@ -43,6 +43,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+import numpy as np
+
 from .workers import Workers, init_worker
 
 METHOD = "tfidf_char23_noformula"
@@ -127,14 +129,21 @@ class Linker:
         self.vectors = [self._vector(counts) for counts in grams]
         # Every national provision is also a query: its vector is already made.
         self._known = {text: vector for (*_, text), vector in zip(targets, self.vectors)}
-        # Per n-gram, the targets holding it and their weights, as two tuples:
-        # the scoring loop below is most of the build's linking time.
-        postings: dict[str, list[tuple[int, float]]] = {}
+        # The inverted index as flat arrays, one run per n-gram (its targets in
+        # target order): a query's postings are gathered and scored by numpy,
+        # which was most of the build's linking time as a Python loop.
+        self._gram_id: dict[str, int] = {}
+        grams_of, targets_of, weights_of = [], [], []
         for i, vector in enumerate(self.vectors):
             for g, w in vector.items():
-                postings.setdefault(g, []).append((i, w))
-        self.index: dict[str, tuple[tuple[int, ...], tuple[float, ...]]] = {
-            g: tuple(zip(*posting)) for g, posting in postings.items()}  # type: ignore[misc]
+                grams_of.append(self._gram_id.setdefault(g, len(self._gram_id)))
+                targets_of.append(i)
+                weights_of.append(w)
+        by_gram = np.argsort(np.array(grams_of, dtype=np.int64), kind="stable")
+        self._post_target = np.array(targets_of, dtype=np.int64)[by_gram]
+        self._post_weight = np.array(weights_of, dtype=np.float64)[by_gram]
+        self._run_length = np.bincount(np.array(grams_of, dtype=np.int64), minlength=len(self._gram_id))
+        self._run_start = np.cumsum(self._run_length) - self._run_length
 
     def _vector(self, counts: Counter[str]) -> dict[str, float]:
         tf = {c: 1 + math.log(c) for c in set(counts.values())}
@@ -149,20 +158,11 @@ class Linker:
         vector = self._known.get(text)
         if vector is None:
             vector = self._vector(_grams(text))
-        # Each target's products are added in the order of the query's n-grams,
-        # starting from 0.0: a score is the same float whatever the container.
-        scores = [0.0] * len(self.targets)
-        index = self.index
-        for g, w in vector.items():
-            posting = index.get(g)
-            if posting is not None:
-                for i, tw in zip(*posting):
-                    scores[i] += w * tw
+        scores = self._scores(vector)
         kept = []
-        for i, score in enumerate(scores):
-            # Every weight is positive, so 0.0 means no n-gram in common: not a candidate even at threshold 0.
-            if score == 0.0 or score < threshold:
-                continue
+        # Every weight is positive, so 0.0 means no n-gram in common: not a candidate even at threshold 0.
+        for i in np.flatnonzero((scores != 0.0) & (scores >= threshold)).tolist():
+            score = float(scores[i])
             target_id, target_doc, target_issued, _ = self.targets[i]
             if target_doc == doc_id:
                 continue
@@ -175,6 +175,26 @@ class Linker:
             shared = sorted((g for g in vector if g in target), key=lambda g: (-vector[g] * target[g], g))
             out.append((target_id, score, _longest_first(shared)[:SHARED_SHOWN]))
         return out
+
+
+    def _scores(self, vector: dict[str, float]) -> np.ndarray:
+        """Each target's cosine with ``vector``.
+
+        The products w × tw are added to each target's score in the order of
+        the query's n-grams, starting from 0.0, as a loop over the postings
+        would (``np.bincount`` adds in array order): the scores are the same
+        floats, so the links do not depend on how they are computed.
+        """
+        known = [(self._gram_id[g], w) for g, w in vector.items() if g in self._gram_id]
+        if not known:
+            return np.zeros(len(self.targets))
+        grams = np.array([gid for gid, _ in known], dtype=np.int64)
+        lengths = self._run_length[grams]
+        # Positions of every selected run, concatenated: run start + 0, 1, … length - 1.
+        ends = np.cumsum(lengths)
+        positions = np.arange(ends[-1]) + np.repeat(self._run_start[grams] - (ends - lengths), lengths)
+        products = np.repeat(np.array([w for _, w in known]), lengths) * self._post_weight[positions]
+        return np.bincount(self._post_target[positions], weights=products, minlength=len(self.targets))
 
 
 def _longest_first(grams: list[str]) -> list[str]:

@@ -16,6 +16,7 @@ they save below :data:`PARALLEL_FROM_DOCUMENTS` documents with text.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterable
@@ -80,8 +81,11 @@ class Workers:
 
     def __enter__(self) -> Workers:
         if self.count > 1:
+            # Fresh interpreters, not forks, for the reason english.RegionNamesAhead gives;
+            # Python 3.14 no longer forks by default either.
             self._pool = ProcessPoolExecutor(max_workers=self.count, initializer=self._setup,
-                                             initargs=self._setup_args)
+                                             initargs=self._setup_args,
+                                             mp_context=multiprocessing.get_context("spawn"))
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -281,10 +281,14 @@ def test_a_worker_that_dies_stops_the_build_with_a_clear_error(tmp_path):
     import subprocess
     import sys
 
-    script = f"""
+    # Workers are fresh interpreters (spawn): each imports this script as its
+    # main module, so the patch is made there too, and the parent's pid comes
+    # through the environment they inherit.
+    script = tmp_path / "dies.py"
+    script.write_text(f"""
 import os, sys
 import policydata_build.documents as documents
-PARENT = os.getpid()
+PARENT = int(os.environ.setdefault("POLICYDATA_TEST_PARENT", str(os.getpid())))
 original = documents.render_body
 def dying(lines, index=None):
     # One worker is killed (e.g. for want of memory) while the other lives on.
@@ -296,10 +300,12 @@ def dying(lines, index=None):
         os._exit(9)
     return original(lines, index)
 documents.render_body = dying
-from policydata_build.pipeline import main
-sys.exit(main(["--workers", "2", "--out", {str(tmp_path)!r}, "--version", "9.9.9+dies", "--no-progress"]))
-"""
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+if __name__ == "__main__":
+    from policydata_build.pipeline import main
+    sys.exit(main(["--workers", "2", "--out", {str(tmp_path)!r}, "--version", "9.9.9+dies", "--no-progress"]))
+""", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 1, done.stderr
     assert "a worker process died" in done.stderr and "Traceback" not in done.stderr
+    assert (tmp_path / "first").is_dir()  # it was the patched worker that died
     assert not (tmp_path / "9.9.9+dies").exists()
