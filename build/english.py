@@ -162,60 +162,82 @@ class RegionNamesAhead:
     region of the index (about 0.06 s more), as which of them the tables hold
     is known only at the end. Use it as a context manager: leaving the block
     ends the process if :meth:`result` was not called.
+
+    The process is a fresh interpreter that imports this module only. Not a
+    fork: the build may run in a process with other libraries' threads
+    (DuckDB's, pyarrow's, numpy's), and a forked child of such a process can
+    crash on a lock one of them held (one of the test run died of SIGSEGV).
+    Nor multiprocessing's spawn, which re-runs the caller's main script: a
+    script calling build() without an ``if __name__ == "__main__":`` guard
+    hung that way.
     """
 
     def __init__(self, regions: list[tuple[str, str]]) -> None:
-        import multiprocessing
+        import pickle
+        import subprocess
+        import sys
+        import threading
 
-        # A fresh interpreter, not a fork: the build may run in a process with
-        # threads (DuckDB's, pyarrow's, numpy's BLAS), and a forked child of such
-        # a process can crash or hang on a lock one of them held; a forked child
-        # of the test run died of SIGSEGV this way. It costs an interpreter start,
-        # on the other core while the documents are parsed.
-        context = multiprocessing.get_context("spawn")
-        self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_name_regions, args=(regions, send), daemon=True)
-        self._process.start()
-        # The child now holds the only writing end: if it dies, receiving reads end-of-file.
-        send.close()
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", "from policydata_build.english import _serve; _serve()"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        # The regions are more than a pipe holds: written from a thread, so the
+        # build goes on while the child starts and reads them.
+        self._writer = threading.Thread(target=self._send, args=(pickle.dumps(regions),), daemon=True)
+        self._writer.start()
+
+    def _send(self, payload: bytes) -> None:
+        stdin = self._process.stdin
+        assert stdin is not None
+        try:
+            stdin.write(payload)
+            stdin.close()
+        except BrokenPipeError:
+            return  # the child ended before reading; result() reports its exit code and stderr
 
     def __enter__(self) -> RegionNamesAhead:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._process.is_alive():
-            self._process.terminate()
-        self._process.join()
-        self._receive.close()
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait()
+        self._writer.join()
+        for pipe in (self._process.stdout, self._process.stderr):
+            if pipe is not None:
+                pipe.close()
 
     def result(self) -> RegionNames:
         """(code, name) -> (English name, rule), as ``EnglishNames.load().region(code, name)`` gives them."""
-        try:
-            outcome, payload = self._receive.recv()
-        except EOFError:
-            self._process.join()
-            raise BuildError(f"the process naming regions in English ended without an answer "
-                             f"(exit code {self._process.exitcode}); nothing was written") from None
-        if outcome != "names":
-            raise BuildError(f"naming regions in English failed:\n{payload}")
-        return payload
+        import pickle
+
+        self._writer.join()
+        assert self._process.stdout is not None and self._process.stderr is not None
+        # stdout first: the child writes stderr only when it fails, and then
+        # a traceback, far less than a pipe holds.
+        out = self._process.stdout.read()
+        err = self._process.stderr.read()
+        self._process.wait()
+        if self._process.returncode != 0:
+            raise BuildError(f"naming regions in English failed (exit code {self._process.returncode}); nothing "
+                             f"was written:\n{err.decode('utf-8', 'replace')[-4000:]}")
+        names: RegionNames = pickle.loads(out)
+        return names
 
 
-def _name_regions(regions: list[tuple[str, str]], send: Any) -> None:
+def _serve() -> None:
+    """The naming process: regions pickled on stdin, their English names pickled on stdout."""
+    import pickle
     import signal
-    import traceback
+    import sys
 
-    # The build ends this process itself when it stops: an interrupt or the
-    # build's own SIGTERM handler must not run here.
+    # The build ends this process itself when it stops: an interrupt must not
+    # print a second traceback from here.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    try:
-        names = EnglishNames.load()
-        message: tuple[str, Any] = ("names", {(code, name): names.region(code, name) for code, name in regions})
-    except Exception:  # reported to the build, which raises it as a BuildError
-        message = ("error", traceback.format_exc())
-    send.send(message)
-    send.close()
+    regions = pickle.load(sys.stdin.buffer)
+    names = EnglishNames.load()
+    sys.stdout.buffer.write(pickle.dumps({(code, name): names.region(code, name) for code, name in regions}))
+    sys.stdout.buffer.flush()
 
 
 def add_english(rows: dict[str, list[dict[str, Any]]], region_names: RegionNames) -> dict[str, dict[str, int]]:

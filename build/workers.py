@@ -65,8 +65,8 @@ def init_worker() -> None:
 def broken(exc: BrokenProcessPool) -> BuildError:
     """The error a build reports when a worker process died (killed, out of memory)."""
     return BuildError(f"a worker process died ({exc}); nothing was written. Rerun with --workers 1 to parse "
-                      "in one process (and, on macOS or Python 3.14+, call build() under "
-                      "`if __name__ == \"__main__\":`)")
+                      "in one process (and call build() from a script under "
+                      "`if __name__ == \"__main__\":`, as workers are started afresh)")
 
 
 class Workers:

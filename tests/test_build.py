@@ -275,6 +275,24 @@ def test_workers_must_be_positive(capsys):
     assert "--workers must be at least 1" in capsys.readouterr().err
 
 
+def test_a_script_without_a_main_guard_builds_a_small_source(tmp_path):
+    """The English-names process is a plain interpreter that imports one module: it never re-runs the
+    caller's script (multiprocessing's spawn did, and an unguarded script hung)."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "unguarded.py"
+    script.write_text(f"""
+from pathlib import Path
+from policydata_build.pipeline import build
+build(out=Path({str(tmp_path)!r}), version="9.9.9+unguarded")
+print("built")
+""", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout.strip()) == (0, "built"), done.stderr
+    assert (tmp_path / "9.9.9+unguarded" / "manifest.json").is_file()
+
+
 def test_a_worker_that_dies_stops_the_build_with_a_clear_error(tmp_path):
     # (Workers also reset the SIGTERM handler they inherit, so the pool can end
     # the survivors; a review saw them hang without that. It is not reproduced here.)

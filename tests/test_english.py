@@ -170,5 +170,5 @@ def test_regions_named_in_their_own_process_are_named_as_in_this_one() -> None:
 
 def test_a_failure_in_the_naming_process_stops_the_build() -> None:
     with RegionNamesAhead([("340400", None)]) as ahead:  # type: ignore[list-item]
-        with pytest.raises(BuildError, match="(?s)naming regions in English failed:.*AttributeError"):
+        with pytest.raises(BuildError, match=r"(?s)naming regions in English failed \(exit code 1\).*AttributeError"):
             ahead.result()
