@@ -217,6 +217,7 @@ _PARALLEL_FROM_PAGES = 3 * _CHUNK_PAGES
 
 
 def _read_pdf(path: Path, *, progress: bool, workers: int | None = None) -> list[Page]:
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
 
@@ -233,10 +234,11 @@ def _read_pdf(path: Path, *, progress: bool, workers: int | None = None) -> list
     workers = min(workers, len(chunks))
     done: dict[int, list[tuple[str, ...]]] = {}
     failed: dict[int, SourceError] = {}
-    # The pool starts its processes before the bar can start tqdm's monitor
-    # thread (forking a process that runs threads is unsafe). tqdm hides itself
-    # when stderr is not a terminal (disable=None).
-    pool = (ProcessPoolExecutor(max_workers=workers, initializer=_open_worker_reader, initargs=(path,))
+    # Fresh interpreters, not forks, as for the parsing workers (workers.py):
+    # forking a process that runs other libraries' threads is unsafe. tqdm
+    # hides itself when stderr is not a terminal (disable=None).
+    pool = (ProcessPoolExecutor(max_workers=workers, initializer=_open_worker_reader, initargs=(path,),
+                                mp_context=multiprocessing.get_context("spawn"))
             if workers > 1 else None)
     try:
         futures = {pool.submit(_extract_pages, path, a, b): a for a, b in chunks} if pool else {}
