@@ -230,6 +230,7 @@ class _Data:
     flags: dict[str, list[Flag]]  # doc_id -> flags
     general_flags: list[Flag]  # flags about the compilation, not one document
     has_links: bool  # the version has LINK_TABLES
+    titles: dict[str, str]  # doc_id -> title, for naming cited and citing documents
     references: dict[str, list[Reference]]  # citing doc_id -> its references
     cited_by: dict[str, list[Reference]]  # cited doc_id -> citations by other documents
     work_ids: set[str]  # cited_works ids, to check references against
@@ -269,6 +270,7 @@ def _load(ds: Dataset) -> _Data:
         flags=_group([f for f in flags if f.doc_id is not None], lambda f: f.doc_id or ""),
         general_flags=[f for f in flags if f.doc_id is None],
         has_links=has_links,
+        titles={d.doc_id: d.title for d in documents},
         references=_group(references, lambda r: r.doc_id),
         cited_by=_group([r for r in references if r.cited_doc_id is not None and r.kind != "self"],
                         lambda r: r.cited_doc_id or ""),
@@ -928,7 +930,7 @@ def _references(data: _Data, doc: Document) -> str:
     """What the document cites and which documents cite it, each with its page; empty before schema 2.2."""
     if not data.has_links:
         return ""
-    titles = {d.doc_id: d.title for d in data.documents}
+    titles = data.titles
     items = []
     for r in data.references.get(doc.doc_id, []):
         if r.cited_doc_id is not None and r.kind != "self":
