@@ -224,21 +224,29 @@ def _similar_many(task: tuple[list[tuple[str, str, dt.date | None]], float, int]
     return [_worker_linker.similar(text, doc_id, issued_on, threshold, top_k) for text, doc_id, issued_on in queries]
 
 
-def build_links(documents: list[dict[str, Any]], measures: list[dict[str, Any]], references: list[dict[str, Any]],
-                settings: LinkSettings, workers: int = 1) -> list[dict[str, Any]]:
-    """The ``measure_links`` rows.
+def linkable(measures: list[dict[str, Any]], references: list[dict[str, Any]]) -> list[tuple[dict[str, Any], str]]:
+    """(provision, comparable text) of every provision that is compared, in the given order.
 
     A provision that announces its own document (近日，国务院办公厅印发了《…》; it
     holds a ``self`` reference) says what every such announcement says, and is
-    not compared. ``workers`` processes score the provisions (each query is
-    independent, so the rows do not depend on it).
+    not compared; nor is one shorter than :data:`MIN_CHARS` once its formulae are gone.
     """
-    issued = {d["doc_id"]: d["issued_on"] for d in documents}
-    national = {d["doc_id"] for d in documents if d["level"] == "national"}
     announcing = {r["measure_id"] for r in references if r["kind"] == "self"}
     texts = [(m, comparable(m["text"], m["label"])) for m in measures
              if m["kind"] in LINKED_KINDS and m["measure_id"] not in announcing]
-    texts = [(m, t) for m, t in texts if len(t) >= MIN_CHARS]
+    return [(m, t) for m, t in texts if len(t) >= MIN_CHARS]
+
+
+def build_links(documents: list[dict[str, Any]], measures: list[dict[str, Any]], references: list[dict[str, Any]],
+                settings: LinkSettings, workers: int = 1) -> list[dict[str, Any]]:
+    """The ``measure_links`` rows of the :func:`linkable` provisions.
+
+    ``workers`` processes score the provisions (each query is independent, so
+    the rows do not depend on it).
+    """
+    issued = {d["doc_id"]: d["issued_on"] for d in documents}
+    national = {d["doc_id"] for d in documents if d["level"] == "national"}
+    texts = linkable(measures, references)
     linker = Linker([(m["measure_id"], m["doc_id"], issued[m["doc_id"]], t) for m, t in texts if m["doc_id"] in national])
     queries = [(text, m["doc_id"], issued[m["doc_id"]]) for m, text in texts]
     if workers > 1:

@@ -19,7 +19,7 @@ from typing import Any
 from . import BUNDLED_SOURCE, DATASET_VERSION
 from .accuracy import below_floors, evaluate, is_experimental, load_floors
 from .documents import build_documents
-from .english import RegionNamesAhead, add_english
+from .english import add_english
 from .links import LinkSettings, build_links, link_quality
 from .references import build_references
 from .validity import validity
@@ -62,12 +62,6 @@ def build_tables(source: Source, workers: int | None = None, link_settings: Link
     for :mod:`link_eval`, which chooses it.
     """
     index = RegionIndex.load()
-    with RegionNamesAhead([(r.code, r.name) for r in index.all()]) as region_names:
-        return _build_tables(source, workers, link_settings, index, region_names)
-
-
-def _build_tables(source: Source, workers: int | None, link_settings: LinkSettings | None, index: RegionIndex,
-                  region_names: RegionNamesAhead) -> tuple[dict[str, list[dict[str, Any]]], dict[str, Any], str]:
     pages = list(source.pages)
     edition = edition_of(source)
     toc = parse_toc(pages)
@@ -111,7 +105,7 @@ def _build_tables(source: Source, workers: int | None, link_settings: LinkSettin
         "measure_links": links,
         "flags": docs.flags,
     }
-    english = add_english(rows, region_names.result())
+    english = add_english(rows)
     quality = {
         "edition": edition,
         "losses": _losses(docs.documents, docs.flags),

@@ -81,8 +81,11 @@ class Workers:
 
     def __enter__(self) -> Workers:
         if self.count > 1:
-            # Fresh interpreters, not forks, for the reason english.RegionNamesAhead gives;
-            # Python 3.14 no longer forks by default either.
+            # Fresh interpreters, not forks: the build may run in a process with
+            # other libraries' threads (DuckDB's, pyarrow's, numpy's), and a forked
+            # child of such a process can crash on a lock one of them held (a test
+            # run once died of SIGSEGV that way). Python 3.14 no longer forks by
+            # default either.
             self._pool = ProcessPoolExecutor(max_workers=self.count, initializer=self._setup,
                                              initargs=self._setup_args,
                                              mp_context=multiprocessing.get_context("spawn"))

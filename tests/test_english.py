@@ -16,8 +16,7 @@ from hypothesis import strategies as st
 
 import policydata
 from policydata_build import documents as build_documents
-from policydata_build.english import EnglishNames, RegionNamesAhead, romanise
-from policydata_build.errors import BuildError
+from policydata_build.english import EnglishNames, pinyin_cache, romanise, romanise_with_pypinyin
 from policydata_build.regions import RegionIndex, national_agency_data
 
 from conftest import full_version_tables, write_version
@@ -161,14 +160,14 @@ def test_quality_counts_the_english_names() -> None:
     assert sum(names["agencies"].values()) == len(policydata.open("2.2.0").agencies())
 
 
-def test_regions_named_in_their_own_process_are_named_as_in_this_one() -> None:
-    regions = [(r.code, r.name) for r in RegionIndex.load().all()]
-    with RegionNamesAhead(regions) as ahead:
-        names = ahead.result()
-    assert names == {(code, name): NAMES.region(code, name) for code, name in regions}
+def test_the_pinyin_file_is_what_pypinyin_gives_for_every_stem_of_the_region_index() -> None:
+    stems = NAMES.pinyin_stems((r.code, r.name) for r in RegionIndex.load().all())
+    cached = pinyin_cache()
+    assert sorted(cached) == stems, "rerun `python -m policydata_build.english` after changing the index or names_en.json"
+    assert cached == {stem: romanise_with_pypinyin(stem) for stem in stems}
 
 
-def test_a_failure_in_the_naming_process_stops_the_build() -> None:
-    with RegionNamesAhead([("340400", None)]) as ahead:  # type: ignore[list-item]
-        with pytest.raises(BuildError, match=r"(?s)naming regions in English failed \(exit code 1\).*AttributeError"):
-            ahead.result()
+def test_a_name_outside_the_region_index_is_romanised_by_pypinyin() -> None:
+    invented = "淮北南"  # no region of the index has this stem
+    assert invented not in pinyin_cache()
+    assert romanise(invented) == romanise_with_pypinyin(invented) == "Huaibeinan"
