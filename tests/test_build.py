@@ -276,8 +276,8 @@ def test_workers_must_be_positive(capsys):
 
 
 def test_a_script_without_a_main_guard_builds_a_small_source(tmp_path):
-    """The English-names process is a plain interpreter that imports one module: it never re-runs the
-    caller's script (multiprocessing's spawn did, and an unguarded script hung)."""
+    """A small source is built in one process: nothing re-runs the caller's script (multiprocessing's
+    spawn does, and an unguarded script once hung that way)."""
     import subprocess
     import sys
 
