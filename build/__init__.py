@@ -5,7 +5,7 @@ Imported as ``policydata_build`` (the folder is mapped in pyproject.toml).
 
 # The dataset version `policydata build` writes by default. Bump it (semver)
 # whenever the built content changes: published versions are immutable.
-DATASET_VERSION = "2.3.0"
+DATASET_VERSION = "2.4.0"
 
 from pathlib import Path
 

@@ -137,7 +137,10 @@ def quality_markdown(q: dict[str, Any], rows: dict[str, int]) -> str:
         f"| quality flags | {sum(q['flags_by_code'].values())} ({', '.join(f'{k} {v}' for k, v in q['flags_by_code'].items())}) |",
     ]
     refs, links = q["references"], q["links"]
-    check = links["national_check"]
+    checks = [(links[key], name) for key, name in (
+        ("national_check", "the blind national labels (real text; not held out)"),
+        ("heldout_check", "the blind provincial-to-national labels (held out for 2.3.0 only)"),
+    ) if key in links]
     lines += [
         f"| references | {refs['references']} ({', '.join(f'{k} {v}' for k, v in refs['by_kind'].items())}); "
         f"{refs['resolved_to_documents']} of {refs['citations']} citations of other works resolve to a document "
@@ -146,9 +149,12 @@ def quality_markdown(q: dict[str, Any], rows: dict[str, int]) -> str:
         f"{links['provisions_linked']} provisions |",
         f"| … on the links fixture (in-sample: the threshold was chosen there) | precision {links['precision']:.3f}, "
         f"recall {links['recall']:.3f} on {links['sample']['pairs']} pairs |",
-        f"| … judged by the blind national labels | {check['judged_true']} true, {check['judged_false']} false, "
+    ]
+    lines += [
+        f"| … judged by {name} | {check['judged_true']} true, {check['judged_false']} false, "
         f"{check['judged_ambiguous']} ambiguous, {check['unlabelled']} unlabelled: precision "
-        f"{check['precision']:.3f}; {check['judged_true']} of the {check['true']} true pairs |",
+        f"{check['precision']:.3f}; {check['judged_true']} of the {check['true']} true pairs |"
+        for check, name in checks
     ]
     return "\n".join(lines) + "\n"
 

@@ -1,7 +1,7 @@
 """policydata: China's 2023 business-environment policies as a pinned, typed dataset.
 
 >>> import policydata
->>> ds = policydata.open("2.3.0")                      # a published version, checked against its checksums
+>>> ds = policydata.open("2.4.0")                      # a published version, checked against its checksums
 >>> len(ds.documents()), len(ds.documents(region="安徽"))
 (279, 15)
 >>> ds.document("2023-01-00-018").doc_number
@@ -37,7 +37,7 @@ from .errors import (
 )
 from .schema import CURRENT as _CURRENT
 
-__version__ = "0.6.0"
+__version__ = "0.7.0"
 
 # Row models are generated from the schema declaration (see policydata.models).
 _MODEL_NAMES = frozenset({t.model for t in _CURRENT.tables} | {"Manifest"})
