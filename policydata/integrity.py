@@ -314,7 +314,7 @@ def _load_table(name: str, raw: bytes, declaration: schema.Declaration, rows: in
 
     spec = declaration.table(name)
     try:
-        table = pq.ParquetFile(pa.BufferReader(raw)).read()
+        table = pq.ParquetFile(pa.BufferReader(raw)).read(use_threads=False)
     except (pa.ArrowException, OSError) as exc:
         problems.append(SchemaMismatchError(name, ["a Parquet file"], [f"{type(exc).__name__}: {exc}"],
                                             reason=f"{name}.parquet cannot be read"))

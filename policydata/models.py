@@ -93,19 +93,27 @@ def build_rows(model: type[Row], names: tuple[str, ...], rows: list[tuple[Any, .
     """
     fields_set = frozenset(names) | frozenset(absent)  # as validating a dict with every key would
     none = dict.fromkeys(absent)
-    new, set_ = object.__new__, object.__setattr__
+    new, set_dict = object.__new__, object.__setattr__
+    # BaseModel's slots, set through their descriptors rather than by name: 0.64 -> 0.57 ms
+    # for the 723 measures rows of 2.3.0.
+    set_fields, set_extra, set_private = _SLOT_SETTERS
     out: list[Row] = []
+    append = out.append
     for row in rows:
         values = dict(zip(names, row))
         if none:
             values.update(none)
         obj = new(model)
-        set_(obj, "__dict__", values)
-        set_(obj, "__pydantic_fields_set__", fields_set)
-        set_(obj, "__pydantic_extra__", None)
-        set_(obj, "__pydantic_private__", None)
-        out.append(obj)
+        set_dict(obj, "__dict__", values)
+        set_fields(obj, fields_set)
+        set_extra(obj, None)
+        set_private(obj, None)
+        append(obj)
     return out
+
+
+_SLOT_SETTERS = tuple(BaseModel.__dict__[slot].__set__
+                      for slot in ("__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__"))
 
 
 MODELS: dict[str, type[Row]] = row_models(schema.CURRENT)
