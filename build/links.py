@@ -48,7 +48,9 @@ import operator
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -141,39 +143,49 @@ class Linker:
         # Tens of thousands of n-grams share a few document frequencies: one logarithm each.
         idf_of = {k: math.log((1 + n) / (1 + k)) + 1 for k in set(df.values())}
         self.idf = {g: idf_of[k] for g, k in df.items()}
-        self.vectors = [self._vector(counts) for counts in grams]
+        # An n-gram's id is its rank of first appearance in the targets.
+        self._gram_id = {g: i for i, g in enumerate(df)}
+        self._prepared = [self._prepare(counts) for counts in grams]
         # Every national provision is also a query: its vector is already made.
-        self._known = {text: vector for (*_, text), vector in zip(targets, self.vectors)}
+        self._known = {text: k for k, (*_, text) in enumerate(targets)}
+        self._dicts: dict[int, dict[str, float]] = {}
         # The inverted index as flat arrays, one run per n-gram (its targets in
         # target order): a query's postings are gathered and scored by numpy,
         # which was most of the build's linking time as a Python loop.
-        self._gram_id: dict[str, int] = {}
-        grams_of, targets_of, weights_of = [], [], []
-        for i, vector in enumerate(self.vectors):
-            for g, w in vector.items():
-                grams_of.append(self._gram_id.setdefault(g, len(self._gram_id)))
-                targets_of.append(i)
-                weights_of.append(w)
-        by_gram = np.argsort(np.array(grams_of, dtype=np.int64), kind="stable")
-        self._post_target = np.array(targets_of, dtype=np.int64)[by_gram]
-        self._post_weight = np.array(weights_of, dtype=np.float64)[by_gram]
-        self._run_length = np.bincount(np.array(grams_of, dtype=np.int64), minlength=len(self._gram_id))
+        grams_of = np.concatenate([ids for *_, ids, _ in self._prepared] or [np.zeros(0, np.int64)])
+        weights_of = np.concatenate([w for *_, w in self._prepared] or [np.zeros(0)])
+        targets_of = np.repeat(np.arange(n, dtype=np.int64), [len(ids) for *_, ids, _ in self._prepared])
+        by_gram = np.argsort(grams_of, kind="stable")
+        self._post_target = targets_of[by_gram]
+        self._post_weight = weights_of[by_gram]
+        self._run_length = np.bincount(grams_of, minlength=len(self._gram_id))
         self._run_start = np.cumsum(self._run_length) - self._run_length
 
-    def _vector(self, counts: Counter[str]) -> dict[str, float]:
-        tf = {c: 1 + math.log(c) for c in set(counts.values())}
-        raw = {g: tf[c] * self.idf.get(g, self._unseen_idf) for g, c in counts.items()}
-        weights = raw.values()
-        norm = math.sqrt(sum(map(operator.mul, weights, weights))) or 1.0
-        return {g: w / norm for g, w in raw.items()}
+    def _prepare(self, counts: Counter[str]) -> tuple[list[str], list[float], np.ndarray, np.ndarray]:
+        """A text's n-grams and their weights (the normalised TF-IDF vector, in the n-grams' order),
+        and the ids and weights of those the targets hold."""
+        grams = list(counts)
+        # The same float operations, in the same order, as a loop over the n-grams.
+        raw = list(map(operator.mul, map(_tf, counts.values()), map(self.idf.get, grams, repeat(self._unseen_idf))))
+        norm = math.sqrt(sum(map(operator.mul, raw, raw))) or 1.0
+        weights = list(map(operator.truediv, raw, repeat(norm)))
+        ids = np.fromiter(map(self._gram_id.get, grams, repeat(-1)), dtype=np.int64, count=len(grams))
+        indexed = ids >= 0
+        return grams, weights, ids[indexed], np.array(weights, dtype=np.float64)[indexed]
+
+    def _vector(self, k: int) -> dict[str, float]:
+        """Target ``k``'s vector as a dict (made for the few targets that are linked)."""
+        if k not in self._dicts:
+            grams, weights, _, _ = self._prepared[k]
+            self._dicts[k] = dict(zip(grams, weights))
+        return self._dicts[k]
 
     def similar(self, text: str, doc_id: str, issued_on: dt.date | None, threshold: float,
                 top_k: int) -> list[tuple[str, float, list[str]]]:
         """(national measure_id, score, shared n-grams) of the best matches of other, earlier documents."""
-        vector = self._known.get(text)
-        if vector is None:
-            vector = self._vector(_grams(text))
-        scores = self._scores(vector)
+        k = self._known.get(text)
+        grams, weights, ids, indexed_weights = self._prepare(_grams(text)) if k is None else self._prepared[k]
+        scores = self._scores(ids, indexed_weights)
         kept = []
         # Every weight is positive, so 0.0 means no n-gram in common: not a candidate even at threshold 0.
         for i in np.flatnonzero((scores != 0.0) & (scores >= threshold)).tolist():
@@ -185,37 +197,43 @@ class Linker:
                 continue
             kept.append((round(score, 6), target_id, i))
         out = []
+        vector = dict(zip(grams, weights)) if kept else {}
         for score, target_id, i in sorted(kept, key=lambda k: (-k[0], k[1]))[:top_k]:
-            target = self.vectors[i]
+            target = self._vector(i)
             shared = sorted((g for g in vector if g in target), key=lambda g: (-vector[g] * target[g], g))
-            out.append((target_id, score, _longest_first(shared)[:SHARED_SHOWN]))
+            out.append((target_id, score, _longest_first(shared, SHARED_SHOWN)))
         return out
 
-
-    def _scores(self, vector: dict[str, float]) -> np.ndarray:
-        """Each target's cosine with ``vector``.
+    def _scores(self, grams: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Each target's cosine with the query whose indexed n-grams and weights are given.
 
         The products w × tw are added to each target's score in the order of
         the query's n-grams, starting from 0.0, as a loop over the postings
         would (``np.bincount`` adds in array order): the scores are the same
         floats, so the links do not depend on how they are computed.
         """
-        known = [(self._gram_id[g], w) for g, w in vector.items() if g in self._gram_id]
-        if not known:
+        if not len(grams):
             return np.zeros(len(self.targets))
-        grams = np.array([gid for gid, _ in known], dtype=np.int64)
         lengths = self._run_length[grams]
         # Positions of every selected run, concatenated: run start + 0, 1, … length - 1.
         ends = np.cumsum(lengths)
         positions = np.arange(ends[-1]) + np.repeat(self._run_start[grams] - (ends - lengths), lengths)
-        products = np.repeat(np.array([w for _, w in known]), lengths) * self._post_weight[positions]
+        products = np.repeat(weights, lengths) * self._post_weight[positions]
         return np.bincount(self._post_target[positions], weights=products, minlength=len(self.targets))
 
 
-def _longest_first(grams: list[str]) -> list[str]:
-    """Heaviest n-grams first, leaving out a bigram already inside a kept trigram."""
+@cache
+def _tf(count: int) -> float:
+    """Sublinear term frequency."""
+    return 1 + math.log(count)
+
+
+def _longest_first(grams: list[str], limit: int) -> list[str]:
+    """The first ``limit`` of the heaviest n-grams, leaving out a bigram already inside a kept trigram."""
     kept: list[str] = []
     for g in grams:
+        if len(kept) == limit:
+            break
         if not any(g in k for k in kept):
             kept.append(g)
     return kept
