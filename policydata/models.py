@@ -28,8 +28,10 @@ pydantic_core._pydantic_core.ValidationError: 1 validation error for Region
 from __future__ import annotations
 
 import re
+from collections import deque
 from datetime import date
 from functools import cache
+from itertools import repeat
 from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, create_model, field_validator, model_validator
@@ -92,26 +94,23 @@ def build_rows(model: type[Row], names: tuple[str, ...], rows: list[tuple[Any, .
     True
     """
     fields_set = frozenset(names) | frozenset(absent)  # as validating a dict with every key would
-    none = dict.fromkeys(absent)
-    new, set_dict = object.__new__, object.__setattr__
-    # BaseModel's slots, set through their descriptors rather than by name: 0.64 -> 0.57 ms
-    # for the 723 measures rows of 2.3.0.
+    count = len(rows)
+    # Each step runs over all rows in C (map), not in a Python loop: 0.61 -> 0.52 ms
+    # for the 723 measures rows of 2.3.0. The slots are set through BaseModel's
+    # descriptors, as pydantic's own model_construct sets them by name.
+    values = list(map(dict, map(zip, repeat(names), rows)))
+    if absent:
+        _consume(map(dict.update, values, repeat(dict.fromkeys(absent), count)))
+    out: list[Row] = list(map(object.__new__, repeat(model, count)))
     set_fields, set_extra, set_private = _SLOT_SETTERS
-    out: list[Row] = []
-    append = out.append
-    for row in rows:
-        values = dict(zip(names, row))
-        if none:
-            values.update(none)
-        obj = new(model)
-        set_dict(obj, "__dict__", values)
-        set_fields(obj, fields_set)
-        set_extra(obj, None)
-        set_private(obj, None)
-        append(obj)
+    _consume(map(object.__setattr__, out, repeat("__dict__", count), values))
+    _consume(map(set_fields, out, repeat(fields_set, count)))
+    _consume(map(set_extra, out, repeat(None, count)))
+    _consume(map(set_private, out, repeat(None, count)))
     return out
 
 
+_consume = deque(maxlen=0).extend
 _SLOT_SETTERS = tuple(BaseModel.__dict__[slot].__set__
                       for slot in ("__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__"))
 
