@@ -236,3 +236,56 @@ def test_links_compare_provisions_without_formulae_and_citations(text: str, word
     from policydata_build.links import comparable
 
     assert comparable(text) == words
+
+
+@pytest.mark.parametrize("text, label, words", [
+    # the closing clause of 2023-01-00-013 (p. 85 of the source): the documents table's validity, no measure
+    ("六、本通知自2023年6月1日起施行。", "六、", ""),
+    ("本措施自印发之日起施行，有效期至2025年12月31日。", None, ""),
+    # a deadline is the deadlines table's; the measure stays
+    ("1.推进政务服务事项标准化。全面梳理市、区（市）县、镇（街道）三级政务服务事项，2023年9月底前完成实施清单标准化编制。",
+     "1.", "推进政务服务事项标准化全面梳理市区市县镇街道三级政务服务事项底前完成实施清单标准化编制"),
+])
+def test_links_compare_provisions_without_dates_and_validity(text: str, label: str | None, words: str) -> None:
+    from policydata_build.links import comparable
+
+    assert comparable(text, label) == words
+
+
+def _provision(measure_id: str, kind: str, text: str, parent_id: str | None = None) -> dict:
+    return {"measure_id": measure_id, "doc_id": measure_id.split("/")[0], "kind": kind, "label": None,
+            "parent_id": parent_id, "text": text}
+
+
+def test_headings_and_preambles_are_not_compared() -> None:
+    from policydata_build.links import linkable
+
+    measures = [
+        # a 若干措施 (sentences from 2023-01-00-018 and 2023-01-00-003): preamble, group heading, items, closing
+        _provision("a/p1", "paragraph", "为进一步加强跨部门综合监管，维护公平有序的市场环境，切实降低市场主体制度性交易成本，现提出如下意见。"),
+        _provision("a/1", "numbered", "一、加强公正监管，降低市场主体合规成本"),
+        _provision("a/1.1", "numbered", "1.开展市场主体跨部门联合抽查检查，两个以上部门对同一监管对象实施不同行政检查且可以同时开展的，原则上应实行跨部门联合检查。", "a/1"),
+        _provision("a/p2", "paragraph", "各地区各部门要加强跨部门综合监管工作的组织实施，每半年将推进情况报送国务院办公厅。"),
+        # a notice of paragraphs only: every paragraph states what it decides
+        _provision("b/p1", "paragraph", "对不裁员、少裁员的企业，继续实施普惠性失业保险稳岗返还政策，大型企业按不超过企业及其职工上年度实际缴纳失业保险费的30%返还。"),
+        _provision("b/p2", "paragraph", "对吸纳就业困难人员的企业，按规定给予社会保险补贴，政策实施期限截至2023年12月31日。"),
+    ]
+    assert [m["measure_id"] for m, _ in linkable(measures, [])] == ["a/1.1", "a/p2", "b/p1", "b/p2"]
+
+
+def test_the_blind_heldout_sample_is_well_formed_and_its_check_is_published() -> None:
+    """The labels are the annotators' verdicts on the pairs shown, and quality.json carries the check
+    (reported, not asserted to meet a target)."""
+    folder = Path(__file__).parent / "fixtures" / "links_heldout"
+    labels = json.loads((folder / "labels.json").read_text(encoding="utf-8"))["labels"]
+    shown = json.loads((folder / "pairs_shown.json").read_text(encoding="utf-8"))
+    scores = json.loads((folder / "scores.json").read_text(encoding="utf-8"))
+    key = [(p["pair"], p["a"], p["b"]) for p in shown]
+    assert [(r["pair"], r["a"], r["b"]) for r in labels] == key == [(s["pair"], s["a"], s["b"]) for s in scores]
+    assert [r["fixture"] for r in labels] == [p["fixture"] for p in shown]
+    assert all(r["label"] in (True, False, "ambiguous") and r["why"] for r in labels)
+    assert all("score" not in p for p in shown)
+    latest = policydata.open(policydata.versions()[-1])
+    check = json.loads((latest.path / "quality.json").read_text(encoding="utf-8"))["links"]["heldout_check"]
+    assert check["pairs"] == len(labels) and check["true"] == sum(r["label"] is True for r in labels)
+    assert check["judged_true"] + check["judged_false"] + check["judged_ambiguous"] + check["unlabelled"] == check["links"]
