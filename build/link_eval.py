@@ -167,7 +167,7 @@ def _judged(labels: list[dict[str, Any]], threshold: float, verdicts: list[Any])
         "threshold": threshold, "links": len(verdicts), "judged_true": true, "judged_false": false,
         "judged_ambiguous": verdicts.count("ambiguous"), "unlabelled": verdicts.count("unlabelled"),
         "precision": round(true / (true + false), 4) if true + false else None,
-        "recall_among_candidates": round(true / positives, 4),
+        "recall_among_candidates": round(true / positives, 4) if positives else None,
     }
 
 

@@ -62,7 +62,7 @@ MIN_CHARS = 12  # a shorter provision (加强组织领导) names a topic, not a 
 SHARED_SHOWN = 5
 # Provisions whose words are their own: not headings, titles or the document's apparatus.
 LINKED_KINDS = ("numbered", "paragraph", "table_row")
-_BODY_KINDS = ("numbered", "table_row")  # what ends a preamble
+_BODY_KINDS = ("heading", "numbered", "table_row")  # what ends a preamble
 _NOT_TEXT = re.compile(r"[^\u4e00-\u9fff0-9A-Za-z]")
 # The genre's set phrases of political framing and of a document's apparatus:
 # they are the same in every document whatever it decides.
@@ -81,17 +81,21 @@ FORMULAE = (
     r"经[^，。；]{1,12}同意",
     r"现(?:就|将|提出)[^，。；：]{0,40}?(?:如下|以下)(?:意见|措施)?",
     r"(?:有关(?:事项|工作|要求)?)?通知如下",
-    # Validity: 本办法自…起施行, 有效期至….
-    r"(?:本(?:通知|办法|规定|措施|意见|方案|细则|条例|决定|实施方案|行动方案|若干措施))?自[^，。；]{0,20}?起(?:施行|实施|执行)",
-    r"有效期(?:至|为)?[^，。；]{0,20}",
+    # A document's own validity: 本办法自2023年7月1日起施行, 自印发之日起实施, 有效期至2025年12月31日,
+    # 有效期3年; not a measure on validity (将许可证有效期由5年延长至10年, 自登记之日起实施包容期监管).
+    r"(?:本(?:通知|办法|规定|措施|意见|方案|细则|条例|决定|实施方案|行动方案|若干措施))?"
+    r"自(?:(?:印发|发布|公布|颁布)之日|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)起(?:施行|实施|执行)",
+    r"有效期(?:至|截至|到)\s*\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?(?:底|末)?",
+    r"有效期(?:为)?\s*[\d一二两三四五六七八九十]+\s*年",
 )
 # Cited titles and 发文字号 are the references table's business: two preambles
 # citing the same notice share its title's n-grams, not a measure.
 _CITATION = r"《[^《》]*》|[\u4e00-\u9fff]{1,12}[〔［\[]\d{4}[〕］\]]\s*\d+\s*号"
 # Dates likewise (the deadlines table's): two provisions due in 2023年6月 share a time, not a measure.
-_DATE = r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月(?:底|份)?"
+_DATE = r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日|底|份)?)?|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月(?:底|份)?"
 _FORMULA = re.compile("|".join(f"(?:{f})" for f in (*FORMULAE, _CITATION, _DATE)))
-_SENTENCE_END = re.compile("[。；;]")
+# What ends a sentence or leads into a list (…包括：): a text without any is a heading.
+_SENTENCE_END = re.compile("[。；;：:]")
 
 
 @dataclass(frozen=True)
@@ -113,8 +117,8 @@ def link_quality() -> dict[str, Any]:
 
 
 def comparable(text: str, label: str | None = None) -> str:
-    """A provision's words for comparison: label, formulae, cited titles and numbers, whitespace and
-    punctuation removed.
+    """A provision's words for comparison: label, formulae, cited titles and numbers, dates, the
+    document's validity clauses, whitespace and punctuation removed.
 
     >>> comparable("（一）指导思想。以习近平新时代中国特色社会主义思想为指导，完整、准确、全面贯彻新发展理念，健全监管体制机制。", "（一）")
     '指导思想健全监管体制机制'
@@ -241,7 +245,7 @@ def _longest_first(grams: list[str], limit: int) -> list[str]:
 
 # Queries sent to a worker at once: a few hundred keep the round trips few.
 _QUERIES_PER_TASK = 256
-# The linker of a worker process, set once by _use_linker (a fork shares it; a spawn pickles it once).
+# The linker of a worker process, set once by _use_linker (pickled once for each worker it starts).
 _worker_linker: Linker | None = None
 
 
@@ -263,23 +267,27 @@ def linkable(measures: list[dict[str, Any]], references: list[dict[str, Any]]) -
     Not compared, as they state no measure of their own:
     - a provision that announces its own document (近日，国务院办公厅印发了《…》;
       it holds a ``self`` reference): it says what every such announcement says;
-    - a heading: a provision with sub-provisions whose own text ends no sentence;
-    - the preamble: paragraphs before a document's first numbered provision or
-      table row (purpose and basis: 为进一步…，制定如下措施); in a document of
-      paragraphs only, every paragraph is compared;
+    - a heading: a provision with sub-provisions whose own text neither ends a
+      sentence nor leads into a list (一、加强公正监管，降低市场主体合规成本);
+    - a preamble: the top-level paragraphs of a part (the document, or one of
+      its attachments) before the part's first heading, numbered provision or
+      table row (purpose and basis: 为进一步…，制定如下措施); in a part without
+      any of those, every paragraph is compared;
     - a provision shorter than :data:`MIN_CHARS` once its formulae are gone.
 
     ``measures`` are in document order, as the build makes them.
     """
     announcing = {r["measure_id"] for r in references if r["kind"] == "self"}
     parents = {m["parent_id"] for m in measures if m["parent_id"] is not None}
-    numbered = {m["doc_id"] for m in measures if m["kind"] in _BODY_KINDS}
-    body_started: set[str] = set()
+    with_body = {_part(m) for m in measures if m["kind"] in _BODY_KINDS}
+    body_started: set[tuple[str, str]] = set()
     kept = []
     for m in measures:
-        preamble = m["kind"] == "paragraph" and m["doc_id"] in numbered and m["doc_id"] not in body_started
+        part = _part(m)
+        preamble = (m["kind"] == "paragraph" and m["parent_id"] is None and part in with_body
+                    and part not in body_started)
         if m["kind"] in _BODY_KINDS:
-            body_started.add(m["doc_id"])
+            body_started.add(part)
         if (m["kind"] not in LINKED_KINDS or m["measure_id"] in announcing or preamble
                 or (m["measure_id"] in parents and not _SENTENCE_END.search(m["text"]))):
             continue
@@ -287,6 +295,11 @@ def linkable(measures: list[dict[str, Any]], references: list[dict[str, Any]]) -
         if len(text) >= MIN_CHARS:
             kept.append((m, text))
     return kept
+
+
+def _part(measure: dict[str, Any]) -> tuple[str, str]:
+    """(document, part): a path 2/1.3 is in the document's attachment 2, a path 1.3 in its main text."""
+    return measure["doc_id"], measure["path"].rpartition("/")[0]
 
 
 def build_links(documents: list[dict[str, Any]], measures: list[dict[str, Any]], references: list[dict[str, Any]],
