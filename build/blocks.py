@@ -83,7 +83,8 @@ ROW_NUMBER = re.compile(r"\d{1,3}[.．、]?")
 _GROUP_ROW = re.compile(r"(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)[^。；]{1,30}")
 # A time cell starts with a date, a duration, or an open-ended term.
 _TIME_START = re.compile(
-    r"(?:\d{4}年|\d{1,2}月|[上下]半年|第?[一二三四1-4]季度|年底|年内|今年|明年|每|持续|长期|常态|立即|即时|及时|即办"
+    # A line of a year alone is a date the cell's width wrapped: 2023 / 年10月底 / 前.
+    r"(?:\d{4}年|\d{4}$|\d{1,2}月|[上下]半年|第?[一二三四1-4]季度|年底|年内|今年|明年|每|持续|长期|常态|立即|即时|及时|即办"
     r"|当场|当日|当天|\d+(?:\.\d+)?个?(?:工作日|自然日|日|天|小时|个月|月|周|年)|[一二三四五六七八九十两半]+个?(?:工作日|日|天|小时|个月|周|年))"
 )
 # Widest printed line a table cell holds (CJK characters count two): body

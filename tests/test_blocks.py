@@ -85,6 +85,20 @@ def test_a_row_no_column_can_hold_is_counted_not_merged(index: RegionIndex) -> N
     assert [c.text for c in blocks[0].rows[0].cells] == ["推进改革的说明文字市财政局2023年6月"]
 
 
+def test_a_deadline_wrapped_after_its_year_stays_in_its_column(index: RegionIndex) -> None:
+    """A narrow 完成时限 column can break a date after the year: 2023 / 年10 月底 / 前 (row 1 of the
+    郑州 task table in tests/fixtures/links_heldout2, with its last cell wrapped one line earlier)."""
+    lines = [(t, 1) for t in ["序号", "重点任务", "具体措施", "牵头单位", "配合单位", "完成时限", "1", "扩大服务覆盖",
+                              "编制全市“高效办成一件事”重点事项清单，", "首批推出企业开办等25 项主题服务",
+                              "市政务服务办公室", "市直各有关部门", "2023", "年10 月底", "前"]]
+    blocks, counts = split_blocks(lines, index)
+    assert counts["table_row_cells_unplaced"] == 0
+    table = blocks[0]
+    assert {table.columns[c.column].role: c.text for c in table.rows[0].cells} == {
+        "task": "扩大服务覆盖", "action": "编制全市“高效办成一件事”重点事项清单，首批推出企业开办等25项主题服务",
+        "lead": "市政务服务办公室", "cooperating": "市直各有关部门", "due": "2023年10月底前"}
+
+
 def test_prose_without_a_header_is_not_a_table(index: RegionIndex) -> None:
     lines = [(t, 1) for t in ["序号", "一、总体要求", "各地要加强组织领导。"]]
     blocks, _ = split_blocks(lines, index)
