@@ -123,8 +123,11 @@ def national_check(threshold: float) -> dict[str, Any]:
     return {"sample": "tests/fixtures/links_national/labels.json", **_judged(labels, threshold, verdicts)}
 
 
-def heldout_links(threshold: float, top_k: int) -> list[tuple[str, str, str, float]]:
-    """(fixture, provision, national provision, score): the provincial fixtures linked to the bundled national text.
+def heldout_links(threshold: float, top_k: int, queries: dict[str, Path] | None = None
+                  ) -> list[tuple[str, str, str, float]]:
+    """(fixture, provision, national provision, score): provincial fixtures linked to the bundled national text.
+
+    ``queries`` maps a fixture's name to its source (default: :data:`HELDOUT_QUERIES`).
 
     The build links only within one source; here the provisions of each
     provincial fixture are queries against the national provisions of the
@@ -141,13 +144,38 @@ def heldout_links(threshold: float, top_k: int) -> list[tuple[str, str, str, flo
     linker = Linker([(m["measure_id"], m["doc_id"], issued[m["doc_id"]], text)
                      for m, text in linkable(national["measures"], national["references"]) if m["doc_id"] in issued])
     out = []
-    for name, path in HELDOUT_QUERIES.items():
+    for name, path in (HELDOUT_QUERIES if queries is None else queries).items():
         rows, _, _ = build_tables(read_source(path), link_settings=settings)
         local_issued = {d["doc_id"]: d["issued_on"] for d in rows["documents"]}
         for m, text in linkable(rows["measures"], rows["references"]):
             for target, score, _ in linker.similar(text, m["doc_id"], local_issued[m["doc_id"]], threshold, top_k):
                 out.append((name, m["measure_id"], target, score))
     return out
+
+
+def write_candidates(folder: Path, queries: dict[str, Path], loose: float, top_k: int, seed: int) -> int:
+    """Write ``pairs_shown.json`` (for blind labelling: shuffled, no scores) and ``scores.json`` into ``folder``.
+
+    The pairs are the :func:`heldout_links` of ``queries`` at ``loose`` or more,
+    best ``top_k`` per provision. Returns how many there are.
+    """
+    import random
+
+    from .pages import read_source
+    from .pipeline import BUNDLED_SOURCE, build_tables
+
+    text = {}
+    for name, path in (("national", BUNDLED_SOURCE), *queries.items()):
+        rows, _, _ = build_tables(read_source(path), link_settings=LinkSettings(loose, top_k))
+        text[name] = {m["measure_id"]: m["text"] for m in rows["measures"]}
+    pairs = heldout_links(loose, top_k, queries)
+    random.Random(seed).shuffle(pairs)
+    shown = [{"pair": i, "fixture": f, "a": a, "b": b, "a_text": text[f][a], "b_text": text["national"][b]}
+             for i, (f, a, b, _) in enumerate(pairs)]
+    (folder / "pairs_shown.json").write_text(json.dumps(shown, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    scores = [{"pair": i, "a": a, "b": b, "score": score} for i, (_, a, b, score) in enumerate(pairs)]
+    (folder / "scores.json").write_text(json.dumps(scores, indent=1) + "\n", encoding="utf-8")
+    return len(pairs)
 
 
 def heldout_check(threshold: float) -> dict[str, Any]:
