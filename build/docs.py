@@ -138,8 +138,10 @@ def quality_markdown(q: dict[str, Any], rows: dict[str, int]) -> str:
     ]
     refs, links = q["references"], q["links"]
     checks = [(links[key], name) for key, name in (
-        ("national_check", "the blind national labels (real text; not held out)"),
-        ("heldout_check", "the blind provincial-to-national labels (held out for 2.3.0 only)"),
+        ("national_check", "national provisions (real text)"),
+        ("heldout_check", "three provincial fixtures linked to the national text"),
+        ("heldout2_check", "a provincial fixture written for the check"),
+        ("heldout3_check", "a second provincial fixture written for the check"),
     ) if key in links]
     lines += [
         f"| references | {refs['references']} ({', '.join(f'{k} {v}' for k, v in refs['by_kind'].items())}); "
@@ -149,9 +151,12 @@ def quality_markdown(q: dict[str, Any], rows: dict[str, int]) -> str:
         f"{links['provisions_linked']} provisions |",
         f"| … on the links fixture (in-sample: the threshold was chosen there) | precision {links['precision']:.3f}, "
         f"recall {links['recall']:.3f} on {links['sample']['pairs']} pairs |",
+        f"| … on the blind samples it was chosen on, pooled (in-sample too) | precision {links['blind_precision']:.3f} |",
     ]
     lines += [
-        f"| … judged by {name} | {check['judged_true']} true, {check['judged_false']} false, "
+        f"| … judged by the blind labels of {name} "
+        f"({'the threshold was chosen on them too' if check['used_to_choose'] else 'held out'}) | "
+        f"{check['judged_true']} true, {check['judged_false']} false, "
         f"{check['judged_ambiguous']} ambiguous, {check['unlabelled']} unlabelled: precision "
         f"{check['precision']:.3f}; {check['judged_true']} of the {check['true']} true pairs |"
         for check, name in checks

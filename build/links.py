@@ -87,6 +87,10 @@ FORMULAE = (
     r"自(?:(?:印发|发布|公布|颁布)之日|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)起(?:施行|实施|执行)",
     r"有效期(?:至|截至|到)\s*\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?(?:底|末)?",
     r"有效期(?:为)?\s*[\d一二两三四五六七八九十]+\s*年",
+    # The general and supplementary articles of a regulation about itself: 本办法由省知识产权局负责解释,
+    # …开展…工作，适用本办法.
+    r"(?:本(?:通知|办法|规定|措施|意见|方案|细则|条例|决定|实施方案|行动方案|若干措施))?由[^，。；]{1,20}?负责解释",
+    r"适用本(?:通知|办法|规定|措施|意见|方案|细则|条例|决定)",
 )
 # Cited titles and 发文字号 are the references table's business: two preambles
 # citing the same notice share its title's n-grams, not a measure.
