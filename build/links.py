@@ -20,8 +20,9 @@ their weight stays high: with them, the 2.2.0 links of the national texts
 were mostly two preambles or two 指导思想 paragraphs of unrelated documents.
 They say nothing about a measure, so they are not compared.
 
-Nor are a document's headings and preamble (:func:`linkable`), and dates and
-validity clauses are removed: in 2.3.0, most of the false links that a blind
+Nor are a document's headings and preamble (:func:`linkable`), and dates,
+validity clauses and a regulation's articles about itself (由…负责解释,
+适用本办法) are removed: in 2.3.0, most of the false links that a blind
 held-out sample found (``tests/fixtures/links_heldout``) were one document's
 apparatus matched to another's (本办法自2023年7月1日起施行 against
 本通知自2023年6月1日起施行; two preambles; a chapter heading against a group
@@ -29,8 +30,8 @@ heading). Cited titles, dates and validity are the references, deadlines and
 documents tables' business.
 
 A link is stored when its score reaches the threshold chosen on the
-hand-labelled sample (``build/data/links.json``, written by
-:mod:`policydata_build.link_eval`), for at most ``top_k`` national provisions
+hand-labelled samples (``build/data/links.json``, written by
+:mod:`policydata_build.link_eval`, which says how), for at most ``top_k`` national provisions
 per provision. A national provision is linked only to provisions of other
 documents issued no earlier than it (a date not printed does not exclude).
 
