@@ -41,7 +41,9 @@ _HAS_CJK = re.compile(rf"[{CJK}]")
 _ASCII_PUNCT_IN_CJK = re.compile(rf"(?<=[{CJK}])([,;:!?])|([,;:!?])(?=[{CJK}])")
 _FULLWIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
 
-DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
+# A date standing alone, as under a signature: 2023年3月16日, or in Chinese numerals 二〇二三年十二月六日.
+DATE_LINE = re.compile(r"^(?:\d{4}|[〇○零一二三四五六七八九]{4})年(?:\d{1,2}|[一二三四五六七八九十]{1,2})月"
+                       r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})日$")
 # 发文字号: issuer abbreviation, year in 〔〕, number, 号. It closes its paragraph,
 # even when extraction lost its digits (国发〔〕号).
 DOC_NUMBER = re.compile(r"^(?P<org>[\u4e00-\u9fff]{1,20})[〔（(](?P<year>\d{4})?[〕）)](?P<num>\d{1,5})?号$")

@@ -126,3 +126,15 @@ def test_a_table_row_ending_in_a_date_is_not_a_signature():
     # Without the check the row would close the numbering like a signature.
     ms, _ = parse_provisions(text)
     assert "signature" in [m.kind for m in ms]
+
+
+def test_a_signature_dated_in_chinese_numerals_is_a_signature():
+    """The closing of the 泉州 若干措施 in tests/fixtures/links_heldout3 (p. 35): the date is printed
+    二〇二三年十二月六日, as many documents print it."""
+    text = ("18．强化服务保障。建立外贸企业服务专员制度。\n（牵头单位：市商务局）\n"
+            "泉州市人民政府办公室\n二〇二三年十二月六日\n（此件主动公开）")
+    ms, _ = parse_provisions(text)
+    # The note after a closing signature opens a part of its own, as in every published version
+    # (2023-01-00-005/2/p1): placing it otherwise would change published ids.
+    assert [(m.path, m.kind) for m in ms] == [("18", "numbered"), ("p1", "signature"), ("2/p1", "note")]
+    assert text[ms[1].char_start:ms[1].char_end] == "泉州市人民政府办公室\n二〇二三年十二月六日"
