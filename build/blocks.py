@@ -451,10 +451,14 @@ def _split_text_columns(table: Table, counts: Counter[str]) -> Table:
 
     Content cannot tell 改革事项 from 具体措施: both are text, and the cells
     decided by content put such lines in the later column. The narrower
-    column before it takes back the leading lines no wider than its width:
-    the widest first line of the later column's wrapped cells among those
-    short enough to be the narrow column's (at most 0.6 of the later column's
-    widest line). A line short of that width ends the narrow cell.
+    column before it takes back the leading lines that fill its width, and the
+    line that ends them. Its width is that of the first lines of the later
+    column's wrapped cells short enough to be the narrow column's (at most 0.6
+    of the later column's widest line): the widest such width printed more than
+    once, as one line may overhang by a closing quote (深化“一件事”), else the
+    widest. A line fills it when it is at most one character short, or two
+    short before a line opening with a quote or bracket (which cannot end a
+    line), or when it leaves a quote or bracket open (整治审批“体外 / 循环”).
     """
     cols = table.columns
     for narrow in range(len(cols) - 1):
@@ -463,22 +467,16 @@ def _split_text_columns(table: Table, counts: Counter[str]) -> Table:
             continue
         wrapped = [c for r in table.rows for c in r.cells if c.column == wide and len(c.lines) > 1]
         widest = max((printed_width(clean(line)) for c in wrapped for line, _ in c.lines), default=0)
-        short = [w for w in (printed_width(clean(c.lines[0][0])) for c in wrapped) if w <= 0.6 * widest]
+        short = Counter(w for w in (printed_width(clean(c.lines[0][0])) for c in wrapped) if w <= 0.6 * widest)
         if not short:
             continue
-        width = max(short)
+        width = max((w for w, n in short.items() if n > 1), default=max(short))
         items: list[Row | GroupRow] = []
         for item in table.items:
             cell = next((c for c in item.cells if c.column == wide), None) if isinstance(item, Row) else None
             take = 0
             if cell is not None and len(cell.lines) > 1 and not any(c.column == narrow for c in item.cells):
-                for line, _ in cell.lines[:-1]:
-                    w = printed_width(clean(line))
-                    if w > width:
-                        break
-                    take += 1
-                    if w < width - 1:
-                        break
+                take = _narrow_lines([clean(line) for line, _ in cell.lines], width)
             if not take:
                 items.append(item)
                 continue
@@ -489,6 +487,32 @@ def _split_text_columns(table: Table, counts: Counter[str]) -> Table:
             items.append(Row(item.label, item.number_line, tuple(cells)))
         table = Table(cols, table.header, tuple(items))
     return table
+
+
+# Punctuation that opens a pair: it never ends a printed line, and a cell does not end inside the pair.
+_OPENING = "“‘（《〈【「『"
+_CLOSING_OF = dict(zip(_OPENING, "”’）》〉】」』"))
+_OVERHANG = 2  # one full-width character: a closing quote may hang past the column's edge
+
+
+def _narrow_lines(texts: list[str], width: int) -> int:
+    """How many of a cell's leading lines belong to the narrow column of ``width`` before it (0: none);
+    the last line always stays."""
+    take, taken = 0, ""
+    for k, text in enumerate(texts[:-1]):
+        open_pair = _unclosed(taken)
+        if printed_width(text) > width + _OVERHANG * (2 if open_pair else 1):
+            break
+        take, taken = k + 1, taken + text
+        w = printed_width(text)
+        fills = w >= width - 1 or (w >= width - 1 - _OVERHANG and texts[k + 1].startswith(tuple(_OPENING)))
+        if not fills and not _unclosed(taken):
+            break
+    return take
+
+
+def _unclosed(text: str) -> bool:
+    return any(text.count(o) > text.count(c) for o, c in _CLOSING_OF.items())
 
 
 # -- the text the blocks make --------------------------------------------------------

@@ -99,6 +99,30 @@ def test_a_deadline_wrapped_after_its_year_stays_in_its_column(index: RegionInde
         "lead": "市政务服务办公室", "cooperating": "市直各有关部门", "due": "2023年10月底前"}
 
 
+def test_wrapped_task_names_go_back_to_their_narrow_column(index: RegionIndex) -> None:
+    """A 重点任务 column 7 characters wide before a wide 具体措施 column, with the ways a name wraps
+    (as the session that wrote tests/fixtures/links_heldout3 first printed its 青岛 table): at full
+    width; with a closing quote overhanging the edge; short of the edge because an opening quote
+    cannot end a line; and broken inside a quoted phrase."""
+    rows = [
+        ["严格审批事项清", "单管理", "对照省级工程建设项目审批事项清单编制", "公布市级清单，清单之外不得设置审批环节"],
+        ["推行“项目管家”", "对市级重点项目实行“一项目一管家”，全", "程跟踪从策划生成到竣工验收各环节"],
+        ["推进电子证照", "“免提交”", "审批中需要的营业执照等证照通过共享获", "取，申请人不再提交实体证照"],
+        ["整治“体外循", "环”和“隐性审批”", "开展审批事项“体外循环”专项排查，严", "禁申报前预审、线下预审线上补录"],
+        ["统一办事指南和", "受理标准", "逐项修订审批事项办事指南和申请表单，", "细化量化受理审查标准"],
+    ]
+    lines = ["序号", "重点任务", "具体措施", "牵头单位", "完成时限"]
+    for n, row in enumerate(rows, 1):
+        lines += [str(n), *row, "市行政审批局", "2023 年12 月底前"]
+    blocks, _ = split_blocks([(t, 1) for t in lines], index)
+    table = blocks[0]
+    tasks = [{table.columns[c.column].role: c.text for c in r.cells}["task"] for r in table.rows]
+    assert tasks == ["严格审批事项清单管理", "推行“项目管家”", "推进电子证照“免提交”", "整治“体外循环”和“隐性审批”",
+                     "统一办事指南和受理标准"]
+    actions = [{table.columns[c.column].role: c.text for c in r.cells}["action"] for r in table.rows]
+    assert actions[1] == "对市级重点项目实行“一项目一管家”，全程跟踪从策划生成到竣工验收各环节"
+
+
 def test_prose_without_a_header_is_not_a_table(index: RegionIndex) -> None:
     lines = [(t, 1) for t in ["序号", "一、总体要求", "各地要加强组织领导。"]]
     blocks, _ = split_blocks(lines, index)
