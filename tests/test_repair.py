@@ -78,3 +78,15 @@ def test_pages_of_joined_text_are_in_order_and_from_the_input(lines):
 @given(st.text(max_size=40) | REPAIR_TEXT | CJK_TEXT)
 def test_printed_width_counts_cjk_characters_twice(s):
     assert printed_width(s) == sum(2 if _HAS_CJK.match(c) else 1 for c in s)
+
+
+def test_a_note_with_brackets_inside_ends_its_paragraph():
+    """The last item of a 若干措施 (泉州, tests/fixtures/links_heldout3 as its writer first printed it):
+    the validity clause after the note is a paragraph of its own, not part of item 18."""
+    lines = ["18．强化服务保障。建立外贸企业服务专员制度，为重点外贸企业提供“一对一”服务。",
+             "（牵头单位：市商务局；配合单位：各县（市、区）人民政府）",
+             "本措施自印发之日起施行，有效期至2025 年12 月31 日。"]
+    assert join_lines([(line, 1) for line in lines]).text.split("\n") == [
+        "18．强化服务保障。建立外贸企业服务专员制度，为重点外贸企业提供“一对一”服务。",
+        "（牵头单位：市商务局；配合单位：各县（市、区）人民政府）",
+        "本措施自印发之日起施行，有效期至2025年12月31日。"]
