@@ -57,6 +57,9 @@ HELDOUT_QUERIES = {name: ROOT / "tests" / "fixtures" / name / file for name, fil
 # Written for the check by a separate session after the 2.4.0 rules were fixed; labelled blind.
 HELDOUT2_SAMPLE = ROOT / "tests" / "fixtures" / "links_heldout2" / "labels.json"
 HELDOUT2_QUERIES = {"heldout2": ROOT / "tests" / "fixtures" / "links_heldout2" / "compilation.txt"}
+# Written and labelled after the rules and the threshold rule were fixed: never chooses.
+HELDOUT3_SAMPLE = ROOT / "tests" / "fixtures" / "links_heldout3" / "labels.json"
+HELDOUT3_QUERIES = {"heldout3": ROOT / "tests" / "fixtures" / "links_heldout3" / "compilation.txt"}
 SETTINGS = Path(__file__).parent / "data" / "links.json"
 TOP_K = 5
 TARGET_PRECISION = 0.9
@@ -94,6 +97,7 @@ BLIND_SAMPLES = (
     BlindSample("national_check", NATIONAL_SAMPLE, None, True),
     BlindSample("heldout_check", HELDOUT_SAMPLE, HELDOUT_QUERIES, True),
     BlindSample("heldout2_check", HELDOUT2_SAMPLE, HELDOUT2_QUERIES, True),
+    BlindSample("heldout3_check", HELDOUT3_SAMPLE, HELDOUT3_QUERIES, False),
 )
 
 

@@ -288,7 +288,8 @@ def test_headings_and_preambles_are_not_compared() -> None:
         "a/1.1", "a/p2", "b/p1", "b/p2", "c/p1", "c/2/p2", "c/2/2", "d/3.16", "d/3.16.1"]
 
 
-@pytest.mark.parametrize("folder, key", [("links_heldout", "heldout_check"), ("links_heldout2", "heldout2_check")])
+@pytest.mark.parametrize("folder, key", [("links_heldout", "heldout_check"), ("links_heldout2", "heldout2_check"),
+                                        ("links_heldout3", "heldout3_check")])
 def test_a_blind_provincial_sample_is_well_formed_and_its_check_is_published(folder: str, key: str) -> None:
     """The labels are the annotators' verdicts on the pairs shown, and quality.json carries the check
     (reported, not asserted to meet a target)."""
