@@ -321,7 +321,7 @@ def _row(draft: _RowDraft, columns: tuple[Column, ...], index: RegionIndex, coun
     by_column: dict[int, list[Line]] = {}
     unplaced = set()
     for segment in draft.segments:
-        assigned = _assign(segment, columns, index)
+        assigned = _assign(segment, columns, index, frozenset(by_column))
         if assigned is None:
             # No assignment fits the columns: the lines stay together in the
             # first column as plain text, counted, never spread by guesswork.
@@ -336,9 +336,11 @@ def _row(draft: _RowDraft, columns: tuple[Column, ...], index: RegionIndex, coun
     return Row(draft.label, draft.number_line, cells)
 
 
-def _assign(lines: list[Line], columns: tuple[Column, ...], index: RegionIndex) -> list[tuple[int, list[Line]]] | None:
+def _assign(lines: list[Line], columns: tuple[Column, ...], index: RegionIndex,
+            filled: frozenset[int] = frozenset()) -> list[tuple[int, list[Line]]] | None:
     """Assign lines to the columns in order, each column a run of lines (maybe none), by dynamic
-    programming; None when no assignment fits."""
+    programming; None when no assignment fits. ``filled`` are the columns an earlier page's
+    segment of the same row filled."""
     cols = [i for i, c in enumerate(columns) if c.role != "number"]
     texts = [clean(line) for line, _ in lines]
     kinds = [_line_kind(t, index) for t in texts]
@@ -357,7 +359,8 @@ def _assign(lines: list[Line], columns: tuple[Column, ...], index: RegionIndex) 
             for end in range(start, n + 1):
                 if role in UNIT_ROLES and end > start and (start, end) not in unit_spans:
                     unit_spans[(start, end)] = units.count(texts[start:end])
-                gain = _score(role, c, texts[start:end], kinds[start:end], unit_spans.get((start, end)))
+                gain = _score(role, c, texts[start:end], kinds[start:end], unit_spans.get((start, end)),
+                              cols[c] in filled)
                 if gain is None:
                     continue
                 key = (c + 1, end)
@@ -402,16 +405,22 @@ class _UnitCounter:
         return self._is_unit[text]
 
 
-def _score(role: str, position: int, texts: list[str], kinds: list[str], unit_count: int | None) -> float | None:
+def _score(role: str, position: int, texts: list[str], kinds: list[str], unit_count: int | None,
+           continued: bool = False) -> float | None:
     """How well these lines fill a cell of ``role``; None when they cannot.
 
-    ``unit_count`` is :meth:`_UnitCounter.count` of the lines, for a unit column."""
+    ``unit_count`` is :meth:`_UnitCounter.count` of the lines, for a unit column.
+    ``continued``: an earlier page's part of the row filled this cell, so the
+    cell may well end there (its part on this page empty)."""
     if not texts:
-        return 0.0 if role in TEXT_ROLES else (-0.5 if role in ("due", "limit") else -1.0)
+        return 0.0 if role in TEXT_ROLES or continued else (-0.5 if role in ("due", "limit") else -1.0)
     if role in UNIT_ROLES:
         if unit_count is None:
             return None
-        # A lead column usually names one unit; further ones cooperate.
+        # A lead column usually names one unit; further ones cooperate. A lead
+        # named on the page before rarely gains a second one on the next.
+        if role == "lead" and continued:
+            return 3.0 * len(texts) - 0.5
         return 3.0 * len(texts) + (0.5 if role == "lead" and unit_count == 1 else 0.0)
     if role in ("due", "limit"):
         # A time cell opens with a time expression and may run on (2023 年5 / 月底前), never into a unit.

@@ -123,6 +123,20 @@ def test_wrapped_task_names_go_back_to_their_narrow_column(index: RegionIndex) -
     assert actions[1] == "对市级重点项目实行“一项目一管家”，全程跟踪从策划生成到竣工验收各环节"
 
 
+def test_a_row_split_by_a_page_break_inside_its_cooperating_cell(index: RegionIndex) -> None:
+    """Only the 配合单位 cell runs on to the next page (the 青岛 table of tests/fixtures/links_heldout3 as
+    its writer first printed row 9): the units there cooperate; the lead stays the one named before."""
+    header = ["序号", "重点任务", "具体措施", "牵头单位", "配合单位", "完成时限"]
+    page1 = header + ["1", "优化联合验收", "将规划核实、消防验收、人防备案等纳入联", "合验收，统一出具验收意见",
+                      "市自然资源和规划", "局", "市文化和旅游局"]
+    page2 = header + ["市城市管理局", "市人防办", "2023 年12 月", "底前"]
+    blocks, _ = split_blocks([(t, 1) for t in page1] + [(t, 2) for t in page2], index)
+    table = blocks[0]
+    assert {table.columns[c.column].role: c.text for c in table.rows[0].cells} == {
+        "task": "优化联合验收", "action": "将规划核实、消防验收、人防备案等纳入联合验收，统一出具验收意见",
+        "lead": "市自然资源和规划局", "cooperating": "市文化和旅游局、市城市管理局、市人防办", "due": "2023年12月底前"}
+
+
 def test_prose_without_a_header_is_not_a_table(index: RegionIndex) -> None:
     lines = [(t, 1) for t in ["序号", "一、总体要求", "各地要加强组织领导。"]]
     blocks, _ = split_blocks(lines, index)
