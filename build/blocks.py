@@ -463,9 +463,10 @@ def _split_text_columns(table: Table, counts: Counter[str]) -> Table:
     column before it takes back the leading lines that fill its width, and the
     line that ends them. Its width is that of the first lines of the later
     column's wrapped cells short enough to be the narrow column's (at most 0.6
-    of the later column's widest line): the widest such width printed more than
-    once, as one line may overhang by a closing quote (深化“一件事”), else the
-    widest. A line fills it when it is at most one character short, or two
+    of the later column's widest line; any first line when the column before
+    is empty in every row and the later one holds two lines or more in every
+    row): the widest such width printed more than once, as one line may
+    overhang by a closing quote (深化“一件事”), else the widest. A line fills it when it is at most one character short, or two
     short before a line opening with a quote or bracket (which cannot end a
     line), or when it leaves a quote or bracket open (整治审批“体外 / 循环”).
     """
@@ -476,7 +477,14 @@ def _split_text_columns(table: Table, counts: Counter[str]) -> Table:
             continue
         wrapped = [c for r in table.rows for c in r.cells if c.column == wide and len(c.lines) > 1]
         widest = max((printed_width(clean(line)) for c in wrapped for line, _ in c.lines), default=0)
-        short = Counter(w for w in (printed_width(clean(c.lines[0][0])) for c in wrapped) if w <= 0.6 * widest)
+        firsts = [printed_width(clean(c.lines[0][0])) for c in wrapped]
+        short = Counter(w for w in firsts if w <= 0.6 * widest)
+        if not short and table.rows and len(wrapped) == len(table.rows) and not any(
+                c.column == narrow for r in table.rows for c in r.cells):
+            # Columns of about equal width: no first line is short, but a column
+            # empty in every row, next to one holding two lines or more in every
+            # row, is a column the content could not place.
+            short = Counter(firsts)
         if not short:
             continue
         width = max((w for w, n in short.items() if n > 1), default=max(short))

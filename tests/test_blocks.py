@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policydata_build.agencies import add_agency_row, resolve_unit
-from policydata_build.blocks import Prose, Table, render, split_blocks
+from policydata_build.blocks import TEXT_ROLES, Prose, Table, render, split_blocks
 from policydata_build.deadlines import find_deadlines
 from policydata_build.regions import RegionIndex
 from sourcefiles import write_text_dump
@@ -135,6 +135,20 @@ def test_a_row_split_by_a_page_break_inside_its_cooperating_cell(index: RegionIn
     assert {table.columns[c.column].role: c.text for c in table.rows[0].cells} == {
         "task": "优化联合验收", "action": "将规划核实、消防验收、人防备案等纳入联合验收，统一出具验收意见",
         "lead": "市自然资源和规划局", "cooperating": "市文化和旅游局、市城市管理局、市人防办", "due": "2023年12月底前"}
+
+
+def test_two_text_columns_of_equal_width_are_both_filled(index: RegionIndex) -> None:
+    """The 厦门 清单 of tests/fixtures/provincial2 (p. 20): 政策事项 and 兑现方式 about as wide, so no
+    first line is short; the policy's name wraps at full width, and its last line ends it."""
+    lines = ["序号", "政策事项", "兑现方式", "责任单位", "兑现时限",
+             "1", "高新技术企业认定奖励", "系统比对后直接拨付", "市科技局", "10 个工作日",
+             "2", "规模以上工业企业增产", "增效奖励", "数据共享自动兑现", "市工信局", "每季度",
+             "3", "失业保险稳岗返还", "免申即享、直接返还", "市人社局", "每年6 月"]
+    blocks, _ = split_blocks([(t, 1) for t in lines], index)
+    table = blocks[0]
+    cells = [[c.text for c in r.cells if table.columns[c.column].role in TEXT_ROLES] for r in table.rows]
+    assert cells == [["高新技术企业认定奖励", "系统比对后直接拨付"], ["规模以上工业企业增产增效奖励", "数据共享自动兑现"],
+                     ["失业保险稳岗返还", "免申即享、直接返还"]]
 
 
 def test_prose_without_a_header_is_not_a_table(index: RegionIndex) -> None:
