@@ -83,10 +83,10 @@ ROW_NUMBER = re.compile(r"\d{1,3}[.．、]?")
 _GROUP_ROW = re.compile(r"(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)[^。；]{1,30}")
 # A time cell starts with a date, a duration, or an open-ended term.
 _TIME_START = re.compile(
-    # A line of a year alone is a date the cell's width wrapped: 2023 / 年10月底 / 前.
-    r"(?:\d{4}年|\d{4}$|\d{1,2}月|[上下]半年|第?[一二三四1-4]季度|年底|年内|今年|明年|每|持续|长期|常态|立即|即时|及时|即办"
+    r"(?:\d{4}年|\d{1,2}月|[上下]半年|第?[一二三四1-4]季度|年底|年内|今年|明年|每|持续|长期|常态|立即|即时|及时|即办"
     r"|当场|当日|当天|\d+(?:\.\d+)?个?(?:工作日|自然日|日|天|小时|个月|月|周|年)|[一二三四五六七八九十两半]+个?(?:工作日|日|天|小时|个月|周|年))"
 )
+_YEAR_ALONE = re.compile(r"(?:19|20)\d{2}")
 # Widest printed line a table cell holds (CJK characters count two): body
 # lines run to about 35 characters, cells to about 20.
 _MAX_CELL_WIDTH = 54
@@ -344,6 +344,10 @@ def _assign(lines: list[Line], columns: tuple[Column, ...], index: RegionIndex,
     cols = [i for i, c in enumerate(columns) if c.role != "number"]
     texts = [clean(line) for line, _ in lines]
     kinds = [_line_kind(t, index) for t in texts]
+    for i in range(len(texts) - 1):
+        # A year alone, the rest of the date on the next line: the width wrapped it (2023 / 年10月底 / 前).
+        if _YEAR_ALONE.fullmatch(texts[i]) and texts[i + 1].startswith("年"):
+            kinds[i] = "time"
     n, m = len(texts), len(cols)
     best: dict[tuple[int, int], tuple[float, int]] = {(0, 0): (0.0, 0)}
     # Whether lines start:end read as units, and how many: the same for every
@@ -461,14 +465,13 @@ def _split_text_columns(table: Table, counts: Counter[str]) -> Table:
     Content cannot tell 改革事项 from 具体措施: both are text, and the cells
     decided by content put such lines in the later column. The narrower
     column before it takes back the leading lines that fill its width, and the
-    line that ends them. Its width is that of the first lines of the later
-    column's wrapped cells short enough to be the narrow column's (at most 0.6
-    of the later column's widest line; any first line when the column before
-    is empty in every row and the later one holds two lines or more in every
-    row): the widest such width printed more than once, as one line may
-    overhang by a closing quote (深化“一件事”), else the widest. A line fills it when it is at most one character short, or two
-    short before a line opening with a quote or bracket (which cannot end a
-    line), or when it leaves a quote or bracket open (整治审批“体外 / 循环”).
+    line that ends them. Its width is the widest of the first lines of the
+    later column's wrapped cells short enough to be the narrow column's (at
+    most 0.6 of the later column's widest line; any first line when the column
+    before is empty in every row and the later one holds two lines or more in
+    every row), a closing mark at a line's end not counted, as it may hang past
+    the column's edge (深化“一件事”). See :func:`_narrow_lines` for which lines
+    fill it.
     """
     cols = table.columns
     for narrow in range(len(cols) - 1):
@@ -477,17 +480,17 @@ def _split_text_columns(table: Table, counts: Counter[str]) -> Table:
             continue
         wrapped = [c for r in table.rows for c in r.cells if c.column == wide and len(c.lines) > 1]
         widest = max((printed_width(clean(line)) for c in wrapped for line, _ in c.lines), default=0)
-        firsts = [printed_width(clean(c.lines[0][0])) for c in wrapped]
-        short = Counter(w for w in firsts if w <= 0.6 * widest)
+        firsts = [clean(c.lines[0][0]) for c in wrapped]
+        short = [t for t in firsts if printed_width(t) <= 0.6 * widest]
         if not short and table.rows and len(wrapped) == len(table.rows) and not any(
                 c.column == narrow for r in table.rows for c in r.cells):
             # Columns of about equal width: no first line is short, but a column
             # empty in every row, next to one holding two lines or more in every
             # row, is a column the content could not place.
-            short = Counter(firsts)
+            short = firsts
         if not short:
             continue
-        width = max((w for w, n in short.items() if n > 1), default=max(short))
+        width = max(map(_inner_width, short))
         items: list[Row | GroupRow] = []
         for item in table.items:
             cell = next((c for c in item.cells if c.column == wide), None) if isinstance(item, Row) else None
@@ -510,22 +513,36 @@ def _split_text_columns(table: Table, counts: Counter[str]) -> Table:
 _OPENING = "“‘（《〈【「『"
 _CLOSING_OF = dict(zip(_OPENING, "”’）》〉】」』"))
 _OVERHANG = 2  # one full-width character: a closing quote may hang past the column's edge
+_CLAUSE_END = ("：", "；", "。", "，", ":", ";", ",")
 
 
 def _narrow_lines(texts: list[str], width: int) -> int:
     """How many of a cell's leading lines belong to the narrow column of ``width`` before it (0: none);
-    the last line always stays."""
+    the last line always stays.
+
+    A line continues the narrow cell when it fills the width (a CJK
+    character counts 2: within one half-width character of it), when it
+    leaves a quote or bracket open (整治审批“体外 / 循环”), or when it is one
+    character short and the next line opens with a quote and closes it, short
+    and without a clause's punctuation (推进电子证照 / “免提交”: an opening quote
+    cannot end a line).
+    """
     take, taken = 0, ""
     for k, text in enumerate(texts[:-1]):
-        open_pair = _unclosed(taken)
-        if printed_width(text) > width + _OVERHANG * (2 if open_pair else 1):
+        if printed_width(text) > width + _OVERHANG * (2 if _unclosed(taken) else 1):
             break
         take, taken = k + 1, taken + text
-        w = printed_width(text)
-        fills = w >= width - 1 or (w >= width - 1 - _OVERHANG and texts[k + 1].startswith(tuple(_OPENING)))
-        if not fills and not _unclosed(taken):
+        w, after = printed_width(text), texts[k + 1]
+        quoted_end = (w >= width - 1 - _OVERHANG and after.startswith(tuple(_OPENING)) and not _unclosed(after)
+                      and printed_width(after) < width - 1 and not after.endswith(_CLAUSE_END))
+        if w < width - 1 and not quoted_end and not _unclosed(taken):
             break
     return take
+
+
+def _inner_width(text: str) -> int:
+    """A line's printed width without a closing mark at its end, which may overhang the column."""
+    return printed_width(text) - (_OVERHANG if text.endswith(tuple(_CLOSING_OF.values())) else 0)
 
 
 def _unclosed(text: str) -> bool:

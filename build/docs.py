@@ -158,7 +158,8 @@ def quality_markdown(q: dict[str, Any], rows: dict[str, int]) -> str:
         f"({'the threshold was chosen on them too' if check['used_to_choose'] else 'held out'}) | "
         f"{check['judged_true']} true, {check['judged_false']} false, "
         f"{check['judged_ambiguous']} ambiguous, {check['unlabelled']} unlabelled: precision "
-        f"{check['precision']:.3f}; {check['judged_true']} of the {check['true']} true pairs |"
+        f"{'n/a (no link judged)' if check['precision'] is None else format(check['precision'], '.3f')}; "
+        f"{check['judged_true']} of the {check['true']} true pairs |"
         for check, name in checks
     ]
     return "\n".join(lines) + "\n"

@@ -125,9 +125,11 @@ def evaluate() -> dict[str, Any]:
         verdicts = [v for sample, labels, scored in blind.values() if sample.chooses
                     for v in _verdicts(sample, labels, scored, threshold)]
         true, false = verdicts.count(True), verdicts.count(False)
+        # Links no annotator saw are not scored: how many there are is kept next to the figure.
         return {"threshold": threshold, "precision": round(tp / len(predicted), 4) if predicted else None,
                 "recall": round(tp / positives, 4), "true_positives": tp, "predicted": len(predicted),
-                "blind_precision": round(true / (true + false), 4) if true + false else None}
+                "blind_precision": round(true / (true + false), 4) if true + false else None,
+                "blind_unlabelled": verdicts.count("unlabelled")}
 
     grid = [at(t / 100) for t in range(5, 96)]
     chosen = next((c for c in grid if c["precision"] is not None and c["precision"] >= TARGET_PRECISION

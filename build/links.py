@@ -61,9 +61,11 @@ from .workers import Workers, init_worker
 METHOD = "tfidf_char23_measure_words"
 MIN_CHARS = 12  # a shorter provision (加强组织领导) names a topic, not a measure
 SHARED_SHOWN = 5
+_ROUNDING = 1e-6  # scores are stored to 6 decimals
 # Provisions whose words are their own: not headings, titles or the document's apparatus.
 LINKED_KINDS = ("numbered", "paragraph", "table_row")
 _BODY_KINDS = ("heading", "numbered", "table_row")  # what ends a preamble
+_TABLE_STEP = re.compile(r"t\d+")
 _NOT_TEXT = re.compile(r"[^\u4e00-\u9fff0-9A-Za-z]")
 # The genre's set phrases of political framing and of a document's apparatus:
 # they are the same in every document whatever it decides.
@@ -197,14 +199,17 @@ class Linker:
         scores = self._scores(ids, indexed_weights)
         kept = []
         # Every weight is positive, so 0.0 means no n-gram in common: not a candidate even at threshold 0.
-        for i in np.flatnonzero((scores != 0.0) & (scores >= threshold)).tolist():
-            score = float(scores[i])
+        # The threshold applies to the score as stored (rounded), as a reader filtering the table applies it.
+        for i in np.flatnonzero((scores != 0.0) & (scores >= threshold - _ROUNDING)).tolist():
+            score = round(float(scores[i]), 6)
+            if score < threshold:
+                continue
             target_id, target_doc, target_issued, _ = self.targets[i]
             if target_doc == doc_id:
                 continue
             if issued_on is not None and target_issued is not None and target_issued > issued_on:
                 continue
-            kept.append((round(score, 6), target_id, i))
+            kept.append((score, target_id, i))
         out = []
         vector = dict(zip(grams, weights)) if kept else {}
         for score, target_id, i in sorted(kept, key=lambda k: (-k[0], k[1]))[:top_k]:
@@ -303,8 +308,12 @@ def linkable(measures: list[dict[str, Any]], references: list[dict[str, Any]]) -
 
 
 def _part(measure: dict[str, Any]) -> tuple[str, str]:
-    """(document, part): a path 2/1.3 is in the document's attachment 2, a path 1.3 in its main text."""
-    return measure["doc_id"], measure["path"].rpartition("/")[0]
+    """(document, part): a path 2/1.3 is in the document's attachment 2, a path 1.3 in its main text;
+    a table's rows (t1/1.3, 2/t1/4) are in the part that holds the table."""
+    steps = measure["path"].split("/")[:-1]
+    if steps and _TABLE_STEP.fullmatch(steps[-1]):
+        steps.pop()
+    return measure["doc_id"], "/".join(steps)
 
 
 def build_links(documents: list[dict[str, Any]], measures: list[dict[str, Any]], references: list[dict[str, Any]],

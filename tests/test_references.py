@@ -283,9 +283,12 @@ def test_headings_and_preambles_are_not_compared() -> None:
         # a lead-in article ending in a colon is not a heading
         _provision("d/3.16", "numbered", "第十六条编制单位应当提出行业标准的征求意见稿和编制说明，编制说明内容一般包括："),
         _provision("d/3.16.1", "numbered", "（一）工作简况，包括任务来源、起草单位、主要起草人和主要工作过程等。", "d/3.16"),
+        # a 任务清单 of table rows: its rows end the preamble of the part that holds the table
+        _provision("e/p1", "paragraph", "为全面落实优化营商环境部署要求，经区政府同意，现将江宁区2023年优化营商环境重点任务清单印发给你们。"),
+        _provision("e/t1/1", "table_row", "1\t企业开办\t企业开办全流程压减至1个工作日以内，推行经营主体登记智能秒办\t区市场监管局\t2023年6月底前"),
     ]
     assert [m["measure_id"] for m, _ in linkable(measures, [])] == [
-        "a/1.1", "a/p2", "b/p1", "b/p2", "c/p1", "c/2/p2", "c/2/2", "d/3.16", "d/3.16.1"]
+        "a/1.1", "a/p2", "b/p1", "b/p2", "c/p1", "c/2/p2", "c/2/2", "d/3.16", "d/3.16.1", "e/t1/1"]
 
 
 @pytest.mark.parametrize("folder, key", [("links_heldout", "heldout_check"), ("links_heldout2", "heldout2_check"),
