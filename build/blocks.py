@@ -87,6 +87,8 @@ _TIME_START = re.compile(
     r"|当场|当日|当天|\d+(?:\.\d+)?个?(?:工作日|自然日|日|天|小时|个月|月|周|年)|[一二三四五六七八九十两半]+个?(?:工作日|日|天|小时|个月|周|年))"
 )
 _YEAR_ALONE = re.compile(r"(?:19|20)\d{2}")
+# What follows a year on the next line when the width wrapped a date (not 年营商环境…).
+_DATE_AFTER_YEAR = re.compile(r"年(?:\d{1,2}月|[一二三四五六七八九十]{1,2}月|底|末|内|前|[上下]半年|第?[一二三四1-4]季度)")
 # Widest printed line a table cell holds (CJK characters count two): body
 # lines run to about 35 characters, cells to about 20.
 _MAX_CELL_WIDTH = 54
@@ -320,8 +322,11 @@ def _row(draft: _RowDraft, columns: tuple[Column, ...], index: RegionIndex, coun
     """A row's cells: each page's segment assigned to the columns (see :func:`_assign`), then merged."""
     by_column: dict[int, list[Line]] = {}
     unplaced = set()
-    for segment in draft.segments:
-        assigned = _assign(segment, columns, index, frozenset(by_column))
+    for k, segment in enumerate(draft.segments):
+        # A date can wrap across the page break too: 2023 | (next page) 年10月底前.
+        before = next((clean(s[-1][0]) for s in reversed(draft.segments[:k]) if s), None)
+        after = next((clean(s[0][0]) for s in draft.segments[k + 1:] if s), None)
+        assigned = _assign(segment, columns, index, frozenset(by_column), before, after)
         if assigned is None:
             # No assignment fits the columns: the lines stay together in the
             # first column as plain text, counted, never spread by guesswork.
@@ -337,17 +342,22 @@ def _row(draft: _RowDraft, columns: tuple[Column, ...], index: RegionIndex, coun
 
 
 def _assign(lines: list[Line], columns: tuple[Column, ...], index: RegionIndex,
-            filled: frozenset[int] = frozenset()) -> list[tuple[int, list[Line]]] | None:
+            filled: frozenset[int] = frozenset(), before: str | None = None, after: str | None = None
+            ) -> list[tuple[int, list[Line]]] | None:
     """Assign lines to the columns in order, each column a run of lines (maybe none), by dynamic
     programming; None when no assignment fits. ``filled`` are the columns an earlier page's
-    segment of the same row filled."""
+    segment of the same row filled; ``before`` and ``after`` are the row's lines just before and
+    after this page's."""
     cols = [i for i, c in enumerate(columns) if c.role != "number"]
     texts = [clean(line) for line, _ in lines]
     kinds = [_line_kind(t, index) for t in texts]
-    for i in range(len(texts) - 1):
+    for i, text in enumerate(texts):
         # A year alone, the rest of the date on the next line: the width wrapped it (2023 / 年10月底 / 前).
-        if _YEAR_ALONE.fullmatch(texts[i]) and texts[i + 1].startswith("年"):
+        following = texts[i + 1] if i + 1 < len(texts) else after
+        if _YEAR_ALONE.fullmatch(text) and following is not None and _DATE_AFTER_YEAR.match(following):
             kinds[i] = "time"
+    if texts and before is not None and _YEAR_ALONE.fullmatch(before) and _DATE_AFTER_YEAR.match(texts[0]):
+        kinds[0] = "time"  # the rest of a date whose year ended the page before
     n, m = len(texts), len(cols)
     best: dict[tuple[int, int], tuple[float, int]] = {(0, 0): (0.0, 0)}
     # Whether lines start:end read as units, and how many: the same for every
@@ -469,9 +479,9 @@ def _split_text_columns(table: Table, counts: Counter[str]) -> Table:
     later column's wrapped cells short enough to be the narrow column's (at
     most 0.6 of the later column's widest line; any first line when the column
     before is empty in every row and the later one holds two lines or more in
-    every row), a closing mark at a line's end not counted, as it may hang past
-    the column's edge (深化“一件事”). See :func:`_narrow_lines` for which lines
-    fill it.
+    every row), a punctuation mark ending a line not counted, as it may hang
+    past the column's edge (深化“一件事”, 推行“双随机、). See :func:`_narrow_lines`
+    for which lines fill it.
     """
     cols = table.columns
     for narrow in range(len(cols) - 1):
@@ -480,7 +490,8 @@ def _split_text_columns(table: Table, counts: Counter[str]) -> Table:
             continue
         wrapped = [c for r in table.rows for c in r.cells if c.column == wide and len(c.lines) > 1]
         widest = max((printed_width(clean(line)) for c in wrapped for line, _ in c.lines), default=0)
-        firsts = [clean(c.lines[0][0]) for c in wrapped]
+        # A first line ending a clause (推行容缺受理：) is the later column's own lead-in.
+        firsts = [t for t in (clean(c.lines[0][0]) for c in wrapped) if not t.endswith(_CLAUSE_END)]
         short = [t for t in firsts if printed_width(t) <= 0.6 * widest]
         if not short and table.rows and len(wrapped) == len(table.rows) and not any(
                 c.column == narrow for r in table.rows for c in r.cells):
@@ -514,6 +525,7 @@ _OPENING = "“‘（《〈【「『"
 _CLOSING_OF = dict(zip(_OPENING, "”’）》〉】」』"))
 _OVERHANG = 2  # one full-width character: a closing quote may hang past the column's edge
 _CLAUSE_END = ("：", "；", "。", "，", ":", ";", ",")
+_HANGING = ("”", "’", "）", "》", "〉", "】", "」", "』", "、", "，", "。", "：", "；", "！", "？")
 
 
 def _narrow_lines(texts: list[str], width: int) -> int:
@@ -521,18 +533,17 @@ def _narrow_lines(texts: list[str], width: int) -> int:
     the last line always stays.
 
     A line continues the narrow cell when it fills the width (a CJK
-    character counts 2: within one half-width character of it), when it
-    leaves a quote or bracket open (整治审批“体外 / 循环”), or when it is one
-    character short and the next line opens with a quote and closes it, short
-    and without a clause's punctuation (推进电子证照 / “免提交”: an opening quote
-    cannot end a line).
+    character counts 2: within one half-width character of it), when it leaves a quote or bracket open (整治审批“体外 / 循环”), or
+    when it is one character short and the next line opens with a quote and
+    closes it, short and without a clause's punctuation (推进电子证照 / “免提交”:
+    an opening quote cannot end a line).
     """
     take, taken = 0, ""
     for k, text in enumerate(texts[:-1]):
-        if printed_width(text) > width + _OVERHANG * (2 if _unclosed(taken) else 1):
+        w, after = printed_width(text), texts[k + 1]
+        if w > width + _OVERHANG * (2 if _unclosed(taken) else 1):
             break
         take, taken = k + 1, taken + text
-        w, after = printed_width(text), texts[k + 1]
         quoted_end = (w >= width - 1 - _OVERHANG and after.startswith(tuple(_OPENING)) and not _unclosed(after)
                       and printed_width(after) < width - 1 and not after.endswith(_CLAUSE_END))
         if w < width - 1 and not quoted_end and not _unclosed(taken):
@@ -541,8 +552,8 @@ def _narrow_lines(texts: list[str], width: int) -> int:
 
 
 def _inner_width(text: str) -> int:
-    """A line's printed width without a closing mark at its end, which may overhang the column."""
-    return printed_width(text) - (_OVERHANG if text.endswith(tuple(_CLOSING_OF.values())) else 0)
+    """A line's printed width without a punctuation mark at its end, which may hang past the column."""
+    return printed_width(text) - (_OVERHANG if text.endswith(_HANGING) else 0)
 
 
 def _unclosed(text: str) -> bool:

@@ -66,6 +66,7 @@ _ROUNDING = 1e-6  # scores are stored to 6 decimals
 LINKED_KINDS = ("numbered", "paragraph", "table_row")
 _BODY_KINDS = ("heading", "numbered", "table_row")  # what ends a preamble
 _TABLE_STEP = re.compile(r"t\d+")
+_FRAME_KINDS = ("signature", "title", "attachment")  # what closes a notice before a list appended to it
 _NOT_TEXT = re.compile(r"[^\u4e00-\u9fff0-9A-Za-z]")
 # The genre's set phrases of political framing and of a document's apparatus:
 # they are the same in every document whatever it decides.
@@ -281,23 +282,32 @@ def linkable(measures: list[dict[str, Any]], references: list[dict[str, Any]]) -
       sentence nor leads into a list (一、加强公正监管，降低市场主体合规成本);
     - a preamble: the top-level paragraphs of a part (the document, or one of
       its attachments) before the part's first heading, numbered provision or
-      table row (purpose and basis: 为进一步…，制定如下措施); in a part without
-      any of those, every paragraph is compared;
+      table row (purpose and basis: 为进一步…，制定如下措施), and after any
+      signature, title or attachment list that comes before it: a notice whose
+      list follows its signature (清单内事项实行承诺办… / 签发 / 事项清单) keeps its
+      paragraphs; in a part without any body, every paragraph is compared;
     - a provision shorter than :data:`MIN_CHARS` once its formulae are gone.
 
     ``measures`` are in document order, as the build makes them.
     """
     announcing = {r["measure_id"] for r in references if r["kind"] == "self"}
     parents = {m["parent_id"] for m in measures if m["parent_id"] is not None}
-    with_body = {_part(m) for m in measures if m["kind"] in _BODY_KINDS}
-    body_started: set[tuple[str, str]] = set()
-    kept = []
-    for m in measures:
+    # Per part: where its body begins, and the last signature, title or attachment list before that.
+    body: dict[tuple[str, str], int] = {}
+    frame: dict[tuple[str, str], int] = {}
+    for i, m in enumerate(measures):
         part = _part(m)
-        preamble = (m["kind"] == "paragraph" and m["parent_id"] is None and part in with_body
-                    and part not in body_started)
+        if part in body:
+            continue
         if m["kind"] in _BODY_KINDS:
-            body_started.add(part)
+            body[part] = i
+        elif m["kind"] in _FRAME_KINDS:
+            frame[part] = i
+    kept = []
+    for i, m in enumerate(measures):
+        part = _part(m)
+        preamble = (m["kind"] == "paragraph" and m["parent_id"] is None and part in body
+                    and frame.get(part, -1) < i < body[part])
         if (m["kind"] not in LINKED_KINDS or m["measure_id"] in announcing or preamble
                 or (m["measure_id"] in parents and not _SENTENCE_END.search(m["text"]))):
             continue

@@ -57,7 +57,9 @@ def canonical_doc_number(org: str, year: str, num: str) -> str:
 QUOTED_TITLE = re.compile(r"《([^《》\n]{4,80})》")
 # A note standing alone in brackets: （此件有删减）, （此页无正文）; not （ISO56005）.
 # …, with one level of brackets inside: （牵头单位：市商务局；配合单位：各县（市、区）人民政府）.
-BRACKET_NOTE = re.compile(r"^(?=.*[\u4e00-\u9fff]{2})（(?:[^（）\d]|（[^（）\d]*+）)*+）$")
+# Its two alternatives begin with different characters: one way to match, linear (and no
+# possessive quantifiers, which Python 3.10 lacks).
+BRACKET_NOTE = re.compile(r"^(?=[\s\S]*[\u4e00-\u9fff]{2})（(?:[^（）\d]|（[^（）\d]*）)*）$")
 # A labelled line this much shorter than a full line is a heading (一、总体要求):
 # the page width did not break it.
 _HEADING_WIDTH = 0.6

@@ -151,6 +151,44 @@ def test_two_text_columns_of_equal_width_are_both_filled(index: RegionIndex) -> 
                      ["失业保险稳岗返还", "免申即享、直接返还"]]
 
 
+def test_a_name_set_one_mark_over_the_column_does_not_widen_it(index: RegionIndex) -> None:
+    """The 大连 任务分工表 of tests/fixtures/provincial (pp. 20-24; its row 10 numbered 3 here): the
+    重点任务 column holds 6 characters, 推行“双随机、 hangs its 、 past the edge, and the other names
+    still wrap at 6."""
+    lines = ["序号", "重点任务", "工作措施", "牵头单位", "配合单位", "时间节点",
+             "1", "推进政务服务", "标准化", "全面梳理市、区两级政务服务事项，", "编制统一的实施清单和办事指南，实",
+             "现同一事项无差别受理、同标准办理", "市营商环境建设局", "市直各有关部门", "2023 年6", "月",
+             "2", "深化“一网通", "办”", "推动政务服务事项“应上尽上”，全", "程网办率达到90%以上，高频事项实",
+             "现“掌上办”", "市营商环境建设局", "市大数据中心", "2023 年第", "三季度",
+             "3", "推行“双随机、", "一公开”监管", "跨部门联合抽查占比达到30%以上，", "抽查结果20 个工作日内向社会公示",
+             "市市场监管局", "市直各有关部门", "2023 年第", "四季度"]
+    blocks, _ = split_blocks([(t, 1) for t in lines], index)
+    table = blocks[0]
+    tasks = [{table.columns[c.column].role: c.text for c in r.cells}["task"] for r in table.rows]
+    assert tasks == ["推进政务服务标准化", "深化“一网通办”", "推行“双随机、一公开”监管"]
+
+
+def test_a_year_alone_is_a_date_only_when_the_date_goes_on(index: RegionIndex) -> None:
+    """2023 at the foot of a page, 年10 月底前 on the next: one date. A target (2000) before a date
+    column, and 2025 / 年营商环境… in a text cell, are not dates."""
+    header = ["序号", "重点任务", "具体措施", "牵头单位", "完成时限"]
+    page1 = header + ["1", "统一受理标准", "逐项修订审批事项办事指南和申请表单，", "细化量化受理审查标准",
+                      "市行政审批局", "2023"]
+    page2 = header + ["年10 月底前"]
+    blocks, _ = split_blocks([(t, 1) for t in page1] + [(t, 2) for t in page2], index)
+    table = blocks[0]
+    assert {table.columns[c.column].role: c.text for c in table.rows[0].cells} == {
+        "task": "统一受理标准", "action": "逐项修订审批事项办事指南和申请表单，细化量化受理审查标准",
+        "lead": "市行政审批局", "due": "2023年10月底前"}
+    lines = ["序号", "工作目标", "完成时限", "1", "力争到", "2025", "年营商环境进入全国第一方阵", "持续推进"]
+    table = split_blocks([(t, 1) for t in lines], index)[0][0]
+    assert [c.text for c in table.rows[0].cells] == ["力争到2025年营商环境进入全国第一方阵", "持续推进"]
+    lines = ["序号", "重点任务", "目标值", "完成时限", "牵头单位",
+             "1", "培育专精特新企业", "2000", "2023 年12 月底前", "市工业和信息化局"]
+    table = split_blocks([(t, 1) for t in lines], index)[0][0]
+    assert [c.text for c in table.rows[0].cells][1:3] == ["2000", "2023年12月底前"]
+
+
 def test_prose_without_a_header_is_not_a_table(index: RegionIndex) -> None:
     lines = [(t, 1) for t in ["序号", "一、总体要求", "各地要加强组织领导。"]]
     blocks, _ = split_blocks(lines, index)

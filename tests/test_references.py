@@ -286,9 +286,16 @@ def test_headings_and_preambles_are_not_compared() -> None:
         # a 任务清单 of table rows: its rows end the preamble of the part that holds the table
         _provision("e/p1", "paragraph", "为全面落实优化营商环境部署要求，经区政府同意，现将江宁区2023年优化营商环境重点任务清单印发给你们。"),
         _provision("e/t1/1", "table_row", "1\t企业开办\t企业开办全流程压减至1个工作日以内，推行经营主体登记智能秒办\t区市场监管局\t2023年6月底前"),
+        # a notice whose list follows its signature and the list's title (tests/fixtures/provincial,
+        # 2023-01-03-002): the notice's paragraphs are what it decides, not a preamble to the list
+        _provision("f/p1", "paragraph", "清单内事项实行承诺办，申请人书面承诺符合审批条件的，审批部门当场作出审批决定，事后核查发现不符合的依法撤销相关审批决定。"),
+        _provision("f/p2", "signature", "某区人民政府办公室\n2023年5月8日"),
+        _provision("f/p3", "title", "告知承诺制审批事项清单"),
+        _provision("f/p4", "paragraph", "为进一步优化审批服务，根据有关规定，现将实行告知承诺制的审批事项清单公布如下。"),
+        _provision("f/t1/1", "table_row", "1\t食品经营许可\t申请人书面承诺符合条件的当场发证\t区市场监管局"),
     ]
     assert [m["measure_id"] for m, _ in linkable(measures, [])] == [
-        "a/1.1", "a/p2", "b/p1", "b/p2", "c/p1", "c/2/p2", "c/2/2", "d/3.16", "d/3.16.1", "e/t1/1"]
+        "a/1.1", "a/p2", "b/p1", "b/p2", "c/p1", "c/2/p2", "c/2/2", "d/3.16", "d/3.16.1", "e/t1/1", "f/p1", "f/t1/1"]
 
 
 @pytest.mark.parametrize("folder, key", [("links_heldout", "heldout_check"), ("links_heldout2", "heldout2_check"),
