@@ -470,7 +470,8 @@ def _join(texts: list[str]) -> str:
 
 
 def _split_text_columns(table: Table, counts: Counter[str]) -> Table:
-    """Move the leading lines of a text cell into the empty text column just before it.
+    """Move the leading lines of a text cell into the empty text column just before it
+    (or before an empty one before it: 领域 | 重点任务 | 具体措施).
 
     Content cannot tell 改革事项 from 具体措施: both are text, and the cells
     decided by content put such lines in the later column. The narrower
@@ -484,8 +485,15 @@ def _split_text_columns(table: Table, counts: Counter[str]) -> Table:
     for which lines fill it.
     """
     cols = table.columns
+    held = {c.column for r in table.rows for c in r.cells}
     for narrow in range(len(cols) - 1):
         wide = narrow + 1
+        # Three text columns (领域 | 重点任务 | 具体措施): content puts every line in
+        # the last, so the first takes its lines from there, past the empty middle
+        # one; the middle one then takes the next lines on the next pass.
+        while wide + 1 < len(cols) and wide not in held and cols[wide].role in TEXT_ROLES \
+                and cols[wide + 1].role in TEXT_ROLES:
+            wide += 1
         if cols[narrow].role not in TEXT_ROLES or cols[wide].role not in TEXT_ROLES:
             continue
         wrapped = [c for r in table.rows for c in r.cells if c.column == wide and len(c.lines) > 1]

@@ -204,7 +204,8 @@ def _table_provisions(tables: tuple[RenderedTable, ...]) -> tuple[list[Provision
             parent = groups[row.group] if row.group is not None else None
             number = re.match(r"\d+", row.label).group()  # 1 or 1. as printed
             path = unique(f"{parent}.{number}" if parent else f"t{k}/{number}")
-            task = next((c.text for c in row.cells if c.column.role == "task"), None)
+            # Of two task columns (领域 | 重点任务), the later names the row.
+            task = next((c.text for c in reversed(row.cells) if c.column.role == "task"), None)
             heading = task if task and len(task) <= 40 else None
             out.append(Provision(path, parent, 2 if parent else 1, row.label, heading, row.start, row.end, "table_row"))
             rows[path] = _Row(row.cells, table.groups[row.group].text if row.group is not None else None)

@@ -151,6 +151,30 @@ def test_two_text_columns_of_equal_width_are_both_filled(index: RegionIndex) -> 
                      ["失业保险稳岗返还", "免申即享、直接返还"]]
 
 
+def test_three_text_columns_are_each_filled(index: RegionIndex) -> None:
+    """领域 | 重点任务 | 工作措施 (written for this test, in the compilation's layout): content puts
+    all three columns' lines in the last; the 领域 name, then the wrapped 重点任务 name, go back to
+    their columns by width."""
+    rows = [
+        ["政务服务", "推进政务服务", "标准化", "全面梳理市、区两级政务服务事项，", "编制统一的实施清单和办事指南"],
+        ["政务服务", "深化“一网通", "办”", "推动政务服务事项“应上尽上”，全", "程网办率达到90%以上"],
+        ["市场监管", "推行“双随机、", "一公开”监管", "跨部门联合抽查占比达到30%以上，", "抽查结果向社会公示"],
+        ["要素保障", "优化用地保障", "推行“标准地”出让，工业用地出让前完", "成区域评估"],
+    ]
+    lines = ["序号", "领域", "重点任务", "工作措施", "牵头单位", "时间节点"]
+    for n, row in enumerate(rows, 1):
+        lines += [str(n), *row, "市营商环境建设局", "2023 年12 月底前"]
+    blocks, _ = split_blocks([(t, 1) for t in lines], index)
+    table = blocks[0]
+    cells = [[c.text for c in r.cells if table.columns[c.column].role in TEXT_ROLES] for r in table.rows]
+    assert cells == [
+        ["政务服务", "推进政务服务标准化", "全面梳理市、区两级政务服务事项，编制统一的实施清单和办事指南"],
+        ["政务服务", "深化“一网通办”", "推动政务服务事项“应上尽上”，全程网办率达到90%以上"],
+        ["市场监管", "推行“双随机、一公开”监管", "跨部门联合抽查占比达到30%以上，抽查结果向社会公示"],
+        ["要素保障", "优化用地保障", "推行“标准地”出让，工业用地出让前完成区域评估"],
+    ]
+
+
 def test_a_name_set_one_mark_over_the_column_does_not_widen_it(index: RegionIndex) -> None:
     """The 大连 任务分工表 of tests/fixtures/provincial (pp. 20-24; its row 10 numbered 3 here): the
     重点任务 column holds 6 characters, 推行“双随机、 hangs its 、 past the edge, and the other names
