@@ -49,7 +49,7 @@ import operator
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, reduce
 from importlib import resources
 from itertools import repeat
 from typing import Any
@@ -179,7 +179,9 @@ class Linker:
         grams = list(counts)
         # The same float operations, in the same order, as a loop over the n-grams.
         raw = list(map(operator.mul, map(_tf, counts.values()), map(self.idf.get, grams, repeat(self._unseen_idf))))
-        norm = math.sqrt(sum(map(operator.mul, raw, raw))) or 1.0
+        # Added left to right: builtin sum() compensates its rounding from Python
+        # 3.12 on, which would make the scores depend on the interpreter.
+        norm = math.sqrt(reduce(operator.add, map(operator.mul, raw, raw), 0.0)) or 1.0
         weights = list(map(operator.truediv, raw, repeat(norm)))
         ids = np.fromiter(map(self._gram_id.get, grams, repeat(-1)), dtype=np.int64, count=len(grams))
         indexed = ids >= 0

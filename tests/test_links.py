@@ -35,7 +35,12 @@ def _reference_scores(targets: list[str], query: str) -> list[float]:
 
     def vector(counts: Counter[str]) -> dict[str, float]:
         raw = {g: (1 + math.log(c)) * idf.get(g, math.log(1 + n) + 1) for g, c in counts.items()}
-        norm = math.sqrt(sum(w * w for w in raw.values())) or 1.0
+        # Added left to right, as written: builtin sum() compensates its rounding
+        # from Python 3.12 on, and a build must not depend on the interpreter.
+        squares = 0.0
+        for w in raw.values():
+            squares += w * w
+        norm = math.sqrt(squares) or 1.0
         return {g: w / norm for g, w in raw.items()}
 
     postings: dict[str, list[tuple[int, float]]] = {}
