@@ -372,6 +372,7 @@ def add_agency_row(rows: dict[str, dict], agency: AgencyName) -> str:
 UNIT_SUFFIXES = AGENCY_SUFFIXES + (
     "部门", "单位", "集团", "银行", "分局", "支队", "大队", "联", "协", "所", "站", "队", "科", "股", "社",
     "馆", "台", "团", "庭", "机构", "企业", "学校", "大学", "医院", "政府", "管委会", "工委", "司",
+    "室",  # a body's division: 市行政审批服务局督查室
 )
 # What a unit named by its jurisdiction or kind starts with (市住房城乡建设局, 各区人民政府).
 UNIT_OPENERS = (
@@ -394,9 +395,14 @@ def ends_unit(text: str) -> bool:
     return text.endswith(UNIT_SUFFIXES) and not text.endswith(_FALSE_ENDS)
 
 
+# A development zone governs like a jurisdiction but is no GB/T 2260 division: 西咸新区行政审批服务局.
+_ZONE = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:新区|开发区|高新区|经开区|片区|园区|示范区|试验区)")
+
+
 def opens_unit(text: str, index: RegionIndex) -> bool:
-    """Whether a unit's name begins at the start of ``text`` (its jurisdiction, a central body, 各…)."""
-    if text.startswith(UNIT_OPENERS):
+    """Whether a unit's name begins at the start of ``text`` (its jurisdiction, a development zone,
+    a central body, 各…)."""
+    if text.startswith(UNIT_OPENERS) or _ZONE.match(text):
         return True
     try:
         return index.place_at(text, 0) is not None or central_at(text, 0) is not None
@@ -404,7 +410,8 @@ def opens_unit(text: str, index: RegionIndex) -> bool:
         return True
 
 
-# What a collective named by 各 may end with: 各镇（街道）, 各地方, 各区人民政府.
+# What a collective named by 各 may end with: 各镇（街道）, 各街道（镇）, 各地方, 各区人民政府.
+_COLLECTIVE_ALIAS = re.compile(r"（[^（）]{1,20}）$")
 _COLLECTIVE_ENDS = ("镇", "乡", "街道", "村", "社区", "地方", "地区", "区", "县", "市", "省", "旗", "部门", "单位")
 
 
@@ -417,7 +424,7 @@ def looks_like_unit(text: str, index: RegionIndex) -> bool:
     """
     if is_central_name(text):  # 党中央, 国务院: names of their own
         return True
-    if text.startswith("各") and 3 <= len(text) <= 16 and (_TRAILING_ALIAS.sub("", text) or text).endswith(_COLLECTIVE_ENDS):
+    if text.startswith("各") and 3 <= len(text) <= 16 and (_COLLECTIVE_ALIAS.sub("", text) or text).endswith(_COLLECTIVE_ENDS):
         return True
     return len(text) >= 3 and ends_unit(text) and opens_unit(text, index)
 
@@ -431,22 +438,43 @@ def join_unit_lines(lines: list[str], index: RegionIndex) -> list[str]:
 
     >>> join_unit_lines(["市政务服务局", "市人力资源和社会", "保障局", "各旗县市区人民政", "府"], RegionIndex.load())
     ['市政务服务局', '市人力资源和社会保障局', '各旗县市区人民政府']
+    >>> join_unit_lines(["市公安局", "国家税务总局南昌", "市税务局"], RegionIndex.load())
+    ['市公安局', '国家税务总局南昌市税务局']
     """
     units: list[str] = []
     for line in lines:
         # A class word (有关部门) stands for itself: it never continues a name.
-        if units and line not in GENERIC and not opens_unit(line, index) \
-                and (not ends_unit(units[-1]) or not looks_like_unit(line, index)):
+        if units and line not in GENERIC and (
+                (not opens_unit(line, index) and (not ends_unit(units[-1]) or not looks_like_unit(line, index)))
+                # A part that opens like a name ends one the width cut inside a place's
+                # name (国家税务总局南昌 / 市税务局).
+                or (not looks_like_unit(units[-1], index) and _place_across(units[-1], line, index)
+                    and looks_like_unit(units[-1] + line, index))):
             units[-1] += line
         else:
             units.append(line)
     return units
 
 
+def _place_across(before: str, after: str, index: RegionIndex) -> bool:
+    """Whether a place's name begins in the last characters of ``before`` and runs into ``after``."""
+    joined = before + after
+    for start in range(max(0, len(before) - 6), len(before)):
+        try:
+            hit = index.place_at(joined, start)
+        except ValueError:  # an ambiguous place name is a place name all the same
+            return True
+        if hit is not None and hit[1] > len(before):
+            return True
+    return False
+
+
 # -- lists of units --------------------------------------------------------------------
 
 # Class words that name nobody in particular.
-GENERIC = frozenset({"有关部门", "相关部门", "有关单位", "相关单位", "有关地方", "相关地方"})
+GENERIC = frozenset({"有关部门", "相关部门", "有关单位", "相关单位", "有关地方", "相关地方"}
+                    # 各牵头单位要会同配合单位…: the units of a task list by their role, not by name.
+                    | {f"各{role}{unit}" for role in ("牵头", "责任", "配合", "协办", "参与") for unit in ("单位", "部门")})
 # "…等部门", "…等": further units left unnamed.
 TRAILING_UNNAMED = re.compile(r"(?:等(?:[0-9一二三四五六七八九十]+个?)?(?:部门|单位))$|等$")
 OPEN_BRACKETS = "（(“《"
@@ -492,6 +520,31 @@ def split_units(text: str) -> list[str]:
     if pending:
         units.append(pending)
     return units
+
+
+# Roles spelled out in words between the units of a table cell, which the column
+# width wraps anywhere (市市场监管局牵头，市 / 公安局、市税务局配合; …按职责分工负责).
+# 牵头 in brackets is a mark after one name (区市场监管局（牵头）), not a word.
+ROLE_WORDS = re.compile(r"按(?:照)?(?:各自)?职责(?:分工)?[，,]?负责|(?<!（)(?:牵头|配合|参与|协办)(?!单位|部门|处室)|负责(?!人)")
+_LONGEST_UNIT = 30  # characters: 中国（广西）自由贸易试验区南宁片区管委会 has 21
+# A role marked after a unit's name in a unit cell; an unmarked unit keeps the column's role.
+ROLE_MARKS = {"（牵头）": "lead", "（配合）": "cooperating", "（协办）": "cooperating", "（参与）": "cooperating"}
+
+
+def worded_units(text: str) -> list[str]:
+    """The units of a cell that spells their roles out in words, the words left out
+    (empty when it has no role word).
+
+    >>> worded_units("市市场监管局牵头，市公安局、市税务局配合")
+    ['市市场监管局', '市公安局', '市税务局']
+    >>> worded_units("市财政局、各县（市、区）人民政府按职责分工负责")
+    ['市财政局', '各县（市、区）人民政府']
+    """
+    if not ROLE_WORDS.search(text):
+        return []
+    units = [u for u in split_units(ROLE_WORDS.sub("，", text)) if u]
+    # A longer "name" is a sentence that happens to open and end like one.
+    return units if all(len(u) <= _LONGEST_UNIT for u in units) else []
 
 
 # -- resolving a unit named in a provision -----------------------------------------

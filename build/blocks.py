@@ -39,7 +39,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .agencies import GENERIC, join_unit_lines, looks_like_unit, split_units
+from .agencies import GENERIC, ROLE_MARKS, ROLE_WORDS, join_unit_lines, looks_like_unit, split_units, worded_units
 from .regions import RegionIndex
 from .repair import BRACKET_NOTE, DATE_LINE, LABEL_START, PagedText, clean, concat, join_lines, pieces, printed_width
 
@@ -283,6 +283,8 @@ _LOOKAHEAD = 12
 
 def _ends_table(texts: list[str], pos: int, expected: int | None) -> bool:
     text = texts[pos]
+    if text in ROLE_MARKS:  # 市自然资源和规划局 / （配合）: the mark of a unit the width wrapped
+        return False
     if DATE_LINE.match(text) or BRACKET_NOTE.match(text) or text.startswith("附件"):
         return True
     # A provision label of the body (not 1. or （1）, which cells hold too).
@@ -406,7 +408,10 @@ class _UnitCounter:
 
     def count(self, texts: list[str]) -> int | None:
         units = [unit for joined in join_unit_lines(texts, self._index) for unit in self._split_units(joined)]
-        return len(units) if all(self._unit(u) for u in units) else None
+        if all(self._unit(u) for u in units):
+            return len(units)
+        worded = worded_units("".join(texts))
+        return len(worded) if worded and all(self._unit(u) for u in worded) else None
 
     def _split_units(self, joined: str) -> list[str]:
         if joined not in self._split:
@@ -437,8 +442,9 @@ def _score(role: str, position: int, texts: list[str], kinds: list[str], unit_co
             return 3.0 * len(texts) - 0.5
         return 3.0 * len(texts) + (0.5 if role == "lead" and unit_count == 1 else 0.0)
     if role in ("due", "limit"):
-        # A time cell opens with a time expression and may run on (2023 年5 / 月底前), never into a unit.
-        if kinds[0] != "time" or "unit" in kinds[1:]:
+        # A time cell opens with a time expression and may run on (2023 年5 / 月底前), never into a
+        # unit, nor into roles in words (南宁海关牵头，市商务 / 局…配合).
+        if kinds[0] != "time" or "unit" in kinds[1:] or any(ROLE_WORDS.search(t) for t in texts[1:]):
             return None
         return 3.0 * len(texts)
     # Ties between neighbouring text columns go to the later one; the
@@ -450,6 +456,10 @@ def _cell(column: int, role: str, lines: list[Line] | tuple[Line, ...], index: R
     texts = [clean(line) for line, _ in lines]
     if role in UNIT_ROLES:
         units = tuple(_units(texts, index))
+        worded = worded_units("".join(texts))
+        if worded and not all(u in GENERIC or looks_like_unit(u, index) for u in units):
+            # The roles in words (A牵头，B配合): the cell reads as printed, its units without the words.
+            return Cell(column, tuple(lines), "".join(texts), tuple(worded))
         return Cell(column, tuple(lines), "、".join(units), units)
     return Cell(column, tuple(lines), _join(texts))
 

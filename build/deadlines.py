@@ -178,8 +178,11 @@ _RECURRING = re.compile(
     r"(?:至少[\u4e00-\u9fff]{0,4}?一次|[\u4e00-\u9fff]{0,4}?一次)?"
     r"(?:定期)?"  # 每年定期开展: one duty
 )
-# 年度监测, 年度调查, 发布年度…白皮书: a duty done every year (not 2023年度, 上年度, 跨年度).
-_ANNUAL = re.compile(r"(?<![\d上下本该当今明去前次全跨业一税])年度(?=[\u4e00-\u9fff])(?!内)")  # not 毕业年度, 下(一)年度, 纳税年度
+# 年度监测, 年度调查, 发布年度…白皮书: a duty done every year (not 2023年度, 上年度, 跨年度);
+# not what a measure's result goes into (列入年度计划, 纳入…年度目标责任考核, 形成年度工作总结)
+# nor the tax year (年度纳税).
+_ANNUAL = re.compile(r"(?<![\d上下本该当今明去前次全跨业一税])(?<!纳入|列入|计入)年度(?=[\u4e00-\u9fff])"
+                     r"(?!内|纳税|[\u4e00-\u9fff]{0,6}?(?:考核|考评|总结))")  # not 毕业年度, 下(一)年度, 纳税年度
 # 定期向…提交, 定期组织开展…: a repeated duty whose period is not printed.
 _REGULARLY = re.compile(r"(?<![规约确指限不])定期(?!限|存款|存单)(?=[\u4e00-\u9fff])")  # not 规定期限, 不定期
 # The period each 每… names, as (amount, unit); a term (学期) has no fixed length.
@@ -196,6 +199,7 @@ _LIMIT = re.compile(
     r"(?P<qual>最长不超过|最多不超过|不得超过|不超过|不超出|最长|压缩至|压缩到|压减至|压减到|缩短至|缩短到|减至|控制在)?"
     rf"(?P<num>{_NUM})(?P<unit>{_UNIT})(?P<within>以内|之内|内)?"
 )
+_DONE_IN = ("办结", "办毕", "办理完毕", "完成")
 _ANCHOR = re.compile(
     r"(?:^|(?<=[，,。；;：:！？!?（）()在于经凡])|(?P<lead>[自从]))"
     r"(?P<anchor>[^，,。；;：:！？!?（）()自从在于经凡]{2,80}?)(?:起|以后|之后|后)"
@@ -552,8 +556,10 @@ def _scan_span_targets(sc: _Scan) -> None:
 
 def _scan_limits(sc: _Scan) -> None:
     for m in _LIMIT.finditer(sc.compact):
-        # In a time cell (承诺时限, 完成时限) a bare duration is the limit: 5个工作日.
-        bare_ok = sc.cell(m.start()) is not None
+        # In a time cell (承诺时限, 完成时限) a bare duration is the limit: 5个工作日; so it is
+        # before the verb of getting done (1个工作日办结), unless a slogan quotes it (“一日办结”).
+        bare_ok = sc.cell(m.start()) is not None or (
+            sc.compact.startswith(_DONE_IN, m.end()) and sc.compact.rfind("“", 0, m.start()) <= sc.compact.rfind("”", 0, m.start()))
         if not (m.group("qual") or m.group("within") or bare_ok) or not sc.free(m.start(), m.end()):
             continue
         if m.group("within") and (_ELIGIBILITY_BEFORE.search(sc.compact, 0, m.start("num"))
@@ -566,6 +572,11 @@ def _scan_limits(sc: _Scan) -> None:
             start = m.start("num")  # 压减至10个工作日: the limit is 10个工作日
         due_on = _add(base, span) if base is not None else None
         sc.hit(start, m.end(), "time_limit", due_on, "day", span.iso, anchor)
+
+
+def _closes_note(compact: str, start: int, end: int) -> bool:
+    """A date standing as the last clause of a note, like a time column (（区营商办负责；2023年11月）)."""
+    return compact[start - 1:start] in ("；", ";", "，", ",") and compact[end:end + 1] in ("）", ")")
 
 
 def _classify(prefix: str, suffix: re.Match[str] | None, after: str) -> str:
@@ -617,6 +628,7 @@ def _emit_dates(sc: _Scan, items: list[_Item], label: str) -> None:
                 goal = _QUANTITY_GOAL.match(sc.compact, end) and not sc.compact.endswith("对", 0, start)
                 kind = "target" if goal else "year_reference"
             elif sc.cell(start) == "due" or _TIME_SLOT.search(sc.compact, max(0, start - 8), start) \
+                    or _closes_note(sc.compact, start, end) \
                     or (_group(atom, "day", "day2") is None and _PLAN_VERB.match(sc.compact, end)):
                 kind = "target"
             else:

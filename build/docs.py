@@ -180,6 +180,8 @@ GOLD = {
                                              "tests/fixtures/provincial/gold.json"),
     "third fixture (8 provincial documents)": ("tests/fixtures/provincial2/compilation.txt",
                                                "tests/fixtures/provincial2/gold.json"),
+    "fourth fixture (7 provincial documents)": ("tests/fixtures/provincial3/compilation.txt",
+                                                "tests/fixtures/provincial3/gold.json"),
 }
 
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .agencies import GENERIC, add_agency_row, resolve_unit, split_issuers
+from .agencies import GENERIC, ROLE_MARKS, ROLE_WORDS, add_agency_row, resolve_unit, split_issuers
 from .blocks import RenderedCell, RenderedTable
 from .numerals import cn_int
 from .deadlines import Skipped, find_deadlines
@@ -302,19 +302,22 @@ def _cell_responsibilities(cells: tuple[RenderedCell, ...], region_code: str, in
     for cell in cells:
         if cell.column.role not in ("responsible", "lead", "cooperating"):
             continue
-        if "：" in cell.text:
-            # A unit column may spell the roles out: 牵头单位：A；配合单位：B.
+        if "：" in cell.text or ROLE_WORDS.search(cell.text):
+            # A unit column may spell the roles out: 牵头单位：A；配合单位：B, or A牵头，B配合.
             listed = find_responsibilities(cell.text, region_code, index)
             found.links += listed.links
             found.unresolved.update(listed.unresolved)
             found.ignored.update(listed.ignored)
             continue
-        for unit in cell.units:
+        # 市发展改革委（牵头） in a 责任单位 column leads, 市公安局（配合） cooperates. An unmarked
+        # unit keeps the column's role, but one beside helpers is the unit they help: it leads.
+        marks = [ROLE_MARKS.get(unit[-4:]) for unit in cell.units]
+        unmarked = "lead" if cell.column.role == "responsible" and "cooperating" in marks else cell.column.role
+        for unit, mark in zip(cell.units, marks):
             if unit in GENERIC:  # 有关部门 names no one, in a cell as in running text
                 found.ignored[unit] += 1
                 continue
-            # 市发展改革委（牵头） in a 责任单位 column leads.
-            role, name = ("lead", unit[:-4]) if unit.endswith("（牵头）") else (cell.column.role, unit)
+            role, name = (mark, unit[:-4]) if mark is not None else (unmarked, unit)
             agency = resolve_unit(name, region_code, index)
             if agency.resolved_by == "document_jurisdiction":
                 found.unresolved[name] += 1

