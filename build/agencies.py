@@ -525,7 +525,9 @@ def split_units(text: str) -> list[str]:
 # Roles spelled out in words between the units of a table cell, which the column
 # width wraps anywhere (市市场监管局牵头，市 / 公安局、市税务局配合; …按职责分工负责).
 # 牵头 in brackets is a mark after one name (区市场监管局（牵头）), not a word.
-ROLE_WORDS = re.compile(r"按(?:照)?(?:各自)?职责(?:分工)?[，,]?负责|(?<!（)(?:牵头|配合|参与|协办)(?!单位|部门|处室)|负责(?!人)")
+# The words are those responsibility.py anchors a note's roles on.
+ROLE_WORDS = re.compile(r"按(?:照)?(?:各自)?职责(?:分工)?[，,]?负责|(?<!（)牵头(?!单位|部门|处室|领导|抓总)"
+                        r"|(?<!（)(?:配合|参与)(?!单位|部门|处室|其中|了)|负责(?!人|同志|的)")
 _LONGEST_UNIT = 30  # characters: 中国（广西）自由贸易试验区南宁片区管委会 has 21
 # A role marked after a unit's name in a unit cell; an unmarked unit keeps the column's role.
 ROLE_MARKS = {"（牵头）": "lead", "（配合）": "cooperating", "（协办）": "cooperating", "（参与）": "cooperating"}

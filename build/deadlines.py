@@ -558,8 +558,8 @@ def _scan_limits(sc: _Scan) -> None:
     for m in _LIMIT.finditer(sc.compact):
         # In a time cell (承诺时限, 完成时限) a bare duration is the limit: 5个工作日; so it is
         # before the verb of getting done (1个工作日办结), unless a slogan quotes it (“一日办结”).
-        bare_ok = sc.cell(m.start()) is not None or (
-            sc.compact.startswith(_DONE_IN, m.end()) and sc.compact.rfind("“", 0, m.start()) <= sc.compact.rfind("”", 0, m.start()))
+        quoted = sc.compact.rfind("“", 0, m.start()) > sc.compact.rfind("”", 0, m.start())
+        bare_ok = sc.cell(m.start()) is not None or (sc.compact.startswith(_DONE_IN, m.end()) and not quoted)
         if not (m.group("qual") or m.group("within") or bare_ok) or not sc.free(m.start(), m.end()):
             continue
         if m.group("within") and (_ELIGIBILITY_BEFORE.search(sc.compact, 0, m.start("num"))
