@@ -440,11 +440,14 @@ def join_unit_lines(lines: list[str], index: RegionIndex) -> list[str]:
     ['市政务服务局', '市人力资源和社会保障局', '各旗县市区人民政府']
     >>> join_unit_lines(["市公安局", "国家税务总局南昌", "市税务局"], RegionIndex.load())
     ['市公安局', '国家税务总局南昌市税务局']
+    >>> join_unit_lines(["市不动产登记事务中心", "2024 年1 月起"], RegionIndex.load())
+    ['市不动产登记事务中心', '2024 年1 月起']
     """
     units: list[str] = []
     for line in lines:
-        # A class word (有关部门) stands for itself: it never continues a name.
-        if units and line not in GENERIC and (
+        # A class word (有关部门) stands for itself: it never continues a name, nor does a date
+        # (市不动产登记事务中心 / 2024 年1 月起 in the next column).
+        if units and line not in GENERIC and not _DATED.match(line) and (
                 (not opens_unit(line, index) and (not ends_unit(units[-1]) or not looks_like_unit(line, index)))
                 # A part that opens like a name ends one the width cut inside a place's
                 # name (国家税务总局南昌 / 市税务局).
@@ -454,6 +457,9 @@ def join_unit_lines(lines: list[str], index: RegionIndex) -> list[str]:
         else:
             units.append(line)
     return units
+
+
+_DATED = re.compile(r"(?:19|20)\d{2}\s*年")
 
 
 def _place_across(before: str, after: str, index: RegionIndex) -> bool:
@@ -525,8 +531,10 @@ def split_units(text: str) -> list[str]:
 # Roles spelled out in words between the units of a table cell, which the column
 # width wraps anywhere (市市场监管局牵头，市 / 公安局、市税务局配合; …按职责分工负责).
 # 牵头 in brackets is a mark after one name (区市场监管局（牵头）), not a word.
-# The words are those responsibility.py anchors a note's roles on.
-ROLE_WORDS = re.compile(r"按(?:照)?(?:各自)?职责(?:分工)?[，,]?负责|(?<!（)牵头(?!单位|部门|处室|领导|抓总)"
+# The words are those responsibility.py anchors a note's roles on, and the labels of
+# its lists (牵头：A / 配合：B, 牵头单位：A；配合单位：B).
+ROLE_WORDS = re.compile(r"(?:牵头|责任|主责|配合|协办|参与)(?:单位|部门|处室)?[：:]"
+                        r"|按(?:照)?(?:各自)?职责(?:分工)?[，,]?负责|(?<!（)牵头(?!单位|部门|处室|领导|抓总)"
                         r"|(?<!（)(?:配合|参与)(?!单位|部门|处室|其中|了)|负责(?!人|同志|的)")
 _LONGEST_UNIT = 30  # characters: 中国（广西）自由贸易试验区南宁片区管委会 has 21
 # A role marked after a unit's name in a unit cell; an unmarked unit keeps the column's role.
@@ -541,6 +549,8 @@ def worded_units(text: str) -> list[str]:
     ['市市场监管局', '市公安局', '市税务局']
     >>> worded_units("市财政局、各县（市、区）人民政府按职责分工负责")
     ['市财政局', '各县（市、区）人民政府']
+    >>> worded_units("牵头：市市场监管局配合：市公安局、市税务局")
+    ['市市场监管局', '市公安局', '市税务局']
     """
     if not ROLE_WORDS.search(text):
         return []

@@ -141,11 +141,13 @@ _UNIT = r"(?:个?小时|个?工作日|个?自然日|个月|个?星期|周|年|�
 _ATOM = re.compile(
     r"(?:(?P<year>(?<!\d)\d{4}|[今明去当])年"
     r"(?:(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日|(?P<month_end>底|末))?"
-    r"|(?P<year_end>底|末)|(?P<half>[上下])半年|第?(?P<quarter>[一二三四1-4])季度(?:末|底)?|度)?"
+    r"|年?(?P<year_end>底|末)|(?P<half>[上下])半年|第?(?P<quarter>[一二三四1-4])季度(?:末|底)?|度)?"
     r"|(?<!\d)(?P<month2>\d{1,2})月(?:(?P<day2>\d{1,2})日|(?P<month_end2>底|末))"
     r"|(?<![\d每前])第?(?P<quarter2>[一二三四])季度(?:末|底)?"
     r"|(?<![\d每前])(?P<half2>[上下])半年"
-    r"|(?<![\d今明去当每年])年(?P<year_end2>底|末))"
+    r"|(?<![\d今明去当每年])年(?P<year_end2>底|末)"
+    # 年内完成: within the year of issue (not 2年内, 一年内: periods; not 全年内).
+    r"|(?<![\d今明去当每年一二三四五六七八九十两半几数多个百千〇零全])年(?=内))"
 )
 _YEAR_RANGE = re.compile(r"(?<!\d)(?P<first>\d{4})年?[—–\-－~～至到](?P<last>\d{4})年(?!\d{1,2}月)")
 _LIST_SEP = re.compile(r"、|和|及|以及|与|或")
@@ -445,7 +447,7 @@ def _scan_not_deadlines(sc: _Scan) -> None:
 _ONGOING = re.compile(r"持续推进|长期坚持|常态化推进|长期实施|长期执行|长期")
 # …的政策作为制度性安排长期实施。: a policy kept without end closes its clause.
 _ONGOING_POLICY = ("长期实施", "长期执行")
-_CLAUSE_EDGE = "：:，,；;（）()。\n\t"
+_CLAUSE_EDGE = "：:，,；;（）()〔〕【】。\n\t"
 
 
 def _scan_ongoing(sc: _Scan) -> None:
@@ -576,7 +578,7 @@ def _scan_limits(sc: _Scan) -> None:
 
 def _closes_note(compact: str, start: int, end: int) -> bool:
     """A date standing as the last clause of a note, like a time column (（区营商办负责；2023年11月）)."""
-    return compact[start - 1:start] in ("；", ";", "，", ",") and compact[end:end + 1] in ("）", ")")
+    return compact[start - 1:start] in ("；", ";", "，", ",") and compact[end:end + 1] in ("）", ")", "〕", "】")
 
 
 def _classify(prefix: str, suffix: re.Match[str] | None, after: str) -> str:

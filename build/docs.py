@@ -182,6 +182,8 @@ GOLD = {
                                                "tests/fixtures/provincial2/gold.json"),
     "fourth fixture (7 provincial documents)": ("tests/fixtures/provincial3/compilation.txt",
                                                 "tests/fixtures/provincial3/gold.json"),
+    "fifth fixture (7 provincial documents)": ("tests/fixtures/provincial4/compilation.txt",
+                                               "tests/fixtures/provincial4/gold.json"),
 }
 
 

@@ -58,7 +58,7 @@ from .regions import RegionIndex
 ROLES = CURRENT.vocabulary("agency_role").values
 _LIST_ROLES = {"牵头": "lead", "责任": "responsible", "主责": "responsible", "配合": "cooperating",
                "协办": "cooperating", "参与": "cooperating"}
-_LIST = re.compile(r"(牵头|责任|主责|配合|协办|参与)(?:单位|部门|处室)\s*[：:]")
+_LIST = re.compile(r"(牵头|责任|主责|配合|协办|参与)(?:单位|部门|处室)?\s*[：:]")
 # Where a clause (and so a unit list before an anchor word) begins.
 _BOUNDARY = "，。；：（）()\n,;:"
 _ANCHORS = re.compile(
@@ -70,6 +70,8 @@ _ANCHORS = re.compile(
     r"|(?P<report>报送|抄送|报告|报)(?:至|给)?"
     r"|(?P<to>向)"
 )
+_TIME_LABEL = re.compile(r"(?:完成时限|完成时间|时间节点|完成期限|时限)[：:]")
+_BY_DUTY = re.compile(r"按(?:照)?(?:各自)?职责(?:分工)?$")
 # What may stand before the units of a clause: a provision's label, 由, a separator.
 _LEADING = re.compile(
     r"^(?:第[零〇一二三四五六七八九十百]+条|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.．、])?"
@@ -205,6 +207,9 @@ def find_responsibilities(text: str, region_code: str, index: RegionIndex) -> Re
     labels = list(_LIST.finditer(text))
     for k, m in enumerate(labels):
         limit = labels[k + 1].start() if k + 1 < len(labels) else len(text)
+        # A note's lines joined without a mark (…有限公司完成时限：…): the time label ends the list.
+        slot = _TIME_LABEL.search(text, m.end(), limit)
+        limit = slot.start() if slot else limit
         begin = end = m.end()
         while end < limit and text[end] in " \n":  # 责任单位： at a line's end, the units on the next
             begin = end = end + 1
@@ -252,7 +257,8 @@ def find_responsibilities(text: str, region_code: str, index: RegionIndex) -> Re
             continue
         if "会同" in before:  # handled with its 会同
             continue
-        units = _unit_list(before, index, in_note=_in_brackets(text, m.start()))
+        # 省公安厅、省税务局按照职责分工配合: the units before how they take part.
+        units = _unit_list(_BY_DUTY.sub("", before), index, in_note=_in_brackets(text, m.start()))
         if units is None:
             continue
         role = {"duty": "responsible", "lead": "lead", "coop": "cooperating", "resp": "responsible"}[kind]

@@ -19,7 +19,12 @@ their text, never from the parser's output:
   name wrapped inside its place name, notes closed by a bare date, 办法
   articles with items). Blind, responsibility scored recall 64.7% and
   precision 80.7%, deadlines 94.7% and 94.7%; the general fixes that
-  followed are tested one by one in test_blocks and test_deadlines.
+  followed are tested one by one in test_blocks and test_deadlines;
+* ``fixtures/provincial4``: a fifth, scored blind on the code after those
+  fixes (notes in 【】 and 〔〕 or on lines of their own, a time column
+  before the units, 牵头：/配合： lines inside a cell, a 备注 column, 年内,
+  a 实施细则 of three issuers): responsibility recall 82.8%, precision
+  95.7%, deadlines 89.0% and 96.4%.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ SOURCES = {
     "provincial": (FIXTURES / "provincial" / "compilation.txt", FIXTURES / "provincial" / "gold.json"),
     "provincial2": (FIXTURES / "provincial2" / "compilation.txt", FIXTURES / "provincial2" / "gold.json"),
     "provincial3": (FIXTURES / "provincial3" / "compilation.txt", FIXTURES / "provincial3" / "gold.json"),
+    "provincial4": (FIXTURES / "provincial4" / "compilation.txt", FIXTURES / "provincial4" / "gold.json"),
 }
 
 

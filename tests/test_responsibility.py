@@ -47,6 +47,32 @@ def test_responsibility_lists_in_local_documents(index):
     assert [x.name_raw for x in r.links] == ["省发展改革委", "省财政厅", "各市人民政府"]
 
 
+def test_local_forms_found_by_the_blind_fixtures(index):
+    """Sentences of tests/fixtures/provincial3 and provincial4 (the parser had not seen them)."""
+    def raw(text, region):
+        return [(x.name_raw, x.role) for x in find_responsibilities(text, region, index).links]
+
+    # A 责任单位 cell with its roles as labels, its lines joined without a mark.
+    assert raw("牵头：市市场监管局配合：市公安局、市税务局", "460100") == [
+        ("市市场监管局", "lead"), ("市公安局", "cooperating"), ("市税务局", "cooperating")]
+    # A note's lines joined without a mark: the time label ends the list of units.
+    assert raw("牵头单位：区建设交通委配合单位：国网上海市电力公司浦东供电公司、浦东威立雅自来水有限公司"
+               "完成时限：2023年12月31日前", "310115") == [
+        ("区建设交通委", "lead"), ("国网上海市电力公司浦东供电公司", "cooperating"),
+        ("浦东威立雅自来水有限公司", "cooperating")]
+    # How the units take part, between them and the role word.
+    assert raw("第三条 省市场监管局牵头负责全省企业开办便利化工作的统筹协调，省公安厅、省税务局按照职责分工配合做好相关工作。",
+               "410000") == [("省市场监管局", "lead"), ("省公安厅", "cooperating"), ("省税务局", "cooperating")]
+    # A development zone's body, a division, a collective with a one-character alias.
+    assert raw("各区县行政审批服务局、西咸新区行政审批服务局负责具体落实。", "610100") == [
+        ("各区县行政审批服务局", "responsible"), ("西咸新区行政审批服务局", "responsible")]
+    assert raw("此项工作由市行政审批服务局督查室牵头负责。", "610100") == [("市行政审批服务局督查室", "lead")]
+    assert raw("（区营商办牵头，区直各部门、各街道（镇）配合；长期坚持）", "430104") == [
+        ("区营商办", "lead"), ("区直各部门", "cooperating"), ("各街道（镇）", "cooperating")]
+    # The units of a task list by their role name no one.
+    assert raw("各牵头单位要会同配合单位细化工作举措。", "360100") == []
+
+
 def test_unknown_names_are_kept_under_the_documents_jurisdiction_and_listed(index):
     r = find_responsibilities("（牵头单位：某某中心）", "340000", index)
     assert [(x.agency.canonical, x.agency.region_code, x.agency.resolved_by) for x in r.links] == [
