@@ -449,8 +449,8 @@ def join_unit_lines(lines: list[str], index: RegionIndex) -> list[str]:
         # (市不动产登记事务中心 / 2024 年1 月起 in the next column).
         if units and line not in GENERIC and not _DATED.match(line) and (
                 (not opens_unit(line, index) and (not ends_unit(units[-1]) or not looks_like_unit(line, index)))
-                # A part that opens like a name ends one the width cut inside a place's
-                # name (国家税务总局南昌 / 市税务局).
+                # A part that opens like a name ends one the width cut inside or after a
+                # place's name (国家税务总局南昌 / 市税务局).
                 or (not looks_like_unit(units[-1], index) and _place_across(units[-1], line, index)
                     and looks_like_unit(units[-1] + line, index))):
             units[-1] += line
@@ -463,14 +463,15 @@ _DATED = re.compile(r"(?:19|20)\d{2}\s*年")
 
 
 def _place_across(before: str, after: str, index: RegionIndex) -> bool:
-    """Whether a place's name begins in the last characters of ``before`` and runs into ``after``."""
+    """Whether a place's name begins in the last characters of ``before`` and ends it or runs into
+    ``after`` (南昌 / 市税务局, 西宁 / 经济技术开发区管委会): a unit's name never ends with one."""
     joined = before + after
     for start in range(max(0, len(before) - 6), len(before)):
         try:
             hit = index.place_at(joined, start)
         except ValueError:  # an ambiguous place name is a place name all the same
             return True
-        if hit is not None and hit[1] > len(before):
+        if hit is not None and hit[1] >= len(before):
             return True
     return False
 

@@ -76,8 +76,8 @@ _ROLE_BY_ENDING: tuple[tuple[tuple[str, ...], str], ...] = (
 UNIT_ROLES = ("responsible", "lead", "cooperating")
 TEXT_ROLES = ("task", "action", "note", "other")
 _MIN_HEADER = 3
-# Longest column name we take for an unlisted one (办理层级, 政策依据 …).
-_MAX_OTHER_NAME = 6
+# An unlisted column name (办理层级, 政策依据 …, 2023年目标值): a few characters, maybe after a year.
+_OTHER_NAME = re.compile(r"(?:(?:19|20)\d{2}年)?[\u4e00-\u9fff]{1,6}")
 # A row number as printed: 1, 1. or 1、 (the text dump and the PDF layout reader share it).
 ROW_NUMBER = re.compile(r"\d{1,3}[.．、]?")
 _GROUP_ROW = re.compile(r"(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)[^。；]{1,30}")
@@ -155,6 +155,8 @@ def column_names(lines: list[str]) -> list[str]:
 
     >>> column_names(["序号", "重点任务", "牵头", "单位", "完成时限"])
     ['序号', '重点任务', '牵头单位', '完成时限']
+    >>> column_names(["序号", "重点任务", "责任单位", "牵头单位", "配合单位", "完成时限"])
+    ['序号', '重点任务', '牵头单位', '配合单位', '完成时限']
     """
     names: list[str] = []
     for line in lines:
@@ -162,14 +164,16 @@ def column_names(lines: list[str]) -> list[str]:
             names[-1] += line
         else:
             names.append(line)
-    return names
+    # 责任单位 over 牵头单位 and 配合单位 is the upper level of a two-level header, no column of its own.
+    return [n for k, n in enumerate(names)
+            if not (column_role(n) == "responsible"
+                    and [column_role(m) for m in names[k + 1:k + 3]] == ["lead", "cooperating"])]
 
 
 def _header_length(texts: list[str], i: int) -> int:
     """How many lines from ``i`` form a table header (0: none)."""
     j = i
-    while j < len(texts) and (column_role(texts[j]) is not None or (
-            len(texts[j]) <= _MAX_OTHER_NAME and re.fullmatch(r"[\u4e00-\u9fff]+", texts[j]))):
+    while j < len(texts) and (column_role(texts[j]) is not None or _OTHER_NAME.fullmatch(texts[j])):
         j += 1
     length = j - i
     names = column_names(texts[i:j])
@@ -263,7 +267,25 @@ def _read_table(lines: list[Line], texts: list[str], start: int, length: int, in
         pos -= 1
     table = Table(columns, tuple(lines[start:start + length]),
                   tuple(item if isinstance(item, GroupRow) else _row(item, columns, index, counts) for item in items))
-    return _split_text_columns(table, counts), pos
+    return _split_text_columns(_same_as_above(table), counts), pos
+
+
+# A unit cell that repeats the one above it.
+SAME_AS_ABOVE = "同上"
+
+
+def _same_as_above(table: Table) -> Table:
+    """A unit cell printed 同上 holds the units of the same column in the row above (its text stays 同上)."""
+    items: list[Row | GroupRow] = []
+    above: dict[int, tuple[str, ...]] = {}
+    for item in table.items:
+        if isinstance(item, Row):
+            cells = tuple(Cell(c.column, c.lines, c.text, above.get(c.column, ()))
+                          if c.units == (SAME_AS_ABOVE,) else c for c in item.cells)
+            above.update({c.column: c.units for c in cells if c.units})
+            item = Row(item.label, item.number_line, cells)
+        items.append(item)
+    return Table(table.columns, table.header, tuple(items))
 
 
 def _next_is_row(texts: list[str], pos: int, header: list[str], expected: int | None) -> bool:
@@ -315,6 +337,8 @@ def _give_back_signature(row: _RowDraft, index: RegionIndex) -> int:
 def _line_kind(text: str, index: RegionIndex) -> str:
     if is_time_text(text):
         return "time"
+    if text == SAME_AS_ABOVE:
+        return "same"
     if looks_like_unit(text, index):
         return "unit"
     return "text"
@@ -420,7 +444,7 @@ class _UnitCounter:
 
     def _unit(self, text: str) -> bool:
         if text not in self._is_unit:
-            self._is_unit[text] = text in GENERIC or looks_like_unit(text, self._index)
+            self._is_unit[text] = text in GENERIC or text == SAME_AS_ABOVE or looks_like_unit(text, self._index)
         return self._is_unit[text]
 
 
@@ -444,6 +468,8 @@ def _score(role: str, position: int, texts: list[str], kinds: list[str], unit_co
     if role in ("due", "limit"):
         # A time cell opens with a time expression and may run on (2023 年5 / 月底前), never into a
         # unit, nor into roles in words (南宁海关牵头，市商务 / 局…配合).
+        if kinds == ["same"]:  # 同上: the time of the row above, as printed
+            return 3.0
         if kinds[0] != "time" or "unit" in kinds[1:] or any(ROLE_WORDS.search(t) for t in texts[1:]):
             return None
         return 3.0 * len(texts)

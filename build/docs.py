@@ -184,6 +184,8 @@ GOLD = {
                                                 "tests/fixtures/provincial3/gold.json"),
     "fifth fixture (7 provincial documents)": ("tests/fixtures/provincial4/compilation.txt",
                                                "tests/fixtures/provincial4/gold.json"),
+    "sixth fixture (7 provincial documents)": ("tests/fixtures/provincial5/compilation.txt",
+                                               "tests/fixtures/provincial5/gold.json"),
 }
 
 

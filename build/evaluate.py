@@ -109,7 +109,29 @@ def _measure_labels(measures: list[dict[str, Any]]) -> dict[str, str]:
     return chains
 
 
+# The gold files count operative measures only: not the items of a 保障措施 section
+# (（一）加强组织领导 …), which the dataset keeps as provisions.
+_SAFEGUARDS = re.compile(r"保障措施|组织保障|组织实施|保障机制")
+
+
+def _operative(measures: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``measures`` without the provisions under a 保障措施 heading."""
+    under = {m["measure_id"] for m in measures if m["kind"] == "heading" and m["heading"]
+             and _SAFEGUARDS.fullmatch(m["heading"])}
+    return [m for m in measures if m["measure_id"] not in under and m["parent_id"] not in under]
+
+
+# A gold label for a row of one of several tables that each number from 1: 附件2-3 is row 3
+# of the document's second table.
+_TABLE_ROW = re.compile(r"附件(\d+)-(\d+)")
+
+
 def _find_measure(label: str, measures: list[dict[str, Any]], chains: dict[str, str]) -> str | None:
+    row = _TABLE_ROW.fullmatch(label)
+    if row:
+        path = f"/t{row.group(1)}/{row.group(2)}"
+        found = [m["measure_id"] for m in measures if m["kind"] == "table_row" and m["measure_id"].endswith(path)]
+        return found[0] if len(found) == 1 else None
     exact = [m["measure_id"] for m in measures if m["label"] == label]
     if len(exact) == 1:
         return exact[0]
@@ -149,7 +171,7 @@ def score(rows: dict[str, list[dict[str, Any]]], gold: dict[str, Any]) -> Score:
                          if r["doc_id"] == doc["doc_id"] and r["source"] == "signature"})
         if signed != sorted(g["issuers"]):
             s.metadata_errors.append(f"issuers: {signed} != {sorted(g['issuers'])}")
-        measures = [m for m in rows["measures"] if m["doc_id"] == doc["doc_id"]]
+        measures = _operative([m for m in rows["measures"] if m["doc_id"] == doc["doc_id"]])
         chains = _measure_labels(measures)
         numbered = [m for m in measures if m["label"] and m["kind"] in ("numbered", "heading", "table_row")]
         styles = Counter(("table_row" if m["kind"] == "table_row" else _label_style(m["label"])) for m in numbered)

@@ -26,7 +26,7 @@ from .errors import BuildError
 from .provisions import Provision, parse_provisions
 from .regions import RegionIndex, province_of
 from .repair import PagedText
-from .responsibility import Responsibilities, Responsibility, find_responsibilities
+from .responsibility import FIRST_LEADS, Responsibilities, Responsibility, find_responsibilities, first_leads
 from .tags import TagDef, focus_by_heading, load_codebook, tag_text
 from .workers import Workers
 
@@ -231,6 +231,7 @@ def _document(
         "links_by_role": Counter(), "agency_names_unresolved": Counter(),
     }
     doc_tags: dict[str, dict[str, str]] = {}  # measure_id -> tag_id -> evidence
+    first_lead = FIRST_LEADS.search(text) is not None
     for p in provisions:
         mid = f"{doc_id}/{p.path}"
         body = text[p.char_start : p.char_end]
@@ -277,6 +278,8 @@ def _document(
             found = _cell_responsibilities(row.cells, doc["region_code"], index)
         else:
             found = find_responsibilities(body, doc["region_code"], index)
+        if first_lead:
+            found = first_leads(found)
         _responsibilities(mid, found, out, counts, report)
     time_cells = [(c.start, c.end, c.column.role) for t in tables for r in t.rows for c in r.cells
                   if c.column.role in ("due", "limit")]

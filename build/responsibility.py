@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from policydata.schema import CURRENT
 
@@ -191,6 +191,31 @@ def _sentence_subject(text: str, pos: int, index: RegionIndex) -> tuple[list[str
     return (units, begin) if units else None
 
 
+# A document may say once that the first unit of each list leads (清单中责任单位排在第一位的为
+# 牵头单位，其余为配合单位; 列在首位的为牵头单位).
+FIRST_LEADS = re.compile(r"(?:排|列)(?:在|于)?(?:第一位|首位|第一|最前)的?(?:单位|部门)?(?:为|是)牵头"
+                         r"|(?:首个|第一个)(?:责任)?(?:单位|部门)(?:为|是)牵头")
+
+
+def first_leads(found: Responsibilities) -> Responsibilities:
+    """``found`` where the document says the first unit named leads: of each list (or cell) of two
+    responsible units or more, the first leads and the others cooperate.
+
+    >>> r = find_responsibilities("（责任单位：市发展改革委、市财政局）", "510700", RegionIndex.load())
+    >>> [(x.name_raw, x.role) for x in first_leads(r).links]
+    [('市发展改革委', 'lead'), ('市财政局', 'cooperating')]
+    """
+    listed = Counter(r.evidence for r in found.links if r.role == "responsible")
+    led: set[str] = set()
+    links = []
+    for r in found.links:
+        if r.role == "responsible" and listed[r.evidence] > 1:
+            r = replace(r, role="cooperating" if r.evidence in led else "lead")
+            led.add(r.evidence)
+        links.append(r)
+    return Responsibilities(links, found.unresolved, found.ignored)
+
+
 def find_responsibilities(text: str, region_code: str, index: RegionIndex) -> Responsibilities:
     """Agencies named as carrying out ``text``, in order of appearance."""
     out = Responsibilities()
@@ -223,6 +248,8 @@ def find_responsibilities(text: str, region_code: str, index: RegionIndex) -> Re
             add(units, _LIST_ROLES[m.group(1)], m.start(), end)
 
     floor = 0
+    # Where the units of the last 负责 clause start in found, and where that clause ends.
+    responsible_from, responsible_until = 0, None
     for m in _ANCHORS.finditer(text):
         if any(s <= m.start() < e for s, e in claimed):
             continue
@@ -262,6 +289,10 @@ def find_responsibilities(text: str, region_code: str, index: RegionIndex) -> Re
         if units is None:
             continue
         role = {"duty": "responsible", "lead": "lead", "coop": "cooperating", "resp": "responsible"}[kind]
+        if kind == "coop" and responsible_until is not None and text[responsible_until:start].strip("，,、 ") == "":
+            # 由X负责，Y配合: the unit helped leads.
+            found[responsible_from:] = [(o, u, "lead", e) for o, u, _, e in found[responsible_from:]]
+        responsible_from, responsible_until = (len(found), m.end()) if kind == "resp" else (0, None)
         add(units, role, start, m.end())
         floor = m.end()
 

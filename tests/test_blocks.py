@@ -199,6 +199,21 @@ def test_a_unit_cell_with_its_roles_in_words_or_marks(index: RegionIndex) -> Non
     assert cells[2]["due"].text == "2023年12月31日前"
 
 
+def test_same_as_above_and_a_header_named_with_a_year(index: RegionIndex) -> None:
+    """The 西宁 工作任务表 and the 福州 指标目标表 of tests/fixtures/provincial5 (pp. 24-25, 12): a unit
+    cell printed 同上 holds the units of the row above; a column named 2023 年目标值 is a column."""
+    lines = ["序号", "工作任务", "责任单位", "时间节点",
+             "1", "推进政务服务“一网通办”", "市政务服务监督管理局、", "各县区人民政府、西宁", "经济技术开发区管委会", "每月",
+             "2", "落实政务服务“好差评”制度", "同上", "长期坚持"]
+    table = split_blocks([(t, 1) for t in lines], index)[0][0]
+    units = [next(c.units for c in r.cells if table.columns[c.column].role == "responsible") for r in table.rows]
+    assert units == [("市政务服务监督管理局", "各县区人民政府", "西宁经济技术开发区管委会")] * 2
+    lines = ["序号", "指标名称", "2023 年目标值", "责任单位", "1", "企业开办时间", "0.5 个工作日以内", "市市场监管局"]
+    blocks, _ = split_blocks([(t, 1) for t in lines], index)
+    assert isinstance(blocks[0], Table) and [c.name for c in blocks[0].columns] == [
+        "序号", "指标名称", "2023年目标值", "责任单位"]
+
+
 def test_a_name_set_one_mark_over_the_column_does_not_widen_it(index: RegionIndex) -> None:
     """The 大连 任务分工表 of tests/fixtures/provincial (pp. 20-24; its row 10 numbered 3 here): the
     重点任务 column holds 6 characters, 推行“双随机、 hangs its 、 past the edge, and the other names

@@ -24,7 +24,13 @@ their text, never from the parser's output:
   fixes (notes in 【】 and 〔〕 or on lines of their own, a time column
   before the units, 牵头：/配合： lines inside a cell, a 备注 column, 年内,
   a 实施细则 of three issuers): responsibility recall 82.8%, precision
-  95.7%, deadlines 89.0% and 96.4%.
+  95.7%, deadlines 89.0% and 96.4%;
+* ``fixtures/provincial5``: a sixth, scored blind after those (a two-level
+  责任单位 header, two attached tables each numbered from 1, 同上 cells, a
+  notice saying the first unit leads, 由X负责，Y配合): responsibility
+  recall 49.0%, precision 54.0%, deadlines 99.0% and 100%. Its gold labels
+  the rows of two tables 附件1-3, 附件2-1, which build/evaluate.py reads as
+  row 3 of the first table and row 1 of the second.
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ SOURCES = {
     "provincial2": (FIXTURES / "provincial2" / "compilation.txt", FIXTURES / "provincial2" / "gold.json"),
     "provincial3": (FIXTURES / "provincial3" / "compilation.txt", FIXTURES / "provincial3" / "gold.json"),
     "provincial4": (FIXTURES / "provincial4" / "compilation.txt", FIXTURES / "provincial4" / "gold.json"),
+    "provincial5": (FIXTURES / "provincial5" / "compilation.txt", FIXTURES / "provincial5" / "gold.json"),
 }
 
 

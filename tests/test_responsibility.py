@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from policydata_build.regions import RegionIndex
-from policydata_build.responsibility import ROLES, find_responsibilities
+from policydata_build.responsibility import FIRST_LEADS, ROLES, find_responsibilities, first_leads
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +71,23 @@ def test_local_forms_found_by_the_blind_fixtures(index):
         ("区营商办", "lead"), ("区直各部门", "cooperating"), ("各街道（镇）", "cooperating")]
     # The units of a task list by their role name no one.
     assert raw("各牵头单位要会同配合单位细化工作举措。", "360100") == []
+    # A unit responsible beside helpers leads them (tests/fixtures/provincial5, 福田).
+    assert raw("推行“双随机、一公开”监管。由区司法局负责，区直各行政执法部门配合。", "440304") == [
+        ("区司法局", "lead"), ("区直各行政执法部门", "cooperating")]
+    assert raw("区财政局负责。区统计局配合做好数据工作。", "440304") == [
+        ("区财政局", "responsible"), ("区统计局", "cooperating")]
+
+
+@pytest.mark.parametrize("said", ["清单中责任单位排在第一位的为牵头单位，其余为配合单位。",
+                                  "列在首位的为牵头单位", "第一个单位为牵头单位"])
+def test_a_document_saying_the_first_unit_leads(said):
+    assert FIRST_LEADS.search(said)
+
+
+def test_first_units_lead_only_where_there_are_several(index):
+    found = find_responsibilities("（责任单位：市发展改革委、市财政局）（责任单位：市商务局）", "510700", index)
+    assert [(x.name_raw, x.role) for x in first_leads(found).links] == [
+        ("市发展改革委", "lead"), ("市财政局", "cooperating"), ("市商务局", "responsible")]
 
 
 def test_unknown_names_are_kept_under_the_documents_jurisdiction_and_listed(index):
