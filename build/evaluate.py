@@ -115,10 +115,12 @@ _SAFEGUARDS = re.compile(r"保障措施|组织保障|组织实施|保障机制")
 
 
 def _operative(measures: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """``measures`` without the provisions under a 保障措施 heading."""
-    under = {m["measure_id"] for m in measures if m["kind"] == "heading" and m["heading"]
-             and _SAFEGUARDS.fullmatch(m["heading"])}
-    return [m for m in measures if m["measure_id"] not in under and m["parent_id"] not in under]
+    """``measures`` (in document order) without a 保障措施 heading and the provisions under it."""
+    under: set[str] = set()
+    for m in measures:
+        if m["parent_id"] in under or (m["kind"] == "heading" and m["heading"] and _SAFEGUARDS.fullmatch(m["heading"])):
+            under.add(m["measure_id"])
+    return [m for m in measures if m["measure_id"] not in under]
 
 
 # A gold label for a row of one of several tables that each number from 1: 附件2-3 is row 3
