@@ -442,6 +442,8 @@ def join_unit_lines(lines: list[str], index: RegionIndex) -> list[str]:
     ['市公安局', '国家税务总局南昌市税务局']
     >>> join_unit_lines(["市不动产登记事务中心", "2024 年1 月起"], RegionIndex.load())
     ['市不动产登记事务中心', '2024 年1 月起']
+    >>> join_unit_lines(["市行政审批局、市", "市场监管局、市公", "安局"], RegionIndex.load())
+    ['市行政审批局、市市场监管局、市公安局']
     """
     units: list[str] = []
     for line in lines:
@@ -452,7 +454,9 @@ def join_unit_lines(lines: list[str], index: RegionIndex) -> list[str]:
                 # A part that opens like a name ends one the width cut inside or after a
                 # place's name (国家税务总局南昌 / 市税务局).
                 or (not looks_like_unit(units[-1], index) and _place_across(units[-1], line, index)
-                    and looks_like_unit(units[-1] + line, index))):
+                    and looks_like_unit(units[-1] + line, index))
+                # A list the width wrapped inside its last name (市行政审批局、市 / 市场监管局、市公 / 安局).
+                or _cut_in_list(units[-1], line, index)):
             units[-1] += line
         else:
             units.append(line)
@@ -460,6 +464,14 @@ def join_unit_lines(lines: list[str], index: RegionIndex) -> list[str]:
 
 
 _DATED = re.compile(r"(?:19|20)\d{2}\s*年")
+_LIST_MARK = re.compile(r"[、，,]")
+
+
+def _cut_in_list(before: str, after: str, index: RegionIndex) -> bool:
+    """Whether ``before`` is a list whose last name the width cut and ``after`` completes it."""
+    *listed, last = _LIST_MARK.split(before)
+    head = _LIST_MARK.split(after, 1)[0]
+    return bool(listed) and bool(last) and not ends_unit(last) and looks_like_unit(last + head, index)
 
 
 def _place_across(before: str, after: str, index: RegionIndex) -> bool:

@@ -157,7 +157,7 @@ _SUFFIX = re.compile(
     r"(?P<due>之前|以前|前(?![一二两三四五六七八九十几\d期列沿])|以内|之内|内)"
     r"|(?P<since>以来)|(?P<start>起|开始|以后|之后|后)"
     r"|(?P<expiry>到期|届满|为止|止)"
-    r"|(?P<verb>(?:基本|全面|初步)?(?:实现|完成|建成|达到))"
+    r"|(?P<verb>(?:基本|全面|初步)?(?:实现|完成|建成|达到|推开|推行|推广|覆盖))"
 )
 _ENACT = re.compile(r"施行|实施|实行|执行|生效")
 _VALIDITY_WORD = re.compile(r"有效期|期限|延续|延长|执行|实施|施行|适用|有效")
@@ -577,8 +577,9 @@ def _scan_limits(sc: _Scan) -> None:
 
 
 def _closes_note(compact: str, start: int, end: int) -> bool:
-    """A date standing as the last clause of a note, like a time column (（区营商办负责；2023年11月）)."""
-    return compact[start - 1:start] in ("；", ";", "，", ",") and compact[end:end + 1] in ("）", ")", "〕", "】")
+    """A date standing as a clause of its own at the end of a note or sentence, like a time column
+    (（区营商办负责；2023年11月）, …公开比选，2023年12月（长期坚持）。)."""
+    return compact[start - 1:start] in ("；", ";", "，", ",") and compact[end:end + 1] in ("）", ")", "〕", "】", "（", "。")
 
 
 def _classify(prefix: str, suffix: re.Match[str] | None, after: str) -> str:

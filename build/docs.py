@@ -186,6 +186,8 @@ GOLD = {
                                                "tests/fixtures/provincial4/gold.json"),
     "sixth fixture (7 provincial documents)": ("tests/fixtures/provincial5/compilation.txt",
                                                "tests/fixtures/provincial5/gold.json"),
+    "seventh fixture (7 provincial documents)": ("tests/fixtures/provincial6/compilation.txt",
+                                                 "tests/fixtures/provincial6/gold.json"),
 }
 
 

@@ -57,6 +57,7 @@ from .repair import BRACKET_NOTE, DATE_LINE, DOC_NUMBER, QUOTED_TITLE, signature
 
 _CN = "[零〇一二两三四五六七八九十百]+"
 _LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("part", re.compile(rf"^第({_CN})部分[ \u3000]*")),  # 第一部分 over 一、…
     ("chapter", re.compile(rf"^第({_CN})章[ \u3000]*")),
     ("section", re.compile(rf"^第({_CN})节[ \u3000]*")),
     ("article", re.compile(rf"^第({_CN})条[ \u3000]*")),

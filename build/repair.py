@@ -67,7 +67,7 @@ _HEADING_WIDTH = 0.6
 SIGNATURE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,40}$")
 # A line that starts a new provision, chapter, article or attachment.
 LABEL_START = re.compile(
-    r"^(第[一二三四五六七八九十百零〇]+[章节条]|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）"
+    r"^(第[一二三四五六七八九十百零〇]+(?:[章节条]|部分)|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）"
     r"|\d+[.．、](?!\d)|（\d+）|附件)"
 )
 # A label printed in mid-line right after a sentence end (…其他审查依据。第三十一条…)

@@ -70,6 +70,7 @@ _ANCHORS = re.compile(
     r"|(?P<report>报送|抄送|报告|报)(?:至|给)?"
     r"|(?P<to>向)"
 )
+_ROLE_IN_CLAUSE = re.compile(r"负责|牵头|配合|参与")
 _TIME_LABEL = re.compile(r"(?:完成时限|完成时间|时间节点|完成期限|时限)[：:]")
 _BY_DUTY = re.compile(r"按(?:照)?(?:各自)?职责(?:分工)?$")
 # What may stand before the units of a clause: a provision's label, 由, a separator.
@@ -166,6 +167,9 @@ def _units_after(text: str, pos: int, index: RegionIndex) -> tuple[list[str], in
         depth += text[stop] in OPEN_BRACKETS
         depth -= text[stop] in CLOSE_BRACKETS and depth > 0
         stop += 1
+    # No name holds a role word: …会同市场监督管理部门负责行业协会商会… ends at 负责.
+    role = _ROLE_IN_CLAUSE.search(text, pos, stop)
+    stop = role.start() if role else stop
     for end in range(stop, pos, -1):
         units = _unit_list(text[pos:end], index)
         if units is not None:
@@ -285,9 +289,17 @@ def find_responsibilities(text: str, region_code: str, index: RegionIndex) -> Re
         if "会同" in before:  # handled with its 会同
             continue
         # 省公安厅、省税务局按照职责分工配合: the units before how they take part.
-        units = _unit_list(_BY_DUTY.sub("", before), index, in_note=_in_brackets(text, m.start()))
+        in_note = _in_brackets(text, m.start())
+        units = _unit_list(_BY_DUTY.sub("", before), index, in_note=in_note)
         if units is None:
             continue
+        while in_note and kind in ("duty", "resp") and text[start - 1:start] in ("，", ","):
+            # （市工商联、市总工会，团市委按职责分工负责）: a note's units may be set off by commas.
+            earlier = _clause_start(text, start - 1, floor)
+            more = _unit_list(text[earlier:start - 1], index, in_note=True)
+            if more is None:
+                break
+            units, start = more + units, earlier
         role = {"duty": "responsible", "lead": "lead", "coop": "cooperating", "resp": "responsible"}[kind]
         if kind == "coop" and responsible_until is not None and text[responsible_until:start].strip("，,、 ") == "":
             # 由X负责，Y配合: the unit helped leads.

@@ -360,6 +360,12 @@ ISSUE_9_LINES = [
      [("2023年年底前", "due_by", D(2023, 12, 31), "year", None, None)]),
     ("【责任单位：市政务服务办；完成时限：长期坚持】", [("长期坚持", "ongoing", None, None, None, None)]),
     ("〔牵头单位：市商务局；配合单位：天津海关；完成时限：持续推进〕", [("持续推进", "ongoing", None, None, None, None)]),
+    # and by tests/fixtures/provincial6: a year before 全面推开 is a plan; a date as a clause of its own.
+    ("在20个行业推行“一业一证”，2024年6月底前完成、2025年全面推开。",
+     [("2024年6月底前", "due_by", D(2024, 6, 30), "month", None, None),
+      ("2025年", "target", D(2025, 12, 31), "year", None, None)]),
+    ("推动中介服务网上公开比选，2023年12月（长期坚持）。",
+     [("2023年12月", "target", D(2023, 12, 31), "month", None, None), ("长期坚持", "ongoing", None, None, None, None)]),
 ]
 
 

@@ -110,6 +110,18 @@ def test_sections_nest_under_chapters():
     assert stats.parts == 1 and not stats.rejected_labels and not stats.gaps
 
 
+def test_parts_hold_their_own_numbering():
+    """A 工作方案 in 第一部分 / 第二部分, each with 一、（一） (the 太原 方案 of tests/fixtures/provincial6)."""
+    text = ("第一部分营商环境创新提升重点任务\n一、提升政务服务效能\n（一）深化改革。甲。\n（二）推进标准化。乙。\n"
+            "第二部分营商环境保障支撑举措\n一、强化要素支撑\n（一）支持人才。丙。")
+    ms, stats = parse_provisions(text)
+    assert [(m.path, m.label, m.kind) for m in ms] == [
+        ("1", "第一部分", "heading"), ("1.1", "一、", "heading"), ("1.1.1", "（一）", "numbered"),
+        ("1.1.2", "（二）", "numbered"), ("2", "第二部分", "heading"), ("2.1", "一、", "heading"),
+        ("2.1.1", "（一）", "numbered")]
+    assert stats.parts == 1 and not stats.rejected_labels and not stats.gaps
+
+
 def test_an_excerpt_may_start_past_one_and_gaps_are_counted():
     text = "三、优化服务\n（一）甲。\n（二）乙。\n四、强化保障\n（四）丙。"
     ms, stats = parse_provisions(text)

@@ -78,6 +78,21 @@ def test_local_forms_found_by_the_blind_fixtures(index):
         ("区财政局", "responsible"), ("区统计局", "cooperating")]
 
 
+def test_forms_of_the_sixth_blind_fixture(index):
+    """Sentences of tests/fixtures/provincial6."""
+    def raw(text, region):
+        return [(x.name_raw, x.role) for x in find_responsibilities(text, region, index).links]
+
+    # The units after 会同 end at the role word: 商会 does not make 负责行业协会商会 a name.
+    assert raw("第七条 县级以上人民政府民政部门会同市场监督管理部门负责行业协会商会收费行为的规范指导。", "130000") == [
+        ("县级以上人民政府民政部门", "lead"), ("市场监督管理部门", "cooperating")]
+    # A note's units set off by commas share its 按职责分工负责.
+    assert raw("（市工商联、市总工会，团市委按职责分工负责）", "620500") == [
+        ("市工商联", "responsible"), ("市总工会", "responsible"), ("团市委", "responsible")]
+    # …but a clause that is not only units stays out.
+    assert raw("（区营商办牵头，区直各部门配合）", "430104") == [("区营商办", "lead"), ("区直各部门", "cooperating")]
+
+
 @pytest.mark.parametrize("said", ["清单中责任单位排在第一位的为牵头单位，其余为配合单位。",
                                   "列在首位的为牵头单位", "第一个单位为牵头单位"])
 def test_a_document_saying_the_first_unit_leads(said):
