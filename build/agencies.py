@@ -444,6 +444,10 @@ def join_unit_lines(lines: list[str], index: RegionIndex) -> list[str]:
     ['市不动产登记事务中心', '2024 年1 月起']
     >>> join_unit_lines(["市行政审批局、市", "市场监管局、市公", "安局"], RegionIndex.load())
     ['市行政审批局、市市场监管局、市公安局']
+    >>> join_unit_lines(["监管局，各县（市、", "区）人民政府"], RegionIndex.load())
+    ['监管局，各县（市、区）人民政府']
+    >>> join_unit_lines(["市直有关部门、各", "区市人民政府（管", "委）"], RegionIndex.load())
+    ['市直有关部门、各区市人民政府（管委）']
     """
     units: list[str] = []
     for line in lines:
@@ -455,8 +459,10 @@ def join_unit_lines(lines: list[str], index: RegionIndex) -> list[str]:
                 # place's name (国家税务总局南昌 / 市税务局).
                 or (not looks_like_unit(units[-1], index) and _place_across(units[-1], line, index)
                     and looks_like_unit(units[-1] + line, index))
-                # A list the width wrapped inside its last name (市行政审批局、市 / 市场监管局、市公 / 安局).
-                or _cut_in_list(units[-1], line, index)):
+                # A list the width wrapped inside its last name (市行政审批局、市 / 市场监管局、市公 / 安局),
+                # or inside a bracket (各县（市、 / 区）人民政府).
+                or _cut_in_list(units[-1], line, index)
+                or units[-1].count("（") > units[-1].count("）")):
             units[-1] += line
         else:
             units.append(line)
@@ -471,7 +477,9 @@ def _cut_in_list(before: str, after: str, index: RegionIndex) -> bool:
     """Whether ``before`` is a list whose last name the width cut and ``after`` completes it."""
     *listed, last = _LIST_MARK.split(before)
     head = _LIST_MARK.split(after, 1)[0]
-    return bool(listed) and bool(last) and not ends_unit(last) and looks_like_unit(last + head, index)
+    # A list ending in a bare opener (…、各 / 区市人民政府（管 / 委）) was cut whatever follows.
+    return bool(listed) and bool(last) and not ends_unit(last) and (
+        last in UNIT_OPENERS or looks_like_unit(last + head, index))
 
 
 def _place_across(before: str, after: str, index: RegionIndex) -> bool:
@@ -493,7 +501,8 @@ def _place_across(before: str, after: str, index: RegionIndex) -> bool:
 # Class words that name nobody in particular.
 GENERIC = frozenset({"有关部门", "相关部门", "有关单位", "相关单位", "有关地方", "相关地方"}
                     # 各牵头单位要会同配合单位…: the units of a task list by their role, not by name.
-                    | {f"各{role}{unit}" for role in ("牵头", "责任", "配合", "协办", "参与") for unit in ("单位", "部门")})
+                    | {f"各{role}{unit}" for role in ("牵头", "主办", "责任", "配合", "协办", "参与")
+                       for unit in ("单位", "部门")})
 # "…等部门", "…等": further units left unnamed.
 TRAILING_UNNAMED = re.compile(r"(?:等(?:[0-9一二三四五六七八九十]+个?)?(?:部门|单位))$|等$")
 OPEN_BRACKETS = "（(“《"

@@ -55,7 +55,7 @@ COLUMN_NAMES: dict[str, str] = {
                      "实施内容", "具体工作", "工作要求", "主要举措", "具体事项"), "action"),
     **dict.fromkeys(("责任单位", "责任部门", "实施部门", "实施单位", "承办单位", "责任主体", "主责部门", "负责单位",
                      "办理部门", "实施主体", "责任处室", "责任主体单位"), "responsible"),
-    **dict.fromkeys(("牵头单位", "牵头部门", "牵头处室", "牵头责任单位"), "lead"),
+    **dict.fromkeys(("牵头单位", "牵头部门", "牵头处室", "牵头责任单位", "主办单位", "主办部门"), "lead"),
     **dict.fromkeys(("配合单位", "配合部门", "协办单位", "参与单位", "协同单位", "配合处室", "配合责任单位"), "cooperating"),
     **dict.fromkeys(("完成时限", "完成时间", "时间节点", "时限", "完成期限", "进度安排", "时间安排", "时限要求",
                      "完成时限要求", "时间要求"), "due"),
@@ -74,6 +74,8 @@ _ROLE_BY_ENDING: tuple[tuple[tuple[str, ...], str], ...] = (
     (("事项", "任务", "名称"), "task"),
 )
 UNIT_ROLES = ("responsible", "lead", "cooperating")
+# Unit columns whose units oversee the row rather than carry it out: role "other".
+SUPERVISING = frozenset({"督办单位", "督办部门", "督导单位", "督查单位", "督促单位"})
 TEXT_ROLES = ("task", "action", "note", "other")
 _MIN_HEADER = 3
 # An unlisted column name (办理层级, 政策依据 …, 2023年目标值): a few characters, maybe after a year.
@@ -83,10 +85,11 @@ ROW_NUMBER = re.compile(r"\d{1,3}[.．、]?")
 _GROUP_ROW = re.compile(r"(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)[^。；]{1,30}")
 # A time cell starts with a date, a duration, or an open-ended term.
 _TIME_START = re.compile(
-    r"(?:\d{4}年|\d{1,2}月|[上下]半年|第?[一二三四1-4]季度|年底|年内|今年|明年|每|持续|长期|常态|立即|即时|及时|即办"
+    r"(?:\d{4}年|\d{1,2}月|[上下]半年|第?[一二三四1-4]季度|年底|年内|今年|明年|每|持续|长期|常态|立即|立行立改|即时|及时|即办"
     r"|当场|当日|当天|\d+(?:\.\d+)?个?(?:工作日|自然日|日|天|小时|个月|月|周|年)|[一二三四五六七八九十两半]+个?(?:工作日|日|天|小时|个月|周|年))"
 )
 _YEAR_ALONE = re.compile(r"(?:19|20)\d{2}")
+_AWAITS_AMOUNT = re.compile(r"(?:起|至|到|于|在|较|超过)$")
 # What follows a year on the next line when the width wrapped a date (not 年营商环境…).
 _DATE_AFTER_YEAR = re.compile(r"年(?:\d{1,2}月|[一二三四五六七八九十]{1,2}月|底|末|内|前|[上下]半年|第?[一二三四1-4]季度)")
 # Widest printed line a table cell holds (CJK characters count two): body
@@ -98,6 +101,12 @@ _MAX_CELL_WIDTH = 54
 class Column:
     name: str  # as printed
     role: str  # number, task, action, responsible, lead, cooperating, due, limit, note or other
+
+    @property
+    def layout(self) -> str:
+        """The role the column's lines are placed by: a 督办单位 column holds units, but it is
+        "other" (it supervises, it does not carry out the row)."""
+        return "responsible" if self.name in SUPERVISING else self.role
 
 
 @dataclass(frozen=True)
@@ -143,10 +152,14 @@ def column_role(name: str) -> str | None:
     """The role of a column heading as printed; None for a name nothing tells.
 
     >>> column_role("牵头单位"), column_role("兑现时限"), column_role("主办单位"), column_role("办理层级")
-    ('lead', 'limit', 'responsible', None)
+    ('lead', 'limit', 'lead', None)
+    >>> column_role("督办单位"), column_role("实施主体")
+    ('other', 'responsible')
     """
     if name in COLUMN_NAMES:
         return COLUMN_NAMES[name]
+    if name in SUPERVISING:
+        return "other"
     return next((role for endings, role in _ROLE_BY_ENDING if name.endswith(endings)), None)
 
 
@@ -362,7 +375,7 @@ def _row(draft: _RowDraft, columns: tuple[Column, ...], index: RegionIndex, coun
             assigned = [(first, list(segment))] if segment else []
         for column, lines in assigned:
             by_column.setdefault(column, []).extend(lines)
-    cells = tuple(_cell(c, "other" if c in unplaced else columns[c].role, lines, index)
+    cells = tuple(_cell(c, "other" if c in unplaced else columns[c].layout, lines, index)
                   for c, lines in sorted(by_column.items()))
     return Row(draft.label, draft.number_line, cells)
 
@@ -382,6 +395,10 @@ def _assign(lines: list[Line], columns: tuple[Column, ...], index: RegionIndex,
         following = texts[i + 1] if i + 1 < len(texts) else after
         if _YEAR_ALONE.fullmatch(text) and following is not None and _DATE_AFTER_YEAR.match(following):
             kinds[i] = "time"
+        # A sentence cut before its period or amount (…自收到发票之日起 / 10 日内支付…, …压减至 / 2 个
+        # 工作日以内): the line goes on in the cell before, it opens no time cell.
+        if i and kinds[i] == "time" and _AWAITS_AMOUNT.search(texts[i - 1]):
+            kinds[i] = "text"
     if texts and before is not None and _YEAR_ALONE.fullmatch(before) and _DATE_AFTER_YEAR.match(texts[0]):
         kinds[0] = "time"  # the rest of a date whose year ended the page before
     n, m = len(texts), len(cols)
@@ -391,7 +408,7 @@ def _assign(lines: list[Line], columns: tuple[Column, ...], index: RegionIndex,
     unit_spans: dict[tuple[int, int], int | None] = {}
     units = _UnitCounter(index)
     for c in range(m):
-        role = columns[cols[c]].role
+        role = columns[cols[c]].layout
         for start in range(n + 1):
             if (c, start) not in best:
                 continue
@@ -527,10 +544,10 @@ def _split_text_columns(table: Table, counts: Counter[str]) -> Table:
         # Three text columns (领域 | 重点任务 | 具体措施): content puts every line in
         # the last, so the first takes its lines from there, past the empty middle
         # one; the middle one then takes the next lines on the next pass.
-        while wide + 1 < len(cols) and wide not in held and cols[wide].role in TEXT_ROLES \
-                and cols[wide + 1].role in TEXT_ROLES:
+        while wide + 1 < len(cols) and wide not in held and cols[wide].layout in TEXT_ROLES \
+                and cols[wide + 1].layout in TEXT_ROLES:
             wide += 1
-        if cols[narrow].role not in TEXT_ROLES or cols[wide].role not in TEXT_ROLES:
+        if cols[narrow].layout not in TEXT_ROLES or cols[wide].layout not in TEXT_ROLES:
             continue
         wrapped = [c for r in table.rows for c in r.cells if c.column == wide and len(c.lines) > 1]
         widest = max((printed_width(clean(line)) for c in wrapped for line, _ in c.lines), default=0)

@@ -188,6 +188,8 @@ GOLD = {
                                                "tests/fixtures/provincial5/gold.json"),
     "seventh fixture (7 provincial documents)": ("tests/fixtures/provincial6/compilation.txt",
                                                  "tests/fixtures/provincial6/gold.json"),
+    "eighth fixture (7 provincial documents)": ("tests/fixtures/provincial7/compilation.txt",
+                                                "tests/fixtures/provincial7/gold.json"),
 }
 
 

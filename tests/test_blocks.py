@@ -214,6 +214,28 @@ def test_same_as_above_and_a_header_named_with_a_year(index: RegionIndex) -> Non
         "序号", "指标名称", "2023年目标值", "责任单位"]
 
 
+def test_a_sentence_cut_before_its_period_and_supervising_columns(index: RegionIndex) -> None:
+    """The 温州 整改清单 and the 大庆 table of tests/fixtures/provincial7 (pp. 5, 19): 10 日内… after
+    …之日起 goes on in its cell, no time cell opens there; 立行立改 opens one; a 督办单位 column holds
+    units but is "other" (it oversees the row); 主办单位 leads."""
+    lines = ["序号", "问题描述", "整改措施", "责任单位", "整改时限",
+             "4", "政府采购和工程款项支付", "不够及时", "机关、事业单位自收到发票之日起", "10 日内支付中小企业款项，对逾",
+             "期支付的予以通报", "市财政局、市经信", "局", "2023 年9 月30", "日",
+             "5", "部分诉求久拖未决", "完善涉企诉求“首接负责”机制", "市大数据局、市信", "访局", "立行立改，长期", "坚持"]
+    table = split_blocks([(t, 1) for t in lines], index)[0][0]
+    cells = [{table.columns[c.column].role: c for c in r.cells} for r in table.rows]
+    # (This short excerpt does not give the two text columns' widths: only where the text ends is checked.)
+    assert cells[0]["action"].text.endswith("机关、事业单位自收到发票之日起10日内支付中小企业款项，对逾期支付的予以通报")
+    assert cells[0]["responsible"].units == ("市财政局", "市经信局") and cells[0]["due"].text == "2023年9月30日"
+    assert cells[1]["responsible"].units == ("市大数据局", "市信访局") and cells[1]["due"].text == "立行立改，长期坚持"
+    lines = ["序号", "工作任务", "主办单位", "督办单位", "完成时限",
+             "1", "企业开办全程网办", "市市场监管局", "市营商环境局", "2023 年10 月15 日前"]
+    table = split_blocks([(t, 1) for t in lines], index)[0][0]
+    assert [(c.name, c.role) for c in table.columns][2:4] == [("主办单位", "lead"), ("督办单位", "other")]
+    assert [(table.columns[c.column].role, c.units) for c in table.rows[0].cells][1:3] == [
+        ("lead", ("市市场监管局",)), ("other", ("市营商环境局",))]
+
+
 def test_a_name_set_one_mark_over_the_column_does_not_widen_it(index: RegionIndex) -> None:
     """The 大连 任务分工表 of tests/fixtures/provincial (pp. 20-24; its row 10 numbered 3 here): the
     重点任务 column holds 6 characters, 推行“双随机、 hangs its 、 past the edge, and the other names

@@ -35,7 +35,11 @@ their text, never from the parser's output:
   第二部分, a unit list wrapped inside a name, X会同Y负责…商会, a note's
   units set off by commas, sub-items in a cell, ASCII and full-width
   digits): responsibility recall 67.5%, precision 75.5%, deadlines 94.7%
-  and 97.3%.
+  and 97.3%;
+* ``fixtures/provincial7``: an eighth, scored blind after those (a 整改清单,
+  主办/协办 and 责任主体/督办单位 columns, a sentence cut before its period,
+  立行立改, bracketed collectives wrapped in a cell): responsibility recall
+  84.5%, precision 83.7%, deadlines 97.1% and 97.1%.
 """
 
 from __future__ import annotations
@@ -60,6 +64,7 @@ SOURCES = {
     "provincial4": (FIXTURES / "provincial4" / "compilation.txt", FIXTURES / "provincial4" / "gold.json"),
     "provincial5": (FIXTURES / "provincial5" / "compilation.txt", FIXTURES / "provincial5" / "gold.json"),
     "provincial6": (FIXTURES / "provincial6" / "compilation.txt", FIXTURES / "provincial6" / "gold.json"),
+    "provincial7": (FIXTURES / "provincial7" / "compilation.txt", FIXTURES / "provincial7" / "gold.json"),
 }
 
 
