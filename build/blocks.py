@@ -83,9 +83,10 @@ _OTHER_NAME = re.compile(r"(?:(?:19|20)\d{2}年)?[\u4e00-\u9fff]{1,6}")
 # A row number as printed: 1, 1. or 1、 (the text dump and the PDF layout reader share it).
 ROW_NUMBER = re.compile(r"\d{1,3}[.．、]?")
 _GROUP_ROW = re.compile(r"(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)[^。；]{1,30}")
-# A time cell starts with a date, a duration, or an open-ended term.
+# A time cell starts with a date, a duration, an open-ended term, or the event a limit counts
+# from (自申报截止之日 / 起30 个工作日 / 内).
 _TIME_START = re.compile(
-    r"(?:\d{4}年|\d{1,2}月|[上下]半年|第?[一二三四1-4]季度|年底|年内|今年|明年|每|持续|长期|常态|立即|立行立改|即时|及时|即办"
+    r"(?:\d{4}年|\d{1,2}月|[上下]半年|第?[一二三四1-4]季度|年底|年内|今年|明年|每|持续|长期|常态|立即|立行立改|即时|及时|即办|即日|免申即享|即申即享|自[\u4e00-\u9fff]{1,12}之日"
     r"|当场|当日|当天|\d+(?:\.\d+)?个?(?:工作日|自然日|日|天|小时|个月|月|周|年)|[一二三四五六七八九十两半]+个?(?:工作日|日|天|小时|个月|周|年))"
 )
 _YEAR_ALONE = re.compile(r"(?:19|20)\d{2}")

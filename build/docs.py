@@ -190,6 +190,8 @@ GOLD = {
                                                  "tests/fixtures/provincial6/gold.json"),
     "eighth fixture (7 provincial documents)": ("tests/fixtures/provincial7/compilation.txt",
                                                 "tests/fixtures/provincial7/gold.json"),
+    "ninth fixture (4 provincial documents)": ("tests/fixtures/provincial8/compilation.txt",
+                                               "tests/fixtures/provincial8/gold.json"),
 }
 
 

@@ -236,6 +236,22 @@ def test_a_sentence_cut_before_its_period_and_supervising_columns(index: RegionI
         ("lead", ("市市场监管局",)), ("other", ("市营商环境局",))]
 
 
+def test_time_cells_of_a_delivery_list(index: RegionIndex) -> None:
+    """The 芜湖 兑现清单 of tests/fixtures/provincial8 (pp. 4-5): a limit counted from an event
+    (自申报截止之日 / 起30 个工作日 / 内) and 免申即享 or 即申即享 open the time cell."""
+    lines = ["序号", "政策事项", "政策依据", "责任单位", "兑现时限",
+             "1", "首次纳入规模以上统计", "的工业企业奖励", "《芜湖市关于支持实体经济发展的若干意见》",
+             "市经济和信息化局、", "市统计局", "自申报截止之日", "起30 个工作日", "内",
+             "2", "失业保险稳岗返还", "《关于做好失业保险稳岗工作的通知》", "市人力资源社会保障", "局",
+             "免申即享，3 个", "工作日内拨付",
+             "3", "企业上市奖励", "《企业上市行动计划》", "市地方金融监管局", "即申即享"]
+    table = split_blocks([(t, 1) for t in lines], index)[0][0]
+    cells = [{table.columns[c.column].role: c for c in r.cells} for r in table.rows]
+    assert [c["responsible"].units for c in cells] == [
+        ("市经济和信息化局", "市统计局"), ("市人力资源社会保障局",), ("市地方金融监管局",)]
+    assert [c["limit"].text for c in cells] == ["自申报截止之日起30个工作日内", "免申即享，3个工作日内拨付", "即申即享"]
+
+
 def test_a_name_set_one_mark_over_the_column_does_not_widen_it(index: RegionIndex) -> None:
     """The 大连 任务分工表 of tests/fixtures/provincial (pp. 20-24; its row 10 numbered 3 here): the
     重点任务 column holds 6 characters, 推行“双随机、 hangs its 、 past the edge, and the other names

@@ -39,7 +39,11 @@ their text, never from the parser's output:
 * ``fixtures/provincial7``: an eighth, scored blind after those (a 整改清单,
   主办/协办 and 责任主体/督办单位 columns, a sentence cut before its period,
   立行立改, bracketed collectives wrapped in a cell): responsibility recall
-  84.5%, precision 83.7%, deadlines 97.1% and 97.1%.
+  84.5%, precision 83.7%, deadlines 97.1% and 97.1%;
+* ``fixtures/provincial8``: a ninth, scored blind after those (a 重点领域
+  printed once per group, a 政策依据 column of titles, 牵头/配合 lines, time
+  cells opening with 自…之日, 即日起, 免申即享): responsibility recall 87.9%,
+  precision 100%, deadlines 97.1% and 97.1%.
 """
 
 from __future__ import annotations
@@ -65,6 +69,7 @@ SOURCES = {
     "provincial5": (FIXTURES / "provincial5" / "compilation.txt", FIXTURES / "provincial5" / "gold.json"),
     "provincial6": (FIXTURES / "provincial6" / "compilation.txt", FIXTURES / "provincial6" / "gold.json"),
     "provincial7": (FIXTURES / "provincial7" / "compilation.txt", FIXTURES / "provincial7" / "gold.json"),
+    "provincial8": (FIXTURES / "provincial8" / "compilation.txt", FIXTURES / "provincial8" / "gold.json"),
 }
 
 
