@@ -6,10 +6,11 @@ A version is a folder ``<root>/X.Y.Z/`` holding ``manifest.json`` and one
 installed package (``policydata_dataset``).
 
 Versions are read-only: ``open()`` reads each Parquet file once (the bytes it
-verified against the manifest) into memory and queries those tables in
-private in-memory DuckDB databases, so no SQL can touch the files and any
-number of processes can open the same version at once. Only this module imports duckdb and pyarrow, and only inside
-functions, so ``import policydata`` stays cheap.
+verified against the manifest) and DuckDB loads exactly those bytes into
+private in-memory databases, so no SQL can touch the files and any number of
+processes can open the same version at once. duckdb and pyarrow are imported
+only inside functions, so ``import policydata`` stays cheap; opening and
+typed queries need no pyarrow at all (only tables and ``sql()`` results do).
 
 >>> import policydata
 >>> policydata.versions()[:3]                 # the published versions bundled with the package
@@ -42,7 +43,7 @@ from .errors import (
     TableNotAvailableError,
     VersionNotFoundError,
 )
-from .integrity import read_manifest, read_version
+from .integrity import load_tables, private_database, read_manifest, read_version
 
 if TYPE_CHECKING:  # pragma: no cover
     import duckdb
@@ -144,10 +145,13 @@ def open(version: str | None = None, *, root: PathLike | None = None, verify: bo
     elif version not in available:
         raise VersionNotFoundError(version, available, str(base))
     checked = read_version(base / version, verify=verify)
-    checked.raise_problems()
+    if checked.problems:
+        checked.close()
+        checked.raise_problems()
     assert checked.manifest is not None and checked.manifest_sha256 is not None and checked.declaration is not None
+    assert checked.database is not None
     return Dataset(base / version, checked.manifest, checked.manifest_sha256, checked.tables,
-                   declaration=checked.declaration, published=checked.published)
+                   declaration=checked.declaration, published=checked.published, database=checked.database)
 
 
 def connect_tables(tables: Mapping[str, pa.Table]) -> duckdb.DuckDBPyConnection:
@@ -162,22 +166,18 @@ def connect_tables(tables: Mapping[str, pa.Table]) -> duckdb.DuckDBPyConnection:
     >>> con.execute("SELECT count(*) FROM regions WHERE level = ?", ["provincial"]).fetchone()
     (29,)
     """
-    import duckdb
-
-    con = duckdb.connect(
-        ":memory:",
-        config={
-            "autoinstall_known_extensions": False,
-            "autoload_known_extensions": False,
-            "allow_community_extensions": False,
-        },
-    )
+    con = private_database()
     for name, table in tables.items():
         # A relation needs no data pasted into SQL text.
         con.from_arrow(table).create(name)
-    if "documents" in tables and "regions" in tables:
+    return _seal(con, set(tables))
+
+
+def _seal(con: duckdb.DuckDBPyConnection, tables: set[str]) -> duckdb.DuckDBPyConnection:
+    """Add the views the tables allow, then lock the database away from every file."""
+    if {"documents", "regions"} <= tables:
         con.execute(_DOCUMENT_PLACES)
-    if {"documents", "references", "cited_works"} <= set(tables):
+    if {"documents", "references", "cited_works"} <= tables:
         con.execute(_CITATION_GRAPH)
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
@@ -340,8 +340,11 @@ class Dataset:
     ['documents', 'regions', 'agencies']
     """
 
-    def __init__(self, path: Path, manifest: Manifest, manifest_sha256: str, tables: Mapping[str, pa.Table], *,
-                 declaration: schema.Declaration, published: bool) -> None:
+    def __init__(self, path: Path, manifest: Manifest, manifest_sha256: str, tables: Mapping[str, bytes], *,
+                 declaration: schema.Declaration, published: bool, database: duckdb.DuckDBPyConnection) -> None:
+        """``tables``: each table's verified Parquet bytes; ``database``: a private database
+        they are loaded in (:func:`~policydata.integrity.read_version` makes both), which the
+        Dataset seals and owns."""
         self.path = path
         self.manifest = manifest
         self.manifest_sha256 = manifest_sha256
@@ -351,7 +354,7 @@ class Dataset:
         self.published = published
         self._closed = False
         self._tables = dict(tables)
-        self._db = connect_tables(tables)
+        self._db = _seal(database, set(tables))
         # Typed queries and your SQL run on separate connections under
         # separate locks, so a long ds.sql(...) never blocks a typed query.
         self._lock = threading.Lock()
@@ -360,7 +363,9 @@ class Dataset:
     @cached_property
     def connection(self) -> duckdb.DuckDBPyConnection:
         """Your own sealed DuckDB connection over a copy of the tables (made on first use)."""
-        return connect_tables(self._tables)
+        con = private_database()
+        load_tables(con, self._tables)
+        return _seal(con, set(self._tables))
 
     @property
     def version(self) -> str:

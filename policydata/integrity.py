@@ -29,6 +29,8 @@ import json
 import os
 import re
 import stat
+import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -46,7 +48,7 @@ from .errors import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    import pyarrow as pa
+    import duckdb
 
     from .models import Manifest
 
@@ -124,10 +126,18 @@ class CheckedVersion:
     manifest: Manifest | None = None
     manifest_sha256: str | None = None
     declaration: schema.Declaration | None = None
-    tables: dict[str, pa.Table] = field(default_factory=dict)
+    #: The Parquet bytes of each table that passed every check, by table name.
+    tables: dict[str, bytes] = field(default_factory=dict)
+    #: With ``load``: a private in-memory DuckDB database holding those tables.
+    database: duckdb.DuckDBPyConnection | None = None
     published: bool = False
     problems: list[VerificationError] = field(default_factory=list)
     files_checked: int = 0
+
+    def close(self) -> None:
+        """Close the database (a Dataset made from this check owns it instead)."""
+        if self.database is not None:
+            self.database.close()
 
     def raise_problems(self) -> None:
         """Raise the first problem, listing the others in its message."""
@@ -178,7 +188,11 @@ def read_manifest(folder: Path) -> tuple[Manifest, str]:
 
 
 def read_version(folder: Path, *, verify: bool, load: bool = True) -> CheckedVersion:
-    """Check a version folder and (with ``load``) parse its tables from exactly the bytes checked.
+    """Check a version folder and (with ``load``) load its tables from exactly the bytes checked.
+
+    The tables are loaded into ``database``, a private in-memory DuckDB
+    database, by DuckDB's own Parquet reader (no pyarrow): the caller closes
+    it, or hands it to a :class:`~policydata.Dataset`.
 
     ``verify=False`` skips the sha256 comparisons (files, registry), never the
     structure or schema checks: a table that does not match its schema is
@@ -241,12 +255,15 @@ def read_version(folder: Path, *, verify: bool, load: bool = True) -> CheckedVer
         return out
     problems.extend(_compatibility(out.declaration, manifest.tables))
     if load:
-        for table in manifest.tables:
-            raw = data.get(f"{table}.parquet")
-            if raw is not None:
-                loaded = _load_table(table, raw, out.declaration, manifest.files[f"{table}.parquet"].rows, problems)
-                if loaded is not None:
-                    out.tables[table] = loaded
+        out.database = private_database()
+        with tempfile.TemporaryDirectory(prefix="policydata-") as copies:
+            for table in manifest.tables:
+                raw = data.get(f"{table}.parquet")
+                # Only tables this release declares are loaded: their names come from its fixed list.
+                if (raw is not None and schema.CURRENT.has_table(table) and out.declaration.has_table(table)
+                        and _load_table(out.database, copies, table, raw, out.declaration,
+                                        manifest.files[f"{table}.parquet"].rows, problems)):
+                    out.tables[table] = raw
     return out
 
 
@@ -307,42 +324,108 @@ def _schema_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 
 
-def _load_table(name: str, raw: bytes, declaration: schema.Declaration, rows: int | None,
-                problems: list[VerificationError]) -> pa.Table | None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+def private_database() -> duckdb.DuckDBPyConnection:
+    """A new in-memory DuckDB database that never installs or loads an extension (nothing is fetched)."""
+    import duckdb
+
+    return duckdb.connect(":memory:", config={
+        "autoinstall_known_extensions": False,
+        "autoload_known_extensions": False,
+        "allow_community_extensions": False,
+    })
+
+
+def load_tables(con: duckdb.DuckDBPyConnection, tables: Mapping[str, bytes]) -> None:
+    """Create one table in ``con`` from each entry's Parquet bytes (already checked by :func:`read_version`).
+
+    ``tables`` maps names from the schema's fixed list to bytes.
+    """
+    with tempfile.TemporaryDirectory(prefix="policydata-") as folder:
+        for name, raw in tables.items():
+            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet(?)', [_private_copy(folder, name, raw)])
+
+
+def _private_copy(folder: str, name: str, raw: bytes) -> str:
+    """The bytes as a file in a folder only this process's user can read, for DuckDB's Parquet reader.
+
+    DuckDB reads Parquet only from files; a copy of the verified bytes (never
+    the version's own file, which could change after it was hashed) keeps
+    what is loaded exactly what was checked.
+    """
+    path = os.path.join(folder, f"{name}.parquet")
+    with open(path, "xb") as handle:
+        handle.write(raw)
+    return path
+
+
+def _load_table(con: duckdb.DuckDBPyConnection, folder: str, name: str, raw: bytes,
+                declaration: schema.Declaration, rows: int | None, problems: list[VerificationError]) -> bool:
+    """Check one table's bytes against its declaration and load them into ``con``; False (and a problem) if not."""
+    import duckdb
 
     spec = declaration.table(name)
+    path = _private_copy(folder, name, raw)
     try:
-        table = pq.ParquetFile(pa.BufferReader(raw)).read(use_threads=False)
-    except (pa.ArrowException, OSError) as exc:
+        found = _parquet_columns(con.execute(_PARQUET_SCHEMA, [path]).fetchall())
+    except duckdb.Error as exc:
         problems.append(SchemaMismatchError(name, ["a Parquet file"], [f"{type(exc).__name__}: {exc}"],
                                             reason=f"{name}.parquet cannot be read"))
-        return None
-    expected = schema.arrow_schema(spec)
-    if not table.schema.equals(expected):
-        problems.append(SchemaMismatchError(name, _describe(expected), _describe(table.schema)))
-        return None
-    if rows is not None and table.num_rows != rows:
-        problems.append(SchemaMismatchError(name, [f"{rows} rows"], [f"{table.num_rows} rows"],
+        return False
+    expected = [f"{c.name} {c.type}{'' if c.nullable else ' not null'}" for c in spec.columns]
+    if found != expected:
+        problems.append(SchemaMismatchError(name, expected, found))
+        return False
+    con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet(?)', [path])
+    count = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+    if rows is not None and count != rows:
+        problems.append(SchemaMismatchError(name, [f"{rows} rows"], [f"{count} rows"],
                                             reason=f"{name}.parquet has another row count than the manifest"))
+    known = schema.CURRENT.table(name).column_names
     for column in spec.columns:
-        if column.vocabulary is None:
+        # A column this release does not know is already a problem (_compatibility); its name is never put in SQL.
+        if column.vocabulary is None or column.name not in known:
             continue
         allowed = set(declaration.vocabulary(column.vocabulary).values)
-        # A set of Python values, not pyarrow.compute.unique: importing pyarrow.compute
-        # costs more (about 60 ms, its 280 functions wrapped) than this takes on any
-        # table of the full compilation.
-        found = set(table.column(column.name).to_pylist()) - {None}
-        if not found <= allowed:
+        values = {v for (v,) in con.execute(f'SELECT DISTINCT "{column.name}" FROM "{name}"').fetchall()} - {None}
+        if not values <= allowed:
             problems.append(SchemaMismatchError(
-                name, sorted(allowed), sorted(found - allowed),
+                name, sorted(allowed), sorted(values - allowed),
                 reason=f"{name}.{column.name} holds values outside its vocabulary {column.vocabulary}"))
-    return table
+    return True
 
 
-def _describe(arrow_schema: pa.Schema) -> list[str]:
-    return [f"{f.name} {f.type}{'' if f.nullable else ' not null'}" for f in arrow_schema]
+_PARQUET_SCHEMA = "SELECT name, type, repetition_type, converted_type, num_children FROM parquet_schema(?)"
+# The Parquet leaf (physical type, converted type) each declared type is written as.
+_LEAF_TYPES = {("BYTE_ARRAY", "UTF8"): "string", ("INT32", None): "int32", ("INT32", "DATE"): "date",
+               ("DOUBLE", None): "double", ("BOOLEAN", None): "bool"}
+_REPETITION = {"REQUIRED": " not null", "OPTIONAL": "", "REPEATED": " repeated"}
+
+
+def _parquet_columns(nodes: list[tuple]) -> list[str]:
+    """A Parquet file's top-level columns as ``name type[ not null]``, in the declaration's type names.
+
+    ``nodes`` are the rows of DuckDB's ``parquet_schema()``: the schema tree
+    depth first, row 0 its root. A list is three nodes (a LIST group, a
+    repeated group, the element); anything not declarable is described as found.
+    """
+    def node(i: int) -> tuple[str, str, str, int]:
+        name, physical, repetition, converted, children = nodes[i]
+        i += 1
+        if not children:
+            return name, _LEAF_TYPES.get((physical, converted), f"{physical} ({converted})"), repetition, i
+        kids = []
+        for _ in range(children):
+            *kid, i = node(i)
+            kids.append(kid)
+        if converted == "LIST" and len(kids) == 1 and kids[0][1:] == ["group<string>", "REPEATED"]:
+            return name, "list<string>", repetition, i
+        return name, "group<" + ", ".join(k[1] for k in kids) + ">", repetition, i
+
+    columns, i = [], 1
+    for _ in range(nodes[0][4] or 0):
+        name, type_, repetition, i = node(i)
+        columns.append(f"{name} {type_}{_REPETITION[repetition]}")
+    return columns
 
 
 # -- a whole root -------------------------------------------------------------
@@ -361,7 +444,8 @@ def verify_root(root: Path, versions: list[str], *, bundled: bool) -> RootReport
     """Check ``versions`` under ``root``; in the bundled root, every published version must be present."""
     report = RootReport({}, [], [])
     for version in versions:
-        report.versions[version] = read_version(root / version, verify=True, load=True)
+        report.versions[version] = checked = read_version(root / version, verify=True, load=True)
+        checked.close()
     if bundled:
         for version in sorted(set(registry()) - set(versions), key=schema.version_key):
             report.problems.append(f"published version {version} is missing from {root}")

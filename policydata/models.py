@@ -46,7 +46,7 @@ _PYTHON_TYPES: dict[str, Any] = {"string": str, "int32": int, "double": float, "
 class Row(BaseModel):
     """Base class of every row model."""
 
-    model_config = ConfigDict(frozen=True, strict=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, strict=True, extra="forbid", defer_build=True)
 
 
 def python_type(column: schema.Column) -> Any:
