@@ -74,6 +74,11 @@ _ROLE_BY_ENDING: tuple[tuple[tuple[str, ...], str], ...] = (
     (("事项", "任务", "名称"), "task"),
 )
 UNIT_ROLES = ("responsible", "lead", "cooperating")
+# A column named by a period of the year (一季度 … 四季度, 上半年, 6月) under a schedule
+# (2023 年进度安排): its cells say what is due by the end of that period (完成50%),
+# one short line each, '—' where nothing is.
+PERIOD_NAME = re.compile(r"(?:第?[一二三四1-4]季度|[上下]半年|(?:\d{1,2}|[一二三四五六七八九十]{1,3})月份?)")
+_NOTHING_DUE = frozenset({"—", "——", "-", "－", "/", "／", "无"})
 # Unit columns whose units oversee the row rather than carry it out: role "other".
 SUPERVISING = frozenset({"督办单位", "督办部门", "督导单位", "督查单位", "督促单位"})
 TEXT_ROLES = ("task", "action", "note", "other")
@@ -106,8 +111,11 @@ class Column:
     @property
     def layout(self) -> str:
         """The role the column's lines are placed by: a 督办单位 column holds units, but it is
-        "other" (it supervises, it does not carry out the row)."""
-        return "responsible" if self.name in SUPERVISING else self.role
+        "other" (it supervises, it does not carry out the row); a 二季度 column is "due",
+        placed as a period's one-line cell."""
+        if self.name in SUPERVISING:
+            return "responsible"
+        return "period" if PERIOD_NAME.fullmatch(self.name) else self.role
 
 
 @dataclass(frozen=True)
@@ -161,6 +169,8 @@ def column_role(name: str) -> str | None:
         return COLUMN_NAMES[name]
     if name in SUPERVISING:
         return "other"
+    if PERIOD_NAME.fullmatch(name):
+        return "due"
     return next((role for endings, role in _ROLE_BY_ENDING if name.endswith(endings)), None)
 
 
@@ -178,10 +188,13 @@ def column_names(lines: list[str]) -> list[str]:
             names[-1] += line
         else:
             names.append(line)
-    # 责任单位 over 牵头单位 and 配合单位 is the upper level of a two-level header, no column of its own.
+    # 责任单位 over 牵头单位 and 配合单位, and a schedule (2023年进度安排) over its periods
+    # (一季度, 二季度 …), are the upper level of a two-level header, no column of their own.
     return [n for k, n in enumerate(names)
             if not (column_role(n) == "responsible"
-                    and [column_role(m) for m in names[k + 1:k + 3]] == ["lead", "cooperating"])]
+                    and [column_role(m) for m in names[k + 1:k + 3]] == ["lead", "cooperating"])
+            and not (not PERIOD_NAME.fullmatch(n) and len(names[k + 1:k + 3]) == 2
+                     and all(PERIOD_NAME.fullmatch(m) for m in names[k + 1:k + 3]))]
 
 
 def _header_length(texts: list[str], i: int) -> int:
@@ -378,7 +391,10 @@ def _row(draft: _RowDraft, columns: tuple[Column, ...], index: RegionIndex, coun
             by_column.setdefault(column, []).extend(lines)
     cells = tuple(_cell(c, "other" if c in unplaced else columns[c].layout, lines, index)
                   for c, lines in sorted(by_column.items()))
-    return Row(draft.label, draft.number_line, cells)
+    # A period's '—' says nothing is due then: no cell.
+    nothing = [c for c in cells if columns[c.column].layout == "period" and c.text in _NOTHING_DUE]
+    counts["table_period_cell_empty"] += len(nothing)
+    return Row(draft.label, draft.number_line, tuple(c for c in cells if c not in nothing))
 
 
 def _assign(lines: list[Line], columns: tuple[Column, ...], index: RegionIndex,
@@ -483,6 +499,9 @@ def _score(role: str, position: int, texts: list[str], kinds: list[str], unit_co
         if role == "lead" and continued:
             return 3.0 * len(texts) - 0.5
         return 3.0 * len(texts) + (0.5 if role == "lead" and unit_count == 1 else 0.0)
+    if role == "period":
+        # One short line (完成50%, —); a second line only if nothing else fits; printed even when empty.
+        return {0: -1.0, 1: 2.0, 2: 1.0}.get(len(texts)) if "unit" not in kinds else None
     if role in ("due", "limit"):
         # A time cell opens with a time expression and may run on (2023 年5 / 月底前), never into a
         # unit, nor into roles in words (南宁海关牵头，市商务 / 局…配合).
@@ -722,8 +741,10 @@ def render(blocks: list[Block]) -> Rendered:
                 cell = by_column.get(position)
                 if cell is None:
                     continue
-                cells.append(RenderedCell(column, position, cell.text, cell.units, length, length + len(cell.text)))
-                add(cell.text, cell.lines[0][1])
+                # A period's cell reads with its period (二季度：完成50%): that is when it is due.
+                text = f"{column.name}：{cell.text}" if column.layout == "period" else cell.text
+                cells.append(RenderedCell(column, position, text, cell.units, length, length + len(text)))
+                add(text, cell.lines[0][1])
             rows.append(RenderedRow(item.label, len(groups) - 1 if groups else None, row_start, length, tuple(cells)))
         tables.append(RenderedTable(block.columns, start, length, header_end, tuple(groups), tuple(rows)))
     return Rendered(concat(parts), tuple(tables))

@@ -224,7 +224,9 @@ _VALIDITY_SPAN = re.compile(
     rf"有效期(?P<verb>为|是|延长至|延长到|放宽至|放宽到|调整为|至)?(?P<num>{_NUM_FREE})(?P<unit>{_UNIT})"
 )
 # A period's length stated as a fact (公示期限为15日, 任期5年): not a deadline.
-_PERIOD_LENGTH = re.compile(rf"(?:期|期限|时限|周期|任期)(?:一般|原则上|通常)?(?:为|是)?{_NUM}{_UNIT}")
+# A cap on the validity of policies in general (涉企政策有效期一般不超过3年) is such a fact too.
+_PERIOD_LENGTH = re.compile(rf"(?:期|期限|时限|周期|任期)(?:一般|原则上|通常)?(?:为|是)?{_NUM}{_UNIT}"
+                            rf"|有效期(?:一般|原则上|通常)?(?:最长)?不(?:得)?超过{_NUM}{_UNIT}")
 # 2023年底前，对…免征增值税: a date that bounds a relief or benefit is how long
 # the policy runs, not a task's due date.
 _RELIEF_AFTER = re.compile(

@@ -192,6 +192,10 @@ GOLD = {
                                                 "tests/fixtures/provincial7/gold.json"),
     "ninth fixture (4 provincial documents)": ("tests/fixtures/provincial8/compilation.txt",
                                                "tests/fixtures/provincial8/gold.json"),
+    "tenth fixture (6 provincial documents)": ("tests/fixtures/provincial10/compilation.txt",
+                                               "tests/fixtures/provincial10/gold.json"),
+    "eleventh fixture (6 provincial documents)": ("tests/fixtures/provincial9/compilation.txt",
+                                                  "tests/fixtures/provincial9/gold.json"),
 }
 
 

@@ -66,6 +66,8 @@ _ANCHORS = re.compile(
     r"|(?P<lead>牵头)(?!单位|部门|处室|领导|抓总)"
     r"|(?P<coop>配合|参与)(?!单位|部门|处室|其中|了)"
     r"|(?P<resp>负责)(?!人|同志|的)"
+    # （A牵头，B、C落实）: 落实 closing a note names who carries the measure out.
+    r"|(?P<carry>落实)(?=[）)；;]|$)"
     r"|(?P<with>会同)(?!意)"
     r"|(?P<report>报送|抄送|报告|报)(?:至|给)?"
     r"|(?P<to>向)"
@@ -95,8 +97,12 @@ class Responsibilities:
     ignored: Counter[str] = field(default_factory=Counter)
 
 
+# 市级各政策制定部门（以下简称政策制定部门）: the short name a document defines is not part of the name.
+_DEFINED_AS = re.compile(r"[（(]以下(?:简称|称)[^（）()]*[）)]")
+
+
 def _clean_unit(unit: str) -> str:
-    return TRAILING_UNNAMED.sub("", unit.strip())
+    return TRAILING_UNNAMED.sub("", _DEFINED_AS.sub("", unit.strip()))
 
 
 def _unit_list(text: str, index: RegionIndex, in_note: bool = False) -> list[str] | None:
@@ -290,6 +296,8 @@ def find_responsibilities(text: str, region_code: str, index: RegionIndex) -> Re
             continue
         # 省公安厅、省税务局按照职责分工配合: the units before how they take part.
         in_note = _in_brackets(text, m.start())
+        if kind == "carry" and not in_note:
+            continue  # 认真抓好落实 in running text names no one
         units = _unit_list(_BY_DUTY.sub("", before), index, in_note=in_note)
         if units is None:
             continue
@@ -300,7 +308,8 @@ def find_responsibilities(text: str, region_code: str, index: RegionIndex) -> Re
             if more is None:
                 break
             units, start = more + units, earlier
-        role = {"duty": "responsible", "lead": "lead", "coop": "cooperating", "resp": "responsible"}[kind]
+        role = {"duty": "responsible", "lead": "lead", "coop": "cooperating", "resp": "responsible",
+                "carry": "responsible"}[kind]
         if kind == "coop" and responsible_until is not None and text[responsible_until:start].strip("，,、 ") == "":
             # 由X负责，Y配合: the unit helped leads.
             found[responsible_from:] = [(o, u, "lead", e) for o, u, _, e in found[responsible_from:]]

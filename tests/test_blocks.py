@@ -214,6 +214,37 @@ def test_same_as_above_and_a_header_named_with_a_year(index: RegionIndex) -> Non
         "序号", "指标名称", "2023年目标值", "责任单位"]
 
 
+def test_a_schedule_over_period_columns(index: RegionIndex) -> None:
+    """The 赣州 推进计划 of tests/fixtures/provincial10 (pp. 3-5): 2023 年进度安排 over 一季度 … 四季度
+    is the upper level of the header; each period's cell is one short line, '—' where nothing is due,
+    and reads with its period, so a time cell says when (二季度：完成50%)."""
+    lines = ["序号", "重点任务", "2023 年进度安排", "一季度", "二季度", "三季度", "四季度", "责任单位",
+             "1", "推行企业开办“一网通办”，企业开办", "时间压缩至0.5 个工作日以内", "完成系统升级", "完成50%",
+             "完成80%", "全面完成", "市市场监管局、市行", "政审批局",
+             "2", "开展涉企行政执法“综合查一次”改革", "—", "—", "完成试点", "全面推开", "市司法局，各县（市、",
+             "区）人民政府"]
+    blocks, counts = split_blocks([(t, 3) for t in lines], index)
+    table = blocks[0]
+    assert isinstance(table, Table)
+    assert [(c.name, c.role) for c in table.columns] == [
+        ("序号", "number"), ("重点任务", "task"), ("一季度", "due"), ("二季度", "due"), ("三季度", "due"),
+        ("四季度", "due"), ("责任单位", "responsible")]
+    assert counts["table_period_cell_empty"] == 2
+    out = render(blocks)
+    cells = [[(c.column.name, out.text.text[c.start:c.end]) for c in r.cells] for r in out.tables[0].rows]
+    assert cells == [
+        [("重点任务", "推行企业开办“一网通办”，企业开办时间压缩至0.5个工作日以内"), ("一季度", "一季度：完成系统升级"),
+         ("二季度", "二季度：完成50%"), ("三季度", "三季度：完成80%"), ("四季度", "四季度：全面完成"),
+         ("责任单位", "市市场监管局、市行政审批局")],
+        [("重点任务", "开展涉企行政执法“综合查一次”改革"), ("三季度", "三季度：完成试点"), ("四季度", "四季度：全面推开"),
+         ("责任单位", "市司法局、各县（市、区）人民政府")]]
+    time_cells = [(c.start, c.end, c.column.role) for r in out.tables[0].rows for c in r.cells if c.column.role == "due"]
+    hits, _ = find_deadlines(out.text.text, dt.date(2023, 2, 21), time_cells)
+    assert [(h.expression, h.due_on) for h in hits] == [
+        ("0.5个工作日以内", None), ("一季度", dt.date(2023, 3, 31)), ("二季度", dt.date(2023, 6, 30)), ("三季度", dt.date(2023, 9, 30)),
+        ("四季度", dt.date(2023, 12, 31)), ("三季度", dt.date(2023, 9, 30)), ("四季度", dt.date(2023, 12, 31))]
+
+
 def test_a_sentence_cut_before_its_period_and_supervising_columns(index: RegionIndex) -> None:
     """The 温州 整改清单 and the 大庆 table of tests/fixtures/provincial7 (pp. 5, 19): 10 日内… after
     …之日起 goes on in its cell, no time cell opens there; 立行立改 opens one; a 督办单位 column holds

@@ -107,6 +107,13 @@ _REAL_LINES = [
 REAL_LINES = [(line.replace("\n", ""), *rest) for line, *rest in _REAL_LINES]
 
 
+def test_a_cap_on_the_validity_of_policies_is_no_deadline() -> None:
+    """tests/fixtures/provincial9 (绍兴, 第六条): 有效期一般不超过3年 caps every policy's validity; a
+    cap on a procedure (制定周期一般不超过24个月, above) stays a time limit."""
+    hits, skipped = find_deadlines("涉企政策应当明确政策期限，有效期一般不超过3 年；期限届满需要继续实施的，", ISSUED)
+    assert hits == [] and [(s.expression, s.reason) for s in skipped] == [("有效期一般不超过3年", "period_length")]
+
+
 @pytest.mark.parametrize("text, issued_on, want_hits, want_skipped", REAL_LINES,
                          ids=[f"line{i}" for i in range(len(REAL_LINES))])
 def test_real_lines(text: str, issued_on: D | None, want_hits: list, want_skipped: list) -> None:

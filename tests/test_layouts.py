@@ -43,7 +43,16 @@ their text, never from the parser's output:
 * ``fixtures/provincial8``: a ninth, scored blind after those (a 重点领域
   printed once per group, a 政策依据 column of titles, 牵头/配合 lines, time
   cells opening with 自…之日, 即日起, 免申即享): responsibility recall 87.9%,
-  precision 100%, deadlines 97.1% and 97.1%.
+  precision 100%, deadlines 97.1% and 97.1%;
+* ``fixtures/provincial10``: a tenth, scored blind after those (a 推进计划
+  whose 2023 年进度安排 spans 一季度 … 四季度 columns, ①②③ inside measures,
+  （A牵头，B落实） notes, a table without a unit column): responsibility recall
+  73.8%, precision 100%, deadlines 83.1% and 96.1%;
+* ``fixtures/provincial9``: an eleventh, written at the same time and scored
+  blind on the code with provincial10's fixes (a 办法 of chapters and
+  articles, a 牵头市领导 column of people, combined 责任单位/完成时限 notes,
+  stage lines in a 进度安排 cell, a notice without measures): responsibility
+  recall 96.8%, precision 98.9%, deadlines 95.0% and 89.1%.
 """
 
 from __future__ import annotations
@@ -70,6 +79,8 @@ SOURCES = {
     "provincial6": (FIXTURES / "provincial6" / "compilation.txt", FIXTURES / "provincial6" / "gold.json"),
     "provincial7": (FIXTURES / "provincial7" / "compilation.txt", FIXTURES / "provincial7" / "gold.json"),
     "provincial8": (FIXTURES / "provincial8" / "compilation.txt", FIXTURES / "provincial8" / "gold.json"),
+    "provincial9": (FIXTURES / "provincial9" / "compilation.txt", FIXTURES / "provincial9" / "gold.json"),
+    "provincial10": (FIXTURES / "provincial10" / "compilation.txt", FIXTURES / "provincial10" / "gold.json"),
 }
 
 
@@ -94,10 +105,13 @@ def test_document_metadata_is_exact(built) -> None:
     assert {d.key: d.metadata_errors for d in result.docs if d.metadata_errors} == {}
 
 
-def test_provision_counts_are_within_ten_percent(built) -> None:
+def test_every_gold_provision_is_found_and_none_split(built) -> None:
+    """Every gold label is found, and the provisions of the document's main label style are at most 10%
+    more than the gold's. The style count alone would miss a measure at another depth (（二） between
+    （一）1.–3. and （三）1.–2. in provincial10): the labels check finds those."""
     name, rows, _, gold = built
     for d in score(rows, gold).docs:
-        assert abs(d.provisions_found - d.provisions_gold) <= 0.1 * d.provisions_gold, (d.key, d.provisions_found)
+        assert d.provisions_found <= 1.1 * d.provisions_gold, (d.key, d.provisions_found)
         assert d.labels_missing == [], d.key
 
 

@@ -93,6 +93,22 @@ def test_forms_of_the_sixth_blind_fixture(index):
     assert raw("（区营商办牵头，区直各部门配合）", "430104") == [("区营商办", "lead"), ("区直各部门", "cooperating")]
 
 
+def test_forms_of_the_tenth_and_eleventh_blind_fixtures(index):
+    """Sentences of tests/fixtures/provincial10 (宝鸡) and provincial9 (绍兴)."""
+    def raw(text, region):
+        return [(x.name_raw, x.role) for x in find_responsibilities(text, region, index).links]
+
+    # 落实 closing a note: the units before it carry the measure out.
+    assert raw("（市司法局牵头，市级各行政执法部门、各县区政府落实）", "610300") == [
+        ("市司法局", "lead"), ("市级各行政执法部门", "responsible"), ("各县区政府", "responsible")]
+    # …but not in running text, nor before more words.
+    assert raw("各县区政府要认真抓好落实。", "610300") == []
+    assert raw("各县区政府落实；", "610300") == []
+    # The short name a document defines is not part of the unit's name.
+    assert raw("第三条 市级各政策制定部门（以下简称政策制定部门）按照职责分工，负责本部门涉企政策的制定、解读和兑现工作。",
+               "330600") == [("市级各政策制定部门", "responsible")]
+
+
 @pytest.mark.parametrize("said", ["清单中责任单位排在第一位的为牵头单位，其余为配合单位。",
                                   "列在首位的为牵头单位", "第一个单位为牵头单位"])
 def test_a_document_saying_the_first_unit_leads(said):
