@@ -149,6 +149,10 @@ _ATOM = re.compile(
     # 年内完成: within the year of issue (not 2年内, 一年内: periods; not 全年内).
     r"|(?<![\d今明去当每年一二三四五六七八九十两半几数多个百千〇零全])年(?=内))"
 )
+# 2023年6月至12月: the months a task runs; in a time cell or after a time label it is due at the end.
+_MONTH_SPAN = re.compile(r"(?P<year>(?<!\d)\d{4})年(?P<first>\d{1,2})月份?[—–\-－~～至到](?:(?P=year)年)?"
+                         r"(?P<last>\d{1,2})月份?(?:底|末)?(?![\d日])")
+_TIME_LABEL = re.compile(r"(?:完成时限|完成时间|时间节点|完成期限|时限|时间)[：:]$")
 _YEAR_RANGE = re.compile(r"(?<!\d)(?P<first>\d{4})年?[—–\-－~～至到](?P<last>\d{4})年(?!\d{1,2}月)")
 _LIST_SEP = re.compile(r"、|和|及|以及|与|或")
 _RANGE_SEP = re.compile(r"[—–\-－~～至到]")
@@ -552,6 +556,18 @@ def _scan_event_limits(sc: _Scan) -> None:
             sc.hit(m.start(name), m.end(), "time_limit", anchor=_compress_anchor(m.group(name)))
 
 
+def _scan_month_spans(sc: _Scan) -> None:
+    for m in _MONTH_SPAN.finditer(sc.compact):
+        year, first, last = int(m.group("year")), int(m.group("first")), int(m.group("last"))
+        if not sc.free(m.start(), m.end()) or not 1 <= first < last <= 12:
+            continue
+        if sc.cell(m.start()) is None and not _TIME_LABEL.search(sc.compact, max(0, m.start() - 6), m.start()):
+            sc.skip(m.start(), m.end(), "date_range")  # the months something ran or runs, no commitment
+        elif FIRST_YEAR <= year <= LAST_YEAR:
+            end = datetime.date(year, last, calendar.monthrange(year, last)[1])
+            sc.hit(m.start(), m.end(), "target", end, "month", f"P{last - first + 1}M")
+
+
 def _scan_span_targets(sc: _Scan) -> None:
     for m in _SPAN_TARGET.finditer(sc.compact):
         if sc.free(m.start(), m.end()):
@@ -813,7 +829,7 @@ def find_deadlines(
     sc = _Scan(issued_on, compact, where, [], [], [], compact_cells)
     # Order matters: each scan only takes text no earlier scan has accounted for.
     # 有效期为3年 must be read before 期为3年 can pass for a period length.
-    for scan in (_scan_recurring, _scan_validity_spans, _scan_not_deadlines, _scan_ongoing, _scan_span_targets,
-                 _scan_limits, _scan_dates, _scan_event_limits):
+    for scan in (_scan_recurring, _scan_validity_spans, _scan_not_deadlines, _scan_ongoing, _scan_month_spans,
+                 _scan_span_targets, _scan_limits, _scan_dates, _scan_event_limits):
         scan(sc)
     return (sorted(sc.hits, key=lambda h: h.char_start), sorted(sc.skipped, key=lambda s: s.char_start))

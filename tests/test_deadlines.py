@@ -107,6 +107,19 @@ _REAL_LINES = [
 REAL_LINES = [(line.replace("\n", ""), *rest) for line, *rest in _REAL_LINES]
 
 
+def test_a_month_span_is_due_at_its_end_only_where_a_time_is_asked_for() -> None:
+    """tests/fixtures/provincial9 (上饶 责任清单 row 3, 荆州 note): 2023年6月至12月 in a time cell or after
+    完成时间： is done by the end of December; in running text it is the months something runs."""
+    cell = "2023 年6 月至12 月"
+    hits, _ = find_deadlines(cell, ISSUED, [(0, len(cell), "due")])
+    assert [(h.expression, h.kind, h.due_on, h.duration) for h in hits] == [
+        ("2023年6月至12月", "target", D(2023, 12, 31), "P7M")]
+    hits, _ = find_deadlines("（牵头单位：市市场监管局；完成时间：2023年6月至12月）", ISSUED)
+    assert [(h.expression, h.due_on) for h in hits] == [("2023年6月至12月", D(2023, 12, 31))]
+    hits, skipped = find_deadlines("2023年3月—5月开展试点，", ISSUED)
+    assert hits == [] and [(s.expression, s.reason) for s in skipped] == [("2023年3月—5月", "date_range")]
+
+
 def test_a_cap_on_the_validity_of_policies_is_no_deadline() -> None:
     """tests/fixtures/provincial9 (绍兴, 第六条): 有效期一般不超过3年 caps every policy's validity; a
     cap on a procedure (制定周期一般不超过24个月, above) stays a time limit."""
