@@ -165,6 +165,7 @@ def _read_gbt2260(filename: str) -> str:
     return data.decode("utf-8")
 
 
+@cache
 def _ethnic_names() -> frozenset[str]:
     """Ethnic group names with and without 族 (维吾尔族, 维吾尔 ...)."""
     groups = [line.strip() for line in _read_gbt2260("56_nations.csv").splitlines() if line.strip()]
@@ -178,7 +179,7 @@ def _strip_ethnic(stem: str, ethnic: frozenset[str]) -> str:
     trying tails by length costs a few set lookups instead of one
     ``endswith`` per ethnic name.
     """
-    longest = max(map(len, ethnic))
+    longest = _longest(ethnic)
     changed = True
     while changed:
         changed = False
@@ -188,6 +189,11 @@ def _strip_ethnic(stem: str, ethnic: frozenset[str]) -> str:
                 changed = True
                 break
     return stem
+
+
+@cache
+def _longest(names: frozenset[str]) -> int:
+    return max(map(len, names))
 
 
 def _short_forms(region: Region, ethnic: frozenset[str]) -> list[str]:

@@ -155,13 +155,14 @@ def tag_text(text: str, codebook: list[TagDef]) -> list[TagHit]:
     titles = [m.span() for m in _QUOTED_TITLE.finditer(flat)]
     listed = titles + [m.span() for m in _LIST.finditer(flat)]
     hits: list[TagHit] = []
-    for tag in codebook:
-        spans = (listed if tag.tag_id.startswith(_TOPIC_SCHEMES) else titles) + excluded.get(tag.tag_id, [])
-        for start, end in phrases.get(tag.tag_id, ()):
-            named = _AGENCY_AFTER.match(flat, end) or (tag.tag_id not in _CHANNEL_TAGS and _NAME_AFTER.match(flat, end))
+    # Only the tags with a phrase in the text; each gives at most one hit, and the hits are sorted below.
+    for tag_id, found in phrases.items():
+        spans = (listed if tag_id.startswith(_TOPIC_SCHEMES) else titles) + excluded.get(tag_id, [])
+        for start, end in found:
+            named = _AGENCY_AFTER.match(flat, end) or (tag_id not in _CHANNEL_TAGS and _NAME_AFTER.match(flat, end))
             if not named and not any(vs <= start and end <= ve for vs, ve in spans):
                 a, b = kept[start], kept[end - 1] + 1
-                hits.append(TagHit(tag.tag_id, text[a:b], a, b))
+                hits.append(TagHit(tag_id, text[a:b], a, b))
                 break
     hits.sort(key=lambda h: h.tag_id)
     return hits
@@ -226,7 +227,11 @@ class _Scanner:
                 self._phrase.setdefault(p, []).append(tag.tag_id)
             for p in tag.exclude:
                 self._exclude.setdefault(p, []).append(tag.tag_id)
-        self._pattern = re.compile(f"(?=({_trie_pattern(set(self._phrase) | set(self._exclude))}))")
+        words = set(self._phrase) | set(self._exclude)
+        # The class of first characters lets the engine pass over most positions
+        # without trying the trie's branches: half the scan's time, the same matches.
+        first = re.escape("".join(sorted({w[0] for w in words})))
+        self._pattern = re.compile(f"(?=[{first}])(?=({_trie_pattern(words)}))")
 
     def occurrences(self, flat: str) -> tuple[dict[str, list[tuple[int, int]]], dict[str, list[tuple[int, int]]]]:
         """Per tag, the spans of its phrases (by start, then longest first) and of its excludes."""
