@@ -368,7 +368,14 @@ def _line_kind(text: str, index: RegionIndex) -> str:
         return "same"
     if looks_like_unit(text, index):
         return "unit"
+    # A list of units the width cut after a separator (市政务服务中心，各县 / （市、区）人民政府): its first name is whole.
+    first = _FIRST_OF_LIST.match(text)
+    if first and looks_like_unit(first.group(1), index):
+        return "unit"
     return "text"
+
+
+_FIRST_OF_LIST = re.compile(r"([^，、,；;：:。]{3,})[，、,](?=各|[^，、,]{0,6}$)")
 
 
 def _row(draft: _RowDraft, columns: tuple[Column, ...], index: RegionIndex, counts: Counter[str]) -> Row:

@@ -245,6 +245,20 @@ def test_a_schedule_over_period_columns(index: RegionIndex) -> None:
         ("四季度", dt.date(2023, 12, 31)), ("三季度", dt.date(2023, 9, 30)), ("四季度", dt.date(2023, 12, 31))]
 
 
+def test_a_unit_list_cut_after_its_separator_is_no_time_cell(index: RegionIndex) -> None:
+    """The 安顺 推进计划 of tests/fixtures/provincial9 (p. 16), row 5: the task's second line opens
+    with a duration (1 个工作日内回访核实), and the unit list after it is cut after a separator
+    (市政务服务中心，各县 / （市、区）人民政府): those lines are units, so they cannot continue a time
+    cell, and the duration stays in the task."""
+    lines = ["序号", "重点任务", "责任单位", "进度安排",
+             "5", "开展政务服务“好差评”，差评件", "1 个工作日内回访核实", "市政务服务中心，各县", "（市、区）人民政府",
+             "持续推进"]
+    table = split_blocks([(t, 16) for t in lines], index)[0][0]
+    assert [(table.columns[c.column].role, c.text) for c in table.rows[0].cells] == [
+        ("task", "开展政务服务“好差评”，差评件1个工作日内回访核实"),
+        ("responsible", "市政务服务中心、各县（市、区）人民政府"), ("due", "持续推进")]
+
+
 def test_a_sentence_cut_before_its_period_and_supervising_columns(index: RegionIndex) -> None:
     """The 温州 整改清单 and the 大庆 table of tests/fixtures/provincial7 (pp. 5, 19): 10 日内… after
     …之日起 goes on in its cell, no time cell opens there; 立行立改 opens one; a 督办单位 column holds
