@@ -178,7 +178,8 @@ _CLAUSE_BREAK = re.compile(r"[，,。；;：:！？!?、（）()“”《》\n\t
 _RECURRING = re.compile(
     rf"(?P<rate>每(?:人|户|家|名|位|个|件|次|单位|企业))?每(?P<num>{_NUM_FREE})?"
     r"(?P<per>年度|年|季度|季|个月|月|旬|周|星期|日|天|学期)"
-    r"(?:(?:首月|末月|第一个月|最后一个月|最后一月)?\d{1,2}日|年底|年末|底|末|\d{1,2}月(?:\d{1,2}日|底|末)?)?"
+    r"(?:(?:首月|末月|第一个月|最后一个月|最后一月)?\d{1,2}日|年底|年末|底|末|\d{1,2}月(?:\d{1,2}日|底|末)?"
+    r"|(?<=年)第?[一二三四]季度(?:末|底)?|(?<=年)[上下]半年)?"
     r"(?:之前|以前|前)?"
     # 每年至少开展一次: how often belongs to the expression.
     r"(?:至少[\u4e00-\u9fff]{0,4}?一次|[\u4e00-\u9fff]{0,4}?一次)?"
@@ -750,7 +751,9 @@ def _scan_date_list(sc: _Scan, first: re.Match[str]) -> int:
     if carry is not None:
         items: list[_Item] = [(carry, int(a.group("year")), a.start(), a.end()) for a in atoms]
     else:
-        printed: list[int | None] = [None]  # later items without a year inherit the previous one
+        # Later items without a year inherit the previous one; the first, the year of the last date
+        # printed before it in the sentence (2024年6月底前完成试点、12月底前全面推开: 2024).
+        printed: list[int | None] = [_sentence_year(sc.compact, first.start())]
         for a in atoms:
             printed.append(int(a.group("year")) if (a.group("year") or "").isdigit() else printed[-1])
         items = [(a, y, a.start(), a.end()) for a, y in zip(atoms, printed)]
@@ -758,6 +761,16 @@ def _scan_date_list(sc: _Scan, first: re.Match[str]) -> int:
     items[-1] = (items[-1][0], items[-1][1], items[-1][2], stop)
     _emit_dates(sc, items, label)
     return stop
+
+
+_DATED_YEAR = re.compile(r"(?<!\d)(\d{4})年(?=\d{1,2}月)")
+
+
+def _sentence_year(compact: str, pos: int) -> int | None:
+    """The year of the last date printed with one before ``pos`` in its sentence, if any."""
+    start = max(compact.rfind(ch, 0, pos) for ch in "。；;！？\n\t") + 1
+    years = _DATED_YEAR.findall(compact, start, pos)
+    return int(years[-1]) if years else None
 
 
 def _emit_range(sc: _Scan, atoms: list[re.Match[str]], start: int, stop: int, prefix: str) -> None:

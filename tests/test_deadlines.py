@@ -120,6 +120,23 @@ def test_a_month_span_is_due_at_its_end_only_where_a_time_is_asked_for() -> None
     assert hits == [] and [(s.expression, s.reason) for s in skipped] == [("2023年3月—5月", "date_range")]
 
 
+def test_a_date_without_a_year_takes_the_year_printed_before_it_in_its_sentence() -> None:
+    """tests/fixtures/provincial10 (遵义 3.): 12月底前 after 2024年6月底前 is December 2024; in the next
+    sentence, or with no year before it, the year of issue."""
+    hits, _ = find_deadlines("2024年6月底前完成试点、12月底前全面推开。12月底前报送总结。", ISSUED)
+    assert [(h.expression, h.due_on) for h in hits] == [
+        ("2024年6月底前", D(2024, 6, 30)), ("12月底前", D(2024, 12, 31)), ("12月底前", D(2023, 12, 31))]
+
+
+def test_a_yearly_duty_in_a_part_of_the_year_is_one_expression() -> None:
+    """tests/fixtures/provincial10 (遵义 6.) and the links fixture: 每年一季度, 每年第一季度开展一次 are
+    one yearly duty, not 每年 and a target in the first quarter of the year of issue."""
+    hits, _ = find_deadlines("每年一季度对上年度政策落实情况开展评估", ISSUED)
+    assert [(h.expression, h.kind, h.duration, h.due_on) for h in hits] == [("每年一季度", "recurring", "P1Y", None)]
+    hits, _ = find_deadlines("此后每年第一季度开展一次定期清理。", ISSUED)
+    assert [(h.expression, h.kind, h.duration) for h in hits] == [("每年第一季度开展一次定期", "recurring", "P1Y")]
+
+
 def test_a_cap_on_the_validity_of_policies_is_no_deadline() -> None:
     """tests/fixtures/provincial9 (绍兴, 第六条): 有效期一般不超过3年 caps every policy's validity; a
     cap on a procedure (制定周期一般不超过24个月, above) stays a time limit."""
