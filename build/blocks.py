@@ -199,6 +199,10 @@ def column_names(lines: list[str]) -> list[str]:
 
 def _header_length(texts: list[str], i: int) -> int:
     """How many lines from ``i`` form a table header (0: none)."""
+    # A header opens with a listed name, maybe wrapped over two lines (序 / 号): most lines are
+    # no header, and this says so before the names are read.
+    if texts[i] not in COLUMN_NAMES and texts[i] + (texts[i + 1] if i + 1 < len(texts) else "") not in COLUMN_NAMES:
+        return 0
     j = i
     while j < len(texts) and (column_role(texts[j]) is not None or _OTHER_NAME.fullmatch(texts[j])):
         j += 1
