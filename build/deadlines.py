@@ -152,7 +152,6 @@ _ATOM = re.compile(
 # 2023年6月至12月: the months a task runs; in a time cell or after a time label it is due at the end.
 _MONTH_SPAN = re.compile(r"(?P<year>(?<!\d)\d{4})年(?P<first>\d{1,2})月份?[—–\-－~～至到](?:(?P=year)年)?"
                          r"(?P<last>\d{1,2})月份?(?:底|末)?(?![\d日])")
-_TIME_LABEL = re.compile(r"(?:完成时限|完成时间|时间节点|完成期限|时限|时间)[：:]$")
 _YEAR_RANGE = re.compile(r"(?<!\d)(?P<first>\d{4})年?[—–\-－~～至到](?P<last>\d{4})年(?!\d{1,2}月)")
 _LIST_SEP = re.compile(r"、|和|及|以及|与|或")
 _RANGE_SEP = re.compile(r"[—–\-－~～至到]")
@@ -562,7 +561,7 @@ def _scan_month_spans(sc: _Scan) -> None:
         year, first, last = int(m.group("year")), int(m.group("first")), int(m.group("last"))
         if not sc.free(m.start(), m.end()) or not 1 <= first < last <= 12:
             continue
-        if sc.cell(m.start()) is None and not _TIME_LABEL.search(sc.compact, max(0, m.start() - 6), m.start()):
+        if sc.cell(m.start()) is None and not _TIME_SLOT.search(sc.compact, max(0, m.start() - 8), m.start()):
             sc.skip(m.start(), m.end(), "date_range")  # the months something ran or runs, no commitment
         elif FIRST_YEAR <= year <= LAST_YEAR:
             end = datetime.date(year, last, calendar.monthrange(year, last)[1])
