@@ -256,14 +256,13 @@ def read_version(folder: Path, *, verify: bool, load: bool = True) -> CheckedVer
     problems.extend(_compatibility(out.declaration, manifest.tables))
     if load:
         out.database = private_database()
+        # Only tables this release declares are loaded: their names come from its fixed list.
+        readable = {table: data[f"{table}.parquet"] for table in manifest.tables
+                    if f"{table}.parquet" in data and schema.CURRENT.has_table(table) and out.declaration.has_table(table)}
+        rows = {table: manifest.files[f"{table}.parquet"].rows for table in readable}
         with tempfile.TemporaryDirectory(prefix="policydata-") as copies:
-            for table in manifest.tables:
-                raw = data.get(f"{table}.parquet")
-                # Only tables this release declares are loaded: their names come from its fixed list.
-                if (raw is not None and schema.CURRENT.has_table(table) and out.declaration.has_table(table)
-                        and _load_table(out.database, copies, table, raw, out.declaration,
-                                        manifest.files[f"{table}.parquet"].rows, problems)):
-                    out.tables[table] = raw
+            for table in _load_tables(out.database, copies, readable, out.declaration, rows, problems):
+                out.tables[table] = readable[table]
     return out
 
 
@@ -358,43 +357,75 @@ def _private_copy(folder: str, name: str, raw: bytes) -> str:
     return path
 
 
-def _load_table(con: duckdb.DuckDBPyConnection, folder: str, name: str, raw: bytes,
-                declaration: schema.Declaration, rows: int | None, problems: list[VerificationError]) -> bool:
-    """Check one table's bytes against its declaration and load them into ``con``; False (and a problem) if not."""
+def _load_tables(con: duckdb.DuckDBPyConnection, folder: str, tables: dict[str, bytes],
+                 declaration: schema.Declaration, rows: dict[str, int | None],
+                 problems: list[VerificationError]) -> list[str]:
+    """Check each table's bytes against its declaration, load those that match into ``con``, and
+    check their row counts and vocabularies; the tables loaded, and a problem for each failure.
+
+    ``tables`` are named from the schema's fixed list. The checks run as a few
+    queries over all tables, not a few per table: each query costs DuckDB about
+    as much as reading one of these small files.
+    """
+    paths = {name: _private_copy(folder, name, raw) for name, raw in tables.items()}
+    loaded = []
+    for name, nodes in _parquet_schemas(con, paths, problems).items():
+        found = _parquet_columns(nodes)
+        expected = [f"{c.name} {c.type}{'' if c.nullable else ' not null'}" for c in declaration.table(name).columns]
+        if found != expected:
+            problems.append(SchemaMismatchError(name, expected, found))
+            continue
+        con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet(?)', [paths[name]])
+        loaded.append(name)
+    vocabularies = {(name, c.name): c.vocabulary for name in loaded for c in declaration.table(name).columns
+                    # A column this release does not know is already a problem (_compatibility); its name is never put in SQL.
+                    if c.vocabulary is not None and c.name in schema.CURRENT.table(name).column_names}
+    if not loaded:
+        return loaded
+    parts = [f"SELECT '{name}', NULL, count(*)::VARCHAR FROM \"{name}\"" for name in loaded]
+    parts += [f"SELECT DISTINCT '{name}', '{column}', \"{column}\" FROM \"{name}\"" for name, column in vocabularies]
+    values: dict[tuple[str, str], set[str]] = {key: set() for key in vocabularies}
+    for name, column, value in con.execute(" UNION ALL ".join(parts)).fetchall():
+        if column is None:
+            if rows[name] is not None and int(value) != rows[name]:
+                problems.append(SchemaMismatchError(name, [f"{rows[name]} rows"], [f"{value} rows"],
+                                                    reason=f"{name}.parquet has another row count than the manifest"))
+        elif value is not None:
+            values[(name, column)].add(value)
+    for (name, column), vocabulary in vocabularies.items():
+        allowed = set(declaration.vocabulary(vocabulary).values)
+        if not values[(name, column)] <= allowed:
+            problems.append(SchemaMismatchError(
+                name, sorted(allowed), sorted(values[(name, column)] - allowed),
+                reason=f"{name}.{column} holds values outside its vocabulary {vocabulary}"))
+    return loaded
+
+
+def _parquet_schemas(con: duckdb.DuckDBPyConnection, paths: dict[str, str],
+                     problems: list[VerificationError]) -> dict[str, list[tuple]]:
+    """Each readable file's ``parquet_schema()`` rows by table; a problem for each file DuckDB cannot read."""
     import duckdb
 
-    spec = declaration.table(name)
-    path = _private_copy(folder, name, raw)
     try:
-        found = _parquet_columns(con.execute(_PARQUET_SCHEMA, [path]).fetchall())
-    except duckdb.Error as exc:
-        problems.append(SchemaMismatchError(name, ["a Parquet file"], [f"{type(exc).__name__}: {exc}"],
-                                            reason=f"{name}.parquet cannot be read"))
-        return False
-    expected = [f"{c.name} {c.type}{'' if c.nullable else ' not null'}" for c in spec.columns]
-    if found != expected:
-        problems.append(SchemaMismatchError(name, expected, found))
-        return False
-    con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet(?)', [path])
-    count = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
-    if rows is not None and count != rows:
-        problems.append(SchemaMismatchError(name, [f"{rows} rows"], [f"{count} rows"],
-                                            reason=f"{name}.parquet has another row count than the manifest"))
-    known = schema.CURRENT.table(name).column_names
-    for column in spec.columns:
-        # A column this release does not know is already a problem (_compatibility); its name is never put in SQL.
-        if column.vocabulary is None or column.name not in known:
-            continue
-        allowed = set(declaration.vocabulary(column.vocabulary).values)
-        values = {v for (v,) in con.execute(f'SELECT DISTINCT "{column.name}" FROM "{name}"').fetchall()} - {None}
-        if not values <= allowed:
-            problems.append(SchemaMismatchError(
-                name, sorted(allowed), sorted(values - allowed),
-                reason=f"{name}.{column.name} holds values outside its vocabulary {column.vocabulary}"))
-    return True
+        found = con.execute(f"SELECT file_name, {_SCHEMA_COLUMNS} FROM parquet_schema(?)", [list(paths.values())]).fetchall()
+    except duckdb.Error:
+        found = None  # one file at least is no Parquet file: each is read alone below, to name it
+    if found is not None:
+        by_file: dict[str, list[tuple]] = {path: [] for path in paths.values()}
+        for file_name, *node in found:
+            by_file[file_name].append(tuple(node))
+        return {name: by_file[path] for name, path in paths.items()}
+    out = {}
+    for name, path in paths.items():
+        try:
+            out[name] = con.execute(f"SELECT {_SCHEMA_COLUMNS} FROM parquet_schema(?)", [path]).fetchall()
+        except duckdb.Error as exc:
+            problems.append(SchemaMismatchError(name, ["a Parquet file"], [f"{type(exc).__name__}: {exc}"],
+                                                reason=f"{name}.parquet cannot be read"))
+    return out
 
 
-_PARQUET_SCHEMA = "SELECT name, type, repetition_type, converted_type, num_children FROM parquet_schema(?)"
+_SCHEMA_COLUMNS = "name, type, repetition_type, converted_type, num_children"
 # The Parquet leaf (physical type, converted type) each declared type is written as.
 _LEAF_TYPES = {("BYTE_ARRAY", "UTF8"): "string", ("INT32", None): "int32", ("INT32", "DATE"): "date",
                ("DOUBLE", None): "double", ("BOOLEAN", None): "bool"}

@@ -210,6 +210,15 @@ def test_bytes_that_are_not_parquet_are_named_not_loaded(scratch_root: Path) -> 
     assert info.value.table == "tags"
 
 
+def test_a_row_count_other_than_the_manifests_is_named(scratch_root: Path) -> None:
+    folder = scratch_root / "0.2.0"
+    rows = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["files"]["tags.parquet"]["rows"]
+    rewrite_manifest(folder, lambda m: m["files"]["tags.parquet"].update(rows=rows + 1))
+    with pytest.raises(SchemaMismatchError, match="tags.parquet has another row count than the manifest") as info:
+        policydata.open("0.2.0", root=scratch_root)
+    assert info.value.expected == [f"{rows + 1} rows"] and info.value.found == [f"{rows} rows"]
+
+
 def test_a_column_of_another_type_or_nesting_is_described_as_found(scratch_root: Path) -> None:
     folder = scratch_root / "0.2.0"
     table = pq.read_table(folder / "agencies.parquet")
