@@ -67,6 +67,7 @@ def models_stub() -> str:
         "class Row(BaseModel): ...",
         "",
         "def python_type(column: schema.Column) -> Any: ...",
+        "def row_model(declaration: schema.Declaration, table: str) -> type[Row]: ...",
         "def row_models(declaration: schema.Declaration) -> dict[str, type[Row]]: ...",
         "def row_adapter(declaration: schema.Declaration, table: str) -> TypeAdapter[list[Row]]: ...",
         "def build_rows(model: type[Row], names: tuple[str, ...], rows: list[tuple[Any, ...]],",

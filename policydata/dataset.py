@@ -798,7 +798,7 @@ class Dataset:
 
     def _select(self, table: str, where: _Where, limit: int | None) -> list[Any]:
         from .frames import Rows, as_declared
-        from .models import build_rows, row_models
+        from .models import build_rows, row_model
 
         spec = self.declaration.table(table)
         columns = ", ".join(f't."{c}"' for c in spec.column_names)
@@ -823,7 +823,7 @@ class Dataset:
                 found = self._db.sql(query, params=params).to_arrow_table()
             return as_declared(found, schema.arrow_schema(schema.CURRENT.table(table)))
 
-        return Rows(build_rows(row_models(schema.CURRENT)[table], names, rows, absent), to_table)
+        return Rows(build_rows(row_model(schema.CURRENT, table), names, rows, absent), to_table)
 
     def _vocabulary(self, table: str, column: str) -> tuple[str, ...]:
         """The values this version's schema allows in ``table.column``."""

@@ -14,6 +14,7 @@ checkers the same fields.
 Row models are frozen and strict: they are built from DuckDB results whose
 Python types already match, and strict mode refuses silent coercion.
 
+>>> from policydata.models import Region
 >>> Region(region_code="340000", name="安徽省", level="provincial", parent_code="100000",
 ...        name_en="Anhui", name_en_source="official").name_en
 'Anhui'
@@ -56,22 +57,26 @@ def python_type(column: schema.Column) -> Any:
 
 
 @cache
+def row_model(declaration: schema.Declaration, table: str) -> type[Row]:
+    """The model of one table of ``declaration`` (built once, when first asked for: a query
+    builds only the model it returns, which saves opening and the first query most of 20 models)."""
+    spec = declaration.table(table)
+    fields: dict[str, Any] = {c.name: (python_type(c), ...) for c in spec.columns}
+    model = create_model(spec.model, __base__=Row, __module__=__name__, **fields)
+    model.__doc__ = f"{spec.description} (table ``{spec.name}``)"
+    return model
+
+
 def row_models(declaration: schema.Declaration) -> dict[str, type[Row]]:
-    """One model per table of ``declaration``, by table name (built once per declaration)."""
-    models: dict[str, type[Row]] = {}
-    for table in declaration.tables:
-        fields: dict[str, Any] = {c.name: (python_type(c), ...) for c in table.columns}
-        model = create_model(table.model, __base__=Row, __module__=__name__, **fields)
-        model.__doc__ = f"{table.description} (table ``{table.name}``)"
-        models[table.name] = model
-    return models
+    """One model per table of ``declaration``, by table name."""
+    return {t.name: row_model(declaration, t.name) for t in declaration.tables}
 
 
 @cache
 def row_adapter(declaration: schema.Declaration, table: str) -> TypeAdapter[list[Row]]:
     # Built once: constructing a TypeAdapter compiles a validator, which is far
     # too slow to repeat per query.
-    return TypeAdapter(list[row_models(declaration)[table]])  # type: ignore[valid-type]
+    return TypeAdapter(list[row_model(declaration, table)])  # type: ignore[valid-type]
 
 
 def build_rows(model: type[Row], names: tuple[str, ...], rows: list[tuple[Any, ...]],
@@ -87,6 +92,7 @@ def build_rows(model: type[Row], names: tuple[str, ...], rows: list[tuple[Any, .
     published version. ``absent`` columns (added after the version was built)
     are None.
 
+    >>> from policydata.models import Region
     >>> [r] = build_rows(Region, ("region_code", "name", "level", "parent_code"),
     ...                  [("340000", "安徽省", "provincial", "100000")], absent=("name_en", "name_en_source"))
     >>> r == Region(region_code="340000", name="安徽省", level="provincial", parent_code="100000",
@@ -115,10 +121,18 @@ _SLOT_SETTERS = tuple(BaseModel.__dict__[slot].__set__
                       for slot in ("__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__"))
 
 
-MODELS: dict[str, type[Row]] = row_models(schema.CURRENT)
 MODEL_NAMES: tuple[str, ...] = tuple(t.model for t in schema.CURRENT.tables)
-# Document, Measure … are module attributes like hand-written classes.
-globals().update({t.model: MODELS[t.name] for t in schema.CURRENT.tables})
+_TABLE_OF_MODEL = {t.model: t.name for t in schema.CURRENT.tables}
+
+
+def __getattr__(name: str) -> Any:
+    # Document, Measure … are module attributes like hand-written classes, built when first used;
+    # MODELS holds them all, by table name.
+    if name in _TABLE_OF_MODEL:
+        return row_model(schema.CURRENT, _TABLE_OF_MODEL[name])
+    if name == "MODELS":
+        return row_models(schema.CURRENT)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _check_sha256(value: str) -> str:
