@@ -413,6 +413,7 @@ def opens_unit(text: str, index: RegionIndex) -> bool:
 # What a collective named by 各 may end with: 各镇（街道）, 各街道（镇）, 各地方, 各区人民政府.
 _COLLECTIVE_ALIAS = re.compile(r"（[^（）]{1,20}）$")
 _COLLECTIVE_ENDS = ("镇", "乡", "街道", "村", "社区", "地方", "地区", "区", "县", "市", "省", "旗", "部门", "单位")
+_GRASS_ROOTS = ("镇", "乡", "街道", "村", "社区")
 
 
 def looks_like_unit(text: str, index: RegionIndex) -> bool:
@@ -448,6 +449,8 @@ def join_unit_lines(lines: list[str], index: RegionIndex) -> list[str]:
     ['监管局，各县（市、区）人民政府']
     >>> join_unit_lines(["市直有关部门、各", "区市人民政府（管", "委）"], RegionIndex.load())
     ['市直有关部门、各区市人民政府（管委）']
+    >>> join_unit_lines(["国网常州市武进", "区供电公司、区", "住房城乡建设局"], RegionIndex.load())
+    ['国网常州市武进区供电公司、区住房城乡建设局']
     """
     units: list[str] = []
     for line in lines:
@@ -458,7 +461,7 @@ def join_unit_lines(lines: list[str], index: RegionIndex) -> list[str]:
                 # A part that opens like a name ends one the width cut inside or after a
                 # place's name (国家税务总局南昌 / 市税务局).
                 or (not looks_like_unit(units[-1], index) and _place_across(units[-1], line, index)
-                    and looks_like_unit(units[-1] + line, index))
+                    and looks_like_unit(units[-1] + _LIST_MARK.split(line, 1)[0], index))
                 # A list the width wrapped inside its last name (市行政审批局、市 / 市场监管局、市公 / 安局),
                 # or inside a bracket (各县（市、 / 区）人民政府).
                 or _cut_in_list(units[-1], line, index)
@@ -519,6 +522,8 @@ def split_units(text: str) -> list[str]:
     ['省应急管理厅科技和信息化处', '省应急管理厅行政审批处', '各市应急管理局']
     >>> split_units("市、县（市、区）政务数据主管部门")
     ['市、县（市、区）政务数据主管部门']
+    >>> split_units("各乡镇（街道）、县直各相关单位")
+    ['各乡镇（街道）', '县直各相关单位']
     """
     parts, depth, current = [], 0, ""
     for ch in text:
@@ -541,7 +546,11 @@ def split_units(text: str) -> list[str]:
             part = pending + "、" + part
             pending = ""
         name = TRAILING_UNNAMED.sub("", part)
-        if ends_unit(name) or name in GENERIC or is_central_name(name):
+        # Grass-roots bodies with their alias (各乡镇（街道）) end a unit too; 各县（市）、区人民政府 is one
+        # collective (the governments of the counties and districts), and 各市 may qualify the next part.
+        aliased = name.startswith("各") and _COLLECTIVE_ALIAS.search(name) is not None \
+            and _COLLECTIVE_ALIAS.sub("", name).endswith(_GRASS_ROOTS)
+        if ends_unit(name) or name in GENERIC or is_central_name(name) or aliased:
             units.append(part)
         else:
             pending = part

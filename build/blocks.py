@@ -39,7 +39,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .agencies import GENERIC, ROLE_MARKS, ROLE_WORDS, join_unit_lines, looks_like_unit, split_units, worded_units
+from .agencies import (GENERIC, ROLE_MARKS, ROLE_WORDS, ends_unit, join_unit_lines, looks_like_unit, split_units,
+                       worded_units)
 from .regions import RegionIndex
 from .repair import BRACKET_NOTE, DATE_LINE, LABEL_START, PagedText, clean, concat, join_lines, pieces, printed_width
 
@@ -282,10 +283,16 @@ def _read_table(lines: list[Line], texts: list[str], start: int, length: int, in
             expected = _row_number(text) + 1
             pos += 1
             continue
-        if _GROUP_ROW.fullmatch(text) and _next_is_row(texts, pos + 1, header_texts, expected):
-            items.append(GroupRow(lines[pos]))
-            pos += 1
-            continue
+        if _GROUP_ROW.fullmatch(text):
+            # A group may number its rows afresh (二、优化市场竞争环境 / 1 …).
+            restart = expected not in (None, 1) and _next_is_row(texts, pos + 1, header_texts, 1)
+            if restart or _next_is_row(texts, pos + 1, header_texts, expected):
+                items.append(GroupRow(lines[pos]))
+                if restart:
+                    expected = 1
+                    counts["table_numbering_restarted"] += 1
+                pos += 1
+                continue
         if not items or isinstance(items[-1], GroupRow) or _ends_table(texts, pos, expected):
             break
         items[-1].segments[-1].append(lines[pos])
@@ -298,23 +305,35 @@ def _read_table(lines: list[Line], texts: list[str], start: int, length: int, in
         pos -= 1
     table = Table(columns, tuple(lines[start:start + length]),
                   tuple(item if isinstance(item, GroupRow) else _row(item, columns, index, counts) for item in items))
-    return _split_text_columns(_same_as_above(table), counts), pos
+    return _split_text_columns(_same_as_above(table, counts), counts), pos
 
 
 # A unit cell that repeats the one above it.
 SAME_AS_ABOVE = "同上"
 
 
-def _same_as_above(table: Table) -> Table:
-    """A unit cell printed 同上 holds the units of the same column in the row above (its text stays 同上)."""
+def _same_as_above(table: Table, counts: Counter[str]) -> Table:
+    """A unit cell printed 同上 holds the units of the same column in the row above (its text stays 同上).
+
+    So does a 责任单位 or 牵头单位 cell not printed at all: a cell merged over
+    a run of rows is printed once, in the run's first row. (A 配合单位 cell is
+    often empty; it is left empty.)
+    """
     items: list[Row | GroupRow] = []
-    above: dict[int, tuple[str, ...]] = {}
+    above: dict[int, Cell] = {}
+    merged = [k for k, c in enumerate(table.columns) if c.layout in ("responsible", "lead")]
     for item in table.items:
         if isinstance(item, Row):
-            cells = tuple(Cell(c.column, c.lines, c.text, above.get(c.column, ()))
-                          if c.units == (SAME_AS_ABOVE,) else c for c in item.cells)
-            above.update({c.column: c.units for c in cells if c.units})
-            item = Row(item.label, item.number_line, cells)
+            cells = [Cell(c.column, c.lines, c.text, above[c.column].units if c.column in above else ())
+                     if c.units == (SAME_AS_ABOVE,) else c for c in item.cells]
+            present = {c.column for c in cells}
+            # Rendered in this row, on this row's page.
+            inherited = [Cell(k, tuple((t, item.number_line[1]) for t, _ in above[k].lines), above[k].text,
+                              above[k].units) for k in merged if k not in present and k in above]
+            counts["table_unit_cell_merged"] += len(inherited)
+            cells = sorted(cells + inherited, key=lambda c: c.column)
+            above.update({c.column: c for c in cells if c.units})
+            item = Row(item.label, item.number_line, tuple(cells))
         items.append(item)
     return Table(table.columns, table.header, tuple(items))
 
@@ -330,6 +349,7 @@ def _row_number(text: str) -> int:
     return int(re.match(r"\d+", text).group())
 
 
+_ALIAS_LINE = re.compile(r"（([\u4e00-\u9fff]{2,12})）")
 # How far a wide line looks for the next row before it is taken for prose.
 _LOOKAHEAD = 12
 
@@ -338,6 +358,9 @@ def _ends_table(texts: list[str], pos: int, expected: int | None) -> bool:
     text = texts[pos]
     if text in ROLE_MARKS:  # 市自然资源和规划局 / （配合）: the mark of a unit the width wrapped
         return False
+    alias = _ALIAS_LINE.fullmatch(text)
+    if alias and pos and ends_unit(alias.group(1)) and ends_unit(clean(texts[pos - 1])):
+        return False  # 市发展改革和科技局 / （市营商办）: a unit's second name the width wrapped
     if DATE_LINE.match(text) or BRACKET_NOTE.match(text) or text.startswith("附件"):
         return True
     # A provision label of the body (not 1. or （1）, which cells hold too).

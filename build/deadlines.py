@@ -139,15 +139,18 @@ _NUM = (rf"(?:(?<![\d.月])\d{{1,3}}(?:\.\d{{1,2}})?|(?<![{_D}十百千零〇第
 _UNIT = r"(?:个?小时|个?工作日|个?自然日|个月|个?星期|周|年|天|日|分钟)"
 
 _ATOM = re.compile(
-    r"(?:(?P<year>(?<!\d)\d{4}|[今明去当])年"
-    r"(?:(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日|(?P<month_end>底|末))?"
-    r"|年?(?P<year_end>底|末)|(?P<half>[上下])半年|第?(?P<quarter>[一二三四1-4])季度(?:末|底)?|度)?"
-    r"|(?<!\d)(?P<month2>\d{1,2})月(?:(?P<day2>\d{1,2})日|(?P<month_end2>底|末))"
+    # 次年: the year after (the year of issue).
+    r"(?:(?P<year>(?<!\d)\d{4}|[今明去当次])年"
+    # 5月份 is the whole month, like 5月底; 2023年年中 the middle of the year (30 June).
+    r"(?:(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日|(?P<month_end>底|末|份))?"
+    r"|年?(?P<year_end>底|末)|(?P<half>[上下])半年|(?P<mid>年中)(?![央国华共])"
+    r"|第?(?P<quarter>[一二三四1-4])季度(?:末|底)?|度)?"
+    r"|(?<!\d)(?P<month2>\d{1,2})月(?:(?P<day2>\d{1,2})日|(?P<month_end2>底|末|份))"
     r"|(?<![\d每前])第?(?P<quarter2>[一二三四])季度(?:末|底)?"
     r"|(?<![\d每前])(?P<half2>[上下])半年"
-    r"|(?<![\d今明去当每年])年(?P<year_end2>底|末)"
+    r"|(?<![\d今明去当次每年])年(?P<year_end2>底|末)"
     # 年内完成: within the year of issue (not 2年内, 一年内: periods; not 全年内).
-    r"|(?<![\d今明去当每年一二三四五六七八九十两半几数多个百千〇零全])年(?=内))"
+    r"|(?<![\d今明去当次每年一二三四五六七八九十两半几数多个百千〇零全])年(?=内))"
 )
 # 2023年6月至12月: the months a task runs; in a time cell or after a time label it is due at the end.
 _MONTH_SPAN = re.compile(r"(?P<year>(?<!\d)\d{4})年(?P<first>\d{1,2})月份?[—–\-－~～至到](?:(?P=year)年)?"
@@ -175,8 +178,9 @@ _PLAN_VERB = re.compile(r"(?![的度以起前后内年月日之止至到及和�
 _CLAUSE_BREAK = re.compile(r"[，,。；;：:！？!?、（）()“”《》\n\t]")
 
 _RECURRING = re.compile(
-    rf"(?P<rate>每(?:人|户|家|名|位|个|件|次|单位|企业))?每(?P<num>{_NUM_FREE})?"
-    r"(?P<per>年度|年|季度|季|个月|月|旬|周|星期|日|天|学期)"
+    # 每家企业每年最高50万元: an amount per body and period, not a duty.
+    rf"(?P<rate>每(?:[家户个名位]?(?:企业|单位|项目|机构)|人|户|家|名|位|个|件|次))?每(?P<num>{_NUM_FREE})?"
+    r"(?P<per>年度|年|季度|季|个月|双月|月|旬|周|星期|日|天|学期)"
     r"(?:(?:首月|末月|第一个月|最后一个月|最后一月)?\d{1,2}日|年底|年末|底|末|\d{1,2}月(?:\d{1,2}日|底|末)?"
     r"|(?<=年)第?[一二三四]季度(?:末|底)?|(?<=年)[上下]半年)?"
     r"(?:之前|以前|前)?"
@@ -194,7 +198,7 @@ _REGULARLY = re.compile(r"(?<![规约确指限不])定期(?!限|存款|存单)(?
 # The period each 每… names, as (amount, unit); a term (学期) has no fixed length.
 _PER_PERIOD: dict[str, tuple[int, str] | None] = {
     "年度": (1, "年"), "年": (1, "年"), "季度": (3, "个月"), "季": (3, "个月"), "个月": (1, "个月"),
-    "月": (1, "个月"), "旬": (10, "日"), "周": (1, "周"), "星期": (1, "星期"), "日": (1, "日"),
+    "月": (1, "个月"), "双月": (2, "个月"), "旬": (10, "日"), "周": (1, "周"), "星期": (1, "星期"), "日": (1, "日"),
     "天": (1, "天"), "学期": None,
 }
 _MINIMUM = re.compile(
@@ -319,7 +323,7 @@ def _group(m: re.Match[str], *names: str) -> str | None:
 
 def _is_bare_year(m: re.Match[str]) -> bool:
     """2023年, 2023年度, 今年: a year with nothing finer after it."""
-    finer = ("month", "year_end", "half", "quarter")
+    finer = ("month", "year_end", "half", "mid", "quarter")
     return m.group("year") is not None and all(m.group(n) is None for n in finer)
 
 
@@ -331,7 +335,7 @@ def _atom_year(m: re.Match[str], issued_on: datetime.date | None, carried: int |
         return carried
     if issued_on is None:
         return None
-    return issued_on.year + {None: 0, "今": 0, "明": 1, "去": -1}[word]
+    return issued_on.year + {None: 0, "今": 0, "明": 1, "次": 1, "去": -1}[word]
 
 
 _Resolved = tuple[datetime.date | None, str | None]
@@ -340,7 +344,7 @@ _Resolved = tuple[datetime.date | None, str | None]
 def _atom_date(m: re.Match[str], year: int | None) -> _Resolved | None:
     """Resolve one atom: ``2023年3月底`` -> (2023-03-31, "month"); None if no calendar has it (2月30日)."""
     month, day = _group(m, "month", "month2"), _group(m, "day", "day2")
-    quarter, half = _group(m, "quarter", "quarter2"), _group(m, "half", "half2")
+    quarter, half = _group(m, "quarter", "quarter2"), _group(m, "half", "half2") or ("上" if m.group("mid") else None)
     if month is not None:
         mon = int(month)
         if not 1 <= mon <= 12:

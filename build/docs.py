@@ -197,6 +197,8 @@ GOLD = {
                                                "tests/fixtures/provincial10/gold.json"),
     "eleventh fixture (6 provincial documents)": ("tests/fixtures/provincial9/compilation.txt",
                                                   "tests/fixtures/provincial9/gold.json"),
+    "twelfth fixture (6 county-level documents)": ("tests/fixtures/provincial11/compilation.txt",
+                                                   "tests/fixtures/provincial11/gold.json"),
 }
 
 

@@ -92,8 +92,9 @@ class Score:
 
 
 def _label_style(label: str) -> str:
-    """The family of a printed label: 一、 （一） 1. （1） 第一条 … (its digits or numerals removed)."""
-    return re.sub(r"[0-9０-９]+|[零〇一二两三四五六七八九十百千]+", "N", label)
+    """The family of a printed label: 一、 （一） 1. （1） 第一条 … (its digits or numerals replaced;
+    1、 and 一、 are two families)."""
+    return re.sub(r"[零〇一二两三四五六七八九十百千]+", "一", re.sub(r"[0-9０-９]+", "1", label))
 
 
 def _measure_labels(measures: list[dict[str, Any]]) -> dict[str, str]:

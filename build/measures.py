@@ -232,6 +232,11 @@ def _document(
     }
     doc_tags: dict[str, dict[str, str]] = {}  # measure_id -> tag_id -> evidence
     first_lead = FIRST_LEADS.search(text) is not None
+    parents = {p.path: p.parent_path for p in provisions}
+    with_children = {p.parent_path for p in provisions if p.parent_path is not None}
+    # A heading's own note (一、提升政务服务便利度（牵头单位：市行政审批服务局）) names who
+    # takes each measure of its section in hand: its links go to those measures.
+    sections: dict[str, Responsibilities] = {}
     for p in provisions:
         mid = f"{doc_id}/{p.path}"
         body = text[p.char_start : p.char_end]
@@ -280,6 +285,15 @@ def _document(
             found = find_responsibilities(body, doc["region_code"], index)
         if first_lead:
             found = first_leads(found)
+        if found.links and p.path in with_children and _HEADING_WITH_NOTE.fullmatch(body[len(p.label or ""):].strip()):
+            sections[p.path] = found
+            found = Responsibilities(unresolved=found.unresolved, ignored=found.ignored)
+        else:
+            section = next((sections[a] for a in _ancestors(p.parent_path, parents) if a in sections), None)
+            if section is not None:
+                # A measure's own note wins for the roles it names.
+                own = {r.role for r in found.links}
+                found.links[:0] = [r for r in section.links if r.role not in own]
         _responsibilities(mid, found, out, counts, report)
     time_cells = [(c.start, c.end, c.column.role) for t in tables for r in t.rows for c in r.cells
                   if c.column.role in ("due", "limit")]
@@ -326,6 +340,19 @@ def _cell_responsibilities(cells: tuple[RenderedCell, ...], region_code: str, in
                 found.unresolved[name] += 1
             found.links.append(Responsibility(agency, role, f"{cell.column.name}：{cell.text}", name))
     return found
+
+
+# A heading and a note, nothing else: 提升政务服务便利度（牵头单位：市行政审批服务局）.
+_HEADING_WITH_NOTE = re.compile(r"[^。；;，,（(]{1,40}[（(][^（）()]+[）)]。?")
+
+
+def _ancestors(path: str | None, parents: dict[str, str | None]) -> list[str]:
+    """``path`` and the paths above it, nearest first."""
+    out = []
+    while path is not None:
+        out.append(path)
+        path = parents.get(path)
+    return out
 
 
 def _responsibilities(mid: str, found: Responsibilities, out: MeasureTables, counts: _Counts,

@@ -315,3 +315,12 @@ def test_split_issuers_only_raises_value_error(text: str) -> None:
     assert "".join(a.raw for a in agencies) in "".join(text.split())
     for agency in agencies:
         assert index.get(agency.region_code).level == agency.level
+
+
+def test_grass_roots_collectives_with_their_alias_end_a_unit() -> None:
+    """tests/fixtures/provincial11 (长兴 row 8) and provincial3: 各乡镇（街道） is a unit of its own;
+    各县（市）、区人民政府 stays one collective."""
+    from policydata_build.agencies import split_units
+
+    assert split_units("各乡镇（街道）、县直各相关单位") == ["各乡镇（街道）", "县直各相关单位"]
+    assert split_units("市城乡建设局，各县（市）、区人民政府") == ["市城乡建设局", "各县（市）、区人民政府"]

@@ -259,6 +259,30 @@ def test_a_unit_list_cut_after_its_separator_is_no_time_cell(index: RegionIndex)
         ("responsible", "市政务服务中心、各县（市、区）人民政府"), ("due", "持续推进")]
 
 
+def test_rows_numbered_afresh_in_each_group_and_merged_unit_cells(index: RegionIndex) -> None:
+    """tests/fixtures/provincial11: the 武进 清单 (p. 6) numbers its rows afresh under each group row
+    (二、优化市场竞争环境 / 1); the 长兴 分工 (pp. 9-10) prints a 责任单位 cell merged over a run of rows
+    once, in the run's first row; a unit's second name the width pushed onto a line of its own
+    (市发展改革和科技局 / （市营商办）) stays in its cell."""
+    lines = ["序", "号", "重点任务", "责任", "单位", "完成", "时限", "一、提升政务服务效能",
+             "1", "深化“一件事一次办”改革", "区行政审批局", "2023 年内",
+             "二、优化市场竞争环境",
+             "1", "开展妨碍统一市场和公平竞争的政策", "措施清理", "区发改局（区营", "商办）、区市场", "监管局", "第四季度末"]
+    blocks, counts = split_blocks([(t, 6) for t in lines], index)
+    table = blocks[0]
+    assert [r.label for r in table.rows] == ["1", "1"] and counts["table_numbering_restarted"] == 1
+    assert table.rows[1].cells[1].units == ("区发改局（区营商办）", "区市场监管局")
+    lines = ["序号", "工作任务", "责任单位", "完成时限",
+             "1", "推行企业开办“一件事”集成办理", "县市场监管局、县政务", "服务中心", "5 月份",
+             "2", "推行企业登记“智能审批”", "2023 年年中",
+             "3", "动态调整县级部门权责清单", "县发展改革局", "（县营商办）", "第四季度末"]
+    blocks, counts = split_blocks([(t, 9) for t in lines], index)
+    rows = blocks[0].rows
+    assert [next(c.units for c in r.cells if c.column == 2) for r in rows] == [
+        ("县市场监管局", "县政务服务中心"), ("县市场监管局", "县政务服务中心"), ("县发展改革局（县营商办）",)]
+    assert counts["table_unit_cell_merged"] == 1
+
+
 def test_a_sentence_cut_before_its_period_and_supervising_columns(index: RegionIndex) -> None:
     """The 温州 整改清单 and the 大庆 table of tests/fixtures/provincial7 (pp. 5, 19): 10 日内… after
     …之日起 goes on in its cell, no time cell opens there; 立行立改 opens one; a 督办单位 column holds

@@ -137,6 +137,21 @@ def test_a_yearly_duty_in_a_part_of_the_year_is_one_expression() -> None:
     assert [(h.expression, h.kind, h.duration) for h in hits] == [("每年第一季度开展一次定期", "recurring", "P1Y")]
 
 
+@pytest.mark.parametrize("text, cells, want", [
+    ("力争2023年年中实现全程网办", False, [("2023年年中", "target", D(2023, 6, 30), None)]),
+    ("2023年中央经济工作会议", False, []),
+    ("于每双月10日前将工作进展报送", False, [("每双月10日前", "recurring", None, "P2M")]),
+    ("5 月份", True, [("5月份", "target", D(2023, 5, 31), None)]),
+    ("次年3 月底前", True, [("次年3月底前", "due_by", D(2024, 3, 31), None)]),
+    ("一次性奖励，每家企业每年最高50 万元", False, []),
+])
+def test_forms_of_the_eleventh_blind_fixture(text, cells, want) -> None:
+    """tests/fixtures/provincial11: mid-year, every other month, a month as a whole, the year after
+    (of issue), and an amount per body and year (no duty)."""
+    hits, _ = find_deadlines(text, ISSUED, [(0, len(text), "due")] if cells else ())
+    assert [(h.expression, h.kind, h.due_on, h.duration) for h in hits] == want
+
+
 def test_a_cap_on_the_validity_of_policies_is_no_deadline() -> None:
     """tests/fixtures/provincial9 (绍兴, 第六条): 有效期一般不超过3年 caps every policy's validity; a
     cap on a procedure (制定周期一般不超过24个月, above) stays a time limit."""

@@ -52,7 +52,12 @@ their text, never from the parser's output:
   blind on the code with provincial10's fixes (a 办法 of chapters and
   articles, a 牵头市领导 column of people, combined 责任单位/完成时限 notes,
   stage lines in a 进度安排 cell, a notice without measures): responsibility
-  recall 96.8%, precision 98.9%, deadlines 95.0% and 89.1%.
+  recall 96.8%, precision 98.9%, deadlines 95.0% and 89.1%;
+* ``fixtures/provincial11``: a twelfth, scored blind after those (county-level
+  issuers, 责任单位 cells merged over runs of rows, header names split over two
+  lines, rows numbered afresh in each group, a heading's own 牵头单位 note,
+  2023年年中, 每双月, 次年): responsibility recall 74.5%, precision 93.3%,
+  deadlines 80.0% and 93.0%.
 """
 
 from __future__ import annotations
@@ -81,6 +86,7 @@ SOURCES = {
     "provincial8": (FIXTURES / "provincial8" / "compilation.txt", FIXTURES / "provincial8" / "gold.json"),
     "provincial9": (FIXTURES / "provincial9" / "compilation.txt", FIXTURES / "provincial9" / "gold.json"),
     "provincial10": (FIXTURES / "provincial10" / "compilation.txt", FIXTURES / "provincial10" / "gold.json"),
+    "provincial11": (FIXTURES / "provincial11" / "compilation.txt", FIXTURES / "provincial11" / "gold.json"),
 }
 
 
@@ -99,10 +105,21 @@ def national():
 # -- the gold files --------------------------------------------------------------------
 
 
+# Known wrong, with the reason; each must still be wrong (so a fix removes it from here).
+KNOWN_METADATA_ERRORS = {
+    ("provincial11", "陕西:1"): "神木市 (610881, a county-level city since 2017) is not in the pinned GB/T 2260 "
+                              "table (build/data/gbt2260/adcodes.csv), which still has 神木县 (610821): the "
+                              "document falls back to its province",
+}
+
+
 def test_document_metadata_is_exact(built) -> None:
     name, rows, _, gold = built
     result = score(rows, gold)
-    assert {d.key: d.metadata_errors for d in result.docs if d.metadata_errors} == {}
+    errors = {d.key: d.metadata_errors for d in result.docs if d.metadata_errors}
+    known = {key for (fixture, key) in KNOWN_METADATA_ERRORS if fixture == name}
+    assert known <= set(errors), f"fixed, remove from KNOWN_METADATA_ERRORS: {known - set(errors)}"
+    assert {k: v for k, v in errors.items() if k not in known} == {}
 
 
 def test_every_gold_provision_is_found_and_none_split(built) -> None:
@@ -195,6 +212,21 @@ def test_group_rows_are_headings_and_rows_sit_under_them() -> None:
     row3 = {c["role"]: c["text"] for c in rows["measure_cells"] if c["measure_id"] == "2023-01-01-001/t1/1.3"}
     assert row3["action"].endswith("海关等注销业务“一网通办”")
     assert row3["responsible"] == "市市场监管局、市税务局、市人力资源社会保障局"
+
+
+def test_a_headings_own_note_goes_to_the_measures_of_its_section() -> None:
+    """tests/fixtures/provincial11 (寿光, pp. 12-13): 一、提升政务服务便利度（牵头单位：市行政审批服务局）
+    names the lead of 1、–3、, each of which adds its own 配合单位; the heading itself carries no link."""
+    rows = build_tables(read_source(SOURCES["provincial11"][0]))[0]
+    doc = next(d["doc_id"] for d in rows["documents"] if d["group_name"] == "山东")
+    links = {}
+    for ma in rows["measure_agencies"]:
+        if ma["measure_id"].startswith(doc + "/"):
+            links.setdefault(ma["measure_id"].split("/", 1)[1], []).append((ma["name_raw"], ma["role"]))
+    assert "1" not in links and "2" not in links
+    assert links["1.1"] == [("市行政审批服务局", "lead"), ("市司法局", "cooperating"), ("各镇（街道）", "cooperating")]
+    assert links["1.3"] == [("市行政审批服务局", "lead")]
+    assert links["3.6"] == [("市自然资源和规划局", "lead"), ("市住房和城乡建设局", "cooperating")]
 
 
 def test_a_tag_on_a_row_may_come_from_its_group_heading() -> None:
