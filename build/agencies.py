@@ -382,7 +382,8 @@ UNIT_OPENERS = (
 
 
 # Endings that look like an agency word but sit inside a name (人力资源和社会|保障局).
-_FALSE_ENDS = ("社会",)
+# 国家高新技术企业, 中小企业: kinds of enterprise, not a named body.
+_FALSE_ENDS = ("社会", "技术企业", "小微企业", "中小企业", "型企业", "民营企业")
 
 
 _TRAILING_ALIAS = re.compile(r"（[^（）]{2,20}）$")
@@ -451,6 +452,8 @@ def join_unit_lines(lines: list[str], index: RegionIndex) -> list[str]:
     ['市直有关部门、各区市人民政府（管委）']
     >>> join_unit_lines(["国网常州市武进", "区供电公司、区", "住房城乡建设局"], RegionIndex.load())
     ['国网常州市武进区供电公司、区住房城乡建设局']
+    >>> join_unit_lines(["省公安厅、国家税务总局", "陕西省税务局"], RegionIndex.load())
+    ['省公安厅、国家税务总局陕西省税务局']
     """
     units: list[str] = []
     for line in lines:
@@ -462,6 +465,8 @@ def join_unit_lines(lines: list[str], index: RegionIndex) -> list[str]:
                 # place's name (国家税务总局南昌 / 市税务局).
                 or (not looks_like_unit(units[-1], index) and _place_across(units[-1], line, index)
                     and looks_like_unit(units[-1] + _LIST_MARK.split(line, 1)[0], index))
+                # A vertically managed body's local branch: 国家税务总局 / 陕西省税务局.
+                or (_split_last(units[-1]) in VERTICAL_BODIES and index.place_at(line, 0) is not None)
                 # A list the width wrapped inside its last name (市行政审批局、市 / 市场监管局、市公 / 安局),
                 # or inside a bracket (各县（市、 / 区）人民政府).
                 or _cut_in_list(units[-1], line, index)
@@ -473,6 +478,15 @@ def join_unit_lines(lines: list[str], index: RegionIndex) -> list[str]:
 
 
 _DATED = re.compile(r"(?:19|20)\d{2}\s*年")
+# Central bodies whose local offices are named after them and the place (国家税务总局陕西省税务局):
+# the name alone, at a line's end, is the first part of a branch's name.
+VERTICAL_BODIES = frozenset({"国家税务总局", "国家金融监督管理总局", "中国人民银行", "国家外汇管理局", "海关总署",
+                             "国家统计局", "中国证监会"})
+
+
+def _split_last(text: str) -> str:
+    """The last part of a list (after its last 、 or ，)."""
+    return _LIST_MARK.split(text)[-1]
 _LIST_MARK = re.compile(r"[、，,]")
 
 
@@ -564,7 +578,7 @@ def split_units(text: str) -> list[str]:
 # 牵头 in brackets is a mark after one name (区市场监管局（牵头）), not a word.
 # The words are those responsibility.py anchors a note's roles on, and the labels of
 # its lists (牵头：A / 配合：B, 牵头单位：A；配合单位：B).
-ROLE_WORDS = re.compile(r"(?:牵头|责任|主责|配合|协办|参与)(?:单位|部门|处室)?[：:]"
+ROLE_WORDS = re.compile(r"(?:牵头|责任|主责|配合|协办|协同|参与)(?:单位|部门|处室)?[：:]"
                         r"|按(?:照)?(?:各自)?职责(?:分工)?[，,]?负责|(?<!（)牵头(?!单位|部门|处室|领导|抓总)"
                         r"|(?<!（)(?:配合|参与)(?!单位|部门|处室|其中|了)|负责(?!人|同志|的)")
 _LONGEST_UNIT = 30  # characters: 中国（广西）自由贸易试验区南宁片区管委会 has 21

@@ -80,6 +80,8 @@ UNIT_ROLES = ("responsible", "lead", "cooperating")
 # one short line each, '—' where nothing is.
 PERIOD_NAME = re.compile(r"(?:第?[一二三四1-4]季度|[上下]半年|(?:\d{1,2}|[一二三四五六七八九十]{1,3})月份?)")
 _NOTHING_DUE = frozenset({"—", "——", "-", "－", "/", "／", "无"})
+# How far a row has got, as a 备注 column reports it.
+_STATUS = re.compile(r"已完成|基本完成|持续推进|正在推进|推进中|已启动|未完成|长期坚持|按计划推进")
 # Unit columns whose units oversee the row rather than carry it out: role "other".
 SUPERVISING = frozenset({"督办单位", "督办部门", "督导单位", "督查单位", "督促单位"})
 TEXT_ROLES = ("task", "action", "note", "other")
@@ -524,7 +526,8 @@ def _score(role: str, position: int, texts: list[str], kinds: list[str], unit_co
     ``continued``: an earlier page's part of the row filled this cell, so the
     cell may well end there (its part on this page empty)."""
     if not texts:
-        return 0.0 if role in TEXT_ROLES or continued else (-0.5 if role in ("due", "limit") else -1.0)
+        # A row without a time or a cooperating unit is common; without a responsible or lead unit, not.
+        return 0.0 if role in TEXT_ROLES or continued else (-0.5 if role in ("due", "limit", "cooperating") else -1.0)
     if role in UNIT_ROLES:
         if unit_count is None:
             return None
@@ -533,6 +536,10 @@ def _score(role: str, position: int, texts: list[str], kinds: list[str], unit_co
         if role == "lead" and continued:
             return 3.0 * len(texts) - 0.5
         return 3.0 * len(texts) + (0.5 if role == "lead" and unit_count == 1 else 0.0)
+    if role == "note" and texts and all(_STATUS.fullmatch(t) for t in texts):
+        # A remark saying how far the row has got (已完成, 持续推进) follows the time cell; it outweighs
+        # the time cell's running on into it, not a time cell of its own (a row whose only time is 持续推进).
+        return 3.2 * len(texts)
     if role == "period":
         # One short line (完成50%, —); a second line only if nothing else fits; printed even when empty.
         return {0: -1.0, 1: 2.0, 2: 1.0}.get(len(texts)) if "unit" not in kinds else None

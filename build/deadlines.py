@@ -99,8 +99,10 @@ SKIP_REASONS = (
     "minimum_period", "invalid_date", "out_of_range", "historical_reference",
     "effective_date", "start_date", "as_of_date", "date_range",
     "rate_per_period", "period_length", "reference_date", "year_reference",
-    "eligibility_period", "before_issue_date",
+    "eligibility_period", "before_issue_date", "status",
 )
+# Table cells whose time expressions are when the row is due (see find_deadlines).
+_TIME_ROLES = ("due", "limit")
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 
@@ -411,7 +413,7 @@ class _Scan:
         self.skipped.append(Skipped(expression, reason, s, e, date))
 
     def cell(self, pos: int) -> str | None:
-        """The role of the table cell (due, limit) holding compact offset ``pos``, if any."""
+        """The role of the table cell (due, limit, note) holding compact offset ``pos``, if any."""
         # Cells are in text order and do not overlap: the one that starts last at or before pos.
         i = bisect_left(self.cells, (pos + 1,)) - 1
         if i >= 0 and self.cells[i][0] <= pos < self.cells[i][1]:
@@ -462,12 +464,17 @@ _CLAUSE_EDGE = "：:，,；;（）()〔〕【】。\n\t"
 
 def _scan_ongoing(sc: _Scan) -> None:
     for m in _ONGOING.finditer(sc.compact):
-        in_cell = sc.cell(m.start()) is not None
+        role = sc.cell(m.start())
+        if role == "note" and sc.free(m.start(), m.end()):
+            sc.skip(m.start(), m.end(), "status")  # a 备注 saying 持续推进 reports progress
+            continue
         before = sc.compact[m.start() - 1] if m.start() else "，"
         after = sc.compact[m.end()] if m.end() < len(sc.compact) else "。"
         bounded = before in _CLAUSE_EDGE and after in _CLAUSE_EDGE
         closes = m.group() in _ONGOING_POLICY and after in _CLAUSE_EDGE
-        if (in_cell or closes or (bounded and m.group() != "长期")) and sc.free(m.start(), m.end()):
+        # 长期 alone is an adverb (长期以来) unless a time slot holds it: a cell, or 完成时限：长期.
+        slot = role in _TIME_ROLES or (bounded and _TIME_SLOT.search(sc.compact, max(0, m.start() - 8), m.start()))
+        if (slot or closes or (bounded and m.group() != "长期")) and sc.free(m.start(), m.end()):
             sc.hit(m.start(), m.end(), "ongoing")
 
 
@@ -565,7 +572,7 @@ def _scan_month_spans(sc: _Scan) -> None:
         year, first, last = int(m.group("year")), int(m.group("first")), int(m.group("last"))
         if not sc.free(m.start(), m.end()) or not 1 <= first < last <= 12:
             continue
-        if sc.cell(m.start()) is None and not _TIME_SLOT.search(sc.compact, max(0, m.start() - 8), m.start()):
+        if sc.cell(m.start()) not in _TIME_ROLES and not _TIME_SLOT.search(sc.compact, max(0, m.start() - 8), m.start()):
             sc.skip(m.start(), m.end(), "date_range")  # the months something ran or runs, no commitment
         elif FIRST_YEAR <= year <= LAST_YEAR:
             end = datetime.date(year, last, calendar.monthrange(year, last)[1])
@@ -583,7 +590,7 @@ def _scan_limits(sc: _Scan) -> None:
         # In a time cell (承诺时限, 完成时限) a bare duration is the limit: 5个工作日; so it is
         # before the verb of getting done (1个工作日办结), unless a slogan quotes it (“一日办结”).
         quoted = sc.compact.rfind("“", 0, m.start()) > sc.compact.rfind("”", 0, m.start())
-        bare_ok = sc.cell(m.start()) is not None or (sc.compact.startswith(_DONE_IN, m.end()) and not quoted)
+        bare_ok = sc.cell(m.start()) in _TIME_ROLES or (sc.compact.startswith(_DONE_IN, m.end()) and not quoted)
         if not (m.group("qual") or m.group("within") or bare_ok) or not sc.free(m.start(), m.end()):
             continue
         if m.group("within") and (_ELIGIBILITY_BEFORE.search(sc.compact, 0, m.start("num"))
@@ -821,7 +828,8 @@ def find_deadlines(
     limits counted from the issue; it must lie in 1990-2100. ``cells`` are the
     (start, end, role) spans of tables' time cells (role ``due`` or
     ``limit``), read in their column's sense: a bare date there is when the
-    row is to be done, a bare duration its limit, 长期 open-ended.
+    row is to be done, a bare duration its limit, 长期 open-ended; and of
+    remark cells (role ``note``), where 持续推进 reports progress (``status``).
 
     >>> hits, skipped = find_deadlines("并于2023 年5 月底前将有关工作报送", None)
     >>> hits[0].expression, hits[0].kind, hits[0].due_on, hits[0].precision

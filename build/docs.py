@@ -199,6 +199,8 @@ GOLD = {
                                                   "tests/fixtures/provincial9/gold.json"),
     "twelfth fixture (6 county-level documents)": ("tests/fixtures/provincial11/compilation.txt",
                                                    "tests/fixtures/provincial11/gold.json"),
+    "thirteenth fixture (6 provincial documents)": ("tests/fixtures/provincial12/compilation.txt",
+                                                    "tests/fixtures/provincial12/gold.json"),
 }
 
 

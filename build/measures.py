@@ -296,7 +296,7 @@ def _document(
                 found.links[:0] = [r for r in section.links if r.role not in own]
         _responsibilities(mid, found, out, counts, report)
     time_cells = [(c.start, c.end, c.column.role) for t in tables for r in t.rows for c in r.cells
-                  if c.column.role in ("due", "limit")]
+                  if c.column.role in ("due", "limit", "note")]
     first_deadline = len(out.deadlines)
     _deadlines(doc, paged, [f"{doc_id}/{p.path}" for p in provisions], provisions, time_cells, edition, out, counts)
     # A stated target (到2025年…, 2023年培育100家…) is a goal that steers action:

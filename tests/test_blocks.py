@@ -283,6 +283,23 @@ def test_rows_numbered_afresh_in_each_group_and_merged_unit_cells(index: RegionI
     assert counts["table_unit_cell_merged"] == 1
 
 
+def test_two_leads_an_empty_cooperating_cell_and_a_status_remark(index: RegionIndex) -> None:
+    """The 陕西 任务清单 of tests/fixtures/provincial12 (p. 15): a 牵头单位 cell naming two units when the
+    配合单位 cell is empty; a 备注 saying how far the row has got (持续推进) is a remark, not the time cell
+    running on; a category of enterprise (国家高新技术企业) is no unit."""
+    lines = ["序号", "重点任务", "牵头单位", "配合单位", "完成时限", "备注",
+             "2", "推行企业开办全程网办", "省市场监管局", "省公安厅、国家税务总局", "陕西省税务局", "长期", "持续推进",
+             "3", "开展涉企违规收费专项整治", "省市场监管局、省", "发展改革委", "12 月31 日前"]
+    table = split_blocks([(t, 15) for t in lines], index)[0][0]
+    cells = [[(table.columns[c.column].name, c.text) for c in r.cells] for r in table.rows]
+    assert cells == [
+        [("重点任务", "推行企业开办全程网办"), ("牵头单位", "省市场监管局"),
+         ("配合单位", "省公安厅、国家税务总局陕西省税务局"), ("完成时限", "长期"), ("备注", "持续推进")],
+        [("重点任务", "开展涉企违规收费专项整治"), ("牵头单位", "省市场监管局、省发展改革委"), ("完成时限", "12月31日前")]]
+    from policydata_build.agencies import looks_like_unit
+    assert not looks_like_unit("国家高新技术企业", index) and looks_like_unit("国网洛阳供电公司", index)
+
+
 def test_a_sentence_cut_before_its_period_and_supervising_columns(index: RegionIndex) -> None:
     """The 温州 整改清单 and the 大庆 table of tests/fixtures/provincial7 (pp. 5, 19): 10 日内… after
     …之日起 goes on in its cell, no time cell opens there; 立行立改 opens one; a 督办单位 column holds

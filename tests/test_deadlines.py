@@ -152,6 +152,18 @@ def test_forms_of_the_eleventh_blind_fixture(text, cells, want) -> None:
     assert [(h.expression, h.kind, h.due_on, h.duration) for h in hits] == want
 
 
+def test_long_term_in_a_time_slot_and_progress_in_a_remark() -> None:
+    """tests/fixtures/provincial12: 完成时限：长期 is open-ended (长期 elsewhere is an adverb); 持续推进 in a
+    备注 cell reports progress (status), in a 完成时限 cell it is open-ended."""
+    hits, _ = find_deadlines("（责任单位：省市场监管局，各设区市政府；完成时限：长期）", ISSUED)
+    assert [(h.expression, h.kind) for h in hits] == [("长期", "ongoing")]
+    assert find_deadlines("长期以来，企业反映", ISSUED)[0] == []
+    text = "长期\t持续推进"
+    hits, skipped = find_deadlines(text, ISSUED, [(0, 2, "due"), (3, 7, "note")])
+    assert [(h.expression, h.kind) for h in hits] == [("长期", "ongoing")]
+    assert [(s.expression, s.reason) for s in skipped] == [("持续推进", "status")]
+
+
 def test_a_cap_on_the_validity_of_policies_is_no_deadline() -> None:
     """tests/fixtures/provincial9 (绍兴, 第六条): 有效期一般不超过3年 caps every policy's validity; a
     cap on a procedure (制定周期一般不超过24个月, above) stays a time limit."""

@@ -109,6 +109,13 @@ def test_forms_of_the_tenth_and_eleventh_blind_fixtures(index):
                "330600") == [("市级各政策制定部门", "responsible")]
 
 
+def test_units_labelled_as_working_alongside_cooperate(index):
+    """tests/fixtures/provincial12 (衡阳): 协同单位 is a list label like 配合单位."""
+    found = find_responsibilities("（牵头单位：市数据资源局；协同单位：市公安局、市市场监管局）", "430400", index)
+    assert [(x.name_raw, x.role) for x in found.links] == [
+        ("市数据资源局", "lead"), ("市公安局", "cooperating"), ("市市场监管局", "cooperating")]
+
+
 @pytest.mark.parametrize("said", ["清单中责任单位排在第一位的为牵头单位，其余为配合单位。",
                                   "列在首位的为牵头单位", "第一个单位为牵头单位"])
 def test_a_document_saying_the_first_unit_leads(said):
