@@ -69,13 +69,14 @@ treated as deadlines.
 - start_date: other dates followed by 起 / 开始 / 后 / 以后.
 - as_of_date: 截至2022年底 when that is before the issue date.
 - date_range: 2023—2025年, 2023年1月1日至6月30日 outside a validity context.
-- rate_per_period: 每人每年 (a quota, not a duty).
+- rate_per_period: 每人每年, 每家企业每年 (a quota or cap, not a duty).
 - period_length: a period stated as a fact, not a limit (公示期限为15日, 任期5年).
 - reference_date: a date with no deadline context (（2023年5月29日）, …通过).
 - year_reference: a bare year with no deadline context (2023年降成本重点工作).
 - eligibility_period: a period that decides who qualifies (离校2年内未就业, 近2年内).
 - before_issue_date: (set by the caller, which knows the issue date) a resolved
   date before the document was issued (2022年底到期的阶段性政策).
+- status: how far a row has got, in a table's remark (备注) cell (持续推进, 已完成).
 
 ``effective_date`` skips carry the day they name (自2023年7月1日起施行; 自印发之日起施行
 gives ``issued_on``): the document's ``effective_on``.
