@@ -483,11 +483,12 @@ _DATED = re.compile(r"(?:19|20)\d{2}\s*年")
 VERTICAL_BODIES = frozenset({"国家税务总局", "国家金融监督管理总局", "中国人民银行", "国家外汇管理局", "海关总署",
                              "国家统计局", "中国证监会"})
 
+_LIST_MARK = re.compile(r"[、，,]")
+
 
 def _split_last(text: str) -> str:
     """The last part of a list (after its last 、 or ，)."""
     return _LIST_MARK.split(text)[-1]
-_LIST_MARK = re.compile(r"[、，,]")
 
 
 def _cut_in_list(before: str, after: str, index: RegionIndex) -> bool:

@@ -89,6 +89,7 @@ import datetime
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import cached_property
 
 from policydata.schema import CURRENT
 
@@ -378,6 +379,10 @@ def _printed_day(phrase: str, issued_on: datetime.date | None) -> datetime.date 
 
 
 # ---------------------------------------------------------------- scanning
+_DATED_YEAR = re.compile(r"(?<!\d)(\d{4})年(?=\d{1,2}月)")
+_SENTENCE_BREAK = re.compile(r"[。；;！？\n\t]")
+
+
 @dataclass
 class _Scan:
     """Working state: the whitespace-free text and the spans already accounted for."""
@@ -394,6 +399,26 @@ class _Scan:
         i = bisect_left(self.claimed, (start, start))
         before_ok = i == 0 or self.claimed[i - 1][1] <= start
         return before_ok and (i == len(self.claimed) or self.claimed[i][0] >= end)
+
+    @cached_property
+    def _dated_years(self) -> tuple[list[int], list[int]]:
+        """Where each year printed with a month stands, and the year."""
+        found = [(m.start(), int(m.group(1))) for m in _DATED_YEAR.finditer(self.compact)]
+        return [pos for pos, _ in found], [year for _, year in found]
+
+    @cached_property
+    def _sentence_breaks(self) -> list[int]:
+        return [m.start() for m in _SENTENCE_BREAK.finditer(self.compact)]
+
+    def sentence_year(self, pos: int) -> int | None:
+        """The year of the last date printed with one before ``pos`` in its sentence, if any
+        (looked up, not searched: a document of thousands of dates in one sentence stays linear)."""
+        starts, years = self._dated_years
+        i = bisect_left(starts, pos) - 1
+        if i < 0:
+            return None
+        j = bisect_left(self._sentence_breaks, pos) - 1
+        return years[i] if j < 0 or self._sentence_breaks[j] < starts[i] else None
 
     def claimed_end_before(self, pos: int) -> int:
         i = bisect_left(self.claimed, (pos, pos))
@@ -764,7 +789,7 @@ def _scan_date_list(sc: _Scan, first: re.Match[str]) -> int:
     else:
         # Later items without a year inherit the previous one; the first, the year of the last date
         # printed before it in the sentence (2024年6月底前完成试点、12月底前全面推开: 2024).
-        printed: list[int | None] = [_sentence_year(sc.compact, first.start())]
+        printed: list[int | None] = [sc.sentence_year(first.start())]
         for a in atoms:
             printed.append(int(a.group("year")) if (a.group("year") or "").isdigit() else printed[-1])
         items = [(a, y, a.start(), a.end()) for a, y in zip(atoms, printed)]
@@ -772,16 +797,6 @@ def _scan_date_list(sc: _Scan, first: re.Match[str]) -> int:
     items[-1] = (items[-1][0], items[-1][1], items[-1][2], stop)
     _emit_dates(sc, items, label)
     return stop
-
-
-_DATED_YEAR = re.compile(r"(?<!\d)(\d{4})年(?=\d{1,2}月)")
-
-
-def _sentence_year(compact: str, pos: int) -> int | None:
-    """The year of the last date printed with one before ``pos`` in its sentence, if any."""
-    start = max(compact.rfind(ch, 0, pos) for ch in "。；;！？\n\t") + 1
-    years = _DATED_YEAR.findall(compact, start, pos)
-    return int(years[-1]) if years else None
 
 
 def _emit_range(sc: _Scan, atoms: list[re.Match[str]], start: int, stop: int, prefix: str) -> None:

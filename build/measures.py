@@ -351,7 +351,7 @@ def _ancestors(path: str | None, parents: dict[str, str | None]) -> list[str]:
     out = []
     while path is not None:
         out.append(path)
-        path = parents.get(path)
+        path = parents[path]
     return out
 
 

@@ -377,8 +377,8 @@ def _load_tables(con: duckdb.DuckDBPyConnection, folder: str, tables: dict[str, 
             continue
         con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet(?)', [paths[name]])
         loaded.append(name)
+    # A column this release does not know is already a problem (_compatibility); its name is never put in SQL.
     vocabularies = {(name, c.name): c.vocabulary for name in loaded for c in declaration.table(name).columns
-                    # A column this release does not know is already a problem (_compatibility); its name is never put in SQL.
                     if c.vocabulary is not None and c.name in schema.CURRENT.table(name).column_names}
     if not loaded:
         return loaded
