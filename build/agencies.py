@@ -454,12 +454,14 @@ def join_unit_lines(lines: list[str], index: RegionIndex) -> list[str]:
     ['国网常州市武进区供电公司、区住房城乡建设局']
     >>> join_unit_lines(["省公安厅、国家税务总局", "陕西省税务局"], RegionIndex.load())
     ['省公安厅、国家税务总局陕西省税务局']
+    >>> join_unit_lines(["省政务管理办，各市、州、", "县人民政府"], RegionIndex.load())
+    ['省政务管理办，各市、州、县人民政府']
     """
     units: list[str] = []
     for line in lines:
         # A class word (有关部门) stands for itself: it never continues a name, nor does a date
         # (市不动产登记事务中心 / 2024 年1 月起 in the next column).
-        if units and line not in GENERIC and not _DATED.match(line) and (
+        if units and line not in GENERIC and not _DATED.match(line) and not _DASH.fullmatch(line) and (
                 (not opens_unit(line, index) and (not ends_unit(units[-1]) or not looks_like_unit(line, index)))
                 # A part that opens like a name ends one the width cut inside or after a
                 # place's name (国家税务总局南昌 / 市税务局).
@@ -470,6 +472,8 @@ def join_unit_lines(lines: list[str], index: RegionIndex) -> list[str]:
                 # A list the width wrapped inside its last name (市行政审批局、市 / 市场监管局、市公 / 安局),
                 # or inside a bracket (各县（市、 / 区）人民政府).
                 or _cut_in_list(units[-1], line, index)
+                # A list the width wrapped right after a separator (…，各市、州、 / 县人民政府).
+                or units[-1].endswith(("、", "，", ","))
                 or units[-1].count("（") > units[-1].count("）")):
             units[-1] += line
         else:
@@ -478,6 +482,7 @@ def join_unit_lines(lines: list[str], index: RegionIndex) -> list[str]:
 
 
 _DATED = re.compile(r"(?:19|20)\d{2}\s*年")
+_DASH = re.compile(r"[—－\-–]+")  # an empty cell's mark in the next column
 # Central bodies whose local offices are named after them and the place (国家税务总局陕西省税务局):
 # the name alone, at a line's end, is the first part of a branch's name.
 VERTICAL_BODIES = frozenset({"国家税务总局", "国家金融监督管理总局", "中国人民银行", "国家外汇管理局", "海关总署",

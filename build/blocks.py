@@ -72,7 +72,7 @@ _ROLE_BY_ENDING: tuple[tuple[tuple[str, ...], str], ...] = (
     (("配合单位", "配合部门", "协办单位", "参与单位"), "cooperating"),
     (("单位", "部门", "处室", "主体"), "responsible"),
     (("措施", "内容", "举措"), "action"),
-    (("事项", "任务", "名称"), "task"),
+    (("事项", "任务", "名称", "指标"), "task"),
 )
 UNIT_ROLES = ("responsible", "lead", "cooperating")
 # A column named by a period of the year (一季度 … 四季度, 上半年, 6月) under a schedule
@@ -94,7 +94,7 @@ _GROUP_ROW = re.compile(r"(?:[一二三四五六七八九十]+、|（[一二三�
 # A time cell starts with a date, a duration, an open-ended term, or the event a limit counts
 # from (自申报截止之日 / 起30 个工作日 / 内).
 _TIME_START = re.compile(
-    r"(?:\d{4}年|\d{1,2}月|[上下]半年|第?[一二三四1-4]季度|年底|年内|今年|明年|每|持续|长期|常态|立即|立行立改|即时|及时|即办|即日|免申即享|即申即享|自[\u4e00-\u9fff]{1,12}之日"
+    r"(?:\d{4}年|\d{4}[—–\-－]\d{4}年|\d{1,2}月|[上下]半年|第?[一二三四1-4]季度|年底|年内|今年|明年|每|持续|长期|常态|立即|立行立改|即时|及时|即办|即日|免申即享|即申即享|自[\u4e00-\u9fff]{1,12}之日"
     r"|当场|当日|当天|\d+(?:\.\d+)?个?(?:工作日|自然日|日|天|小时|个月|月|周|年)|[一二三四五六七八九十两半]+个?(?:工作日|日|天|小时|个月|周|年))"
 )
 _YEAR_ALONE = re.compile(r"(?:19|20)\d{2}")
@@ -351,6 +351,7 @@ def _row_number(text: str) -> int:
     return int(re.match(r"\d+", text).group())
 
 
+_DATE_GOES_ON = re.compile(r"(?:之|以)?前")
 _ALIAS_LINE = re.compile(r"（([\u4e00-\u9fff]{2,12})）")
 # How far a wide line looks for the next row before it is taken for prose.
 _LOOKAHEAD = 12
@@ -363,7 +364,10 @@ def _ends_table(texts: list[str], pos: int, expected: int | None) -> bool:
     alias = _ALIAS_LINE.fullmatch(text)
     if alias and pos and ends_unit(alias.group(1)) and ends_unit(clean(texts[pos - 1])):
         return False  # 市发展改革和科技局 / （市营商办）: a unit's second name the width wrapped
-    if DATE_LINE.match(text) or BRACKET_NOTE.match(text) or text.startswith("附件"):
+    # A date alone is a signature's, unless the next line goes on with it (2023 年9 月30 日 / 前).
+    if DATE_LINE.match(text) and not (pos + 1 < len(texts) and _DATE_GOES_ON.match(texts[pos + 1])):
+        return True
+    if BRACKET_NOTE.match(text) or text.startswith("附件"):
         return True
     # A provision label of the body (not 1. or （1）, which cells hold too).
     if LABEL_START.match(text) and not re.match(r"\d|（\d|\(\d", text):
@@ -427,9 +431,9 @@ def _row(draft: _RowDraft, columns: tuple[Column, ...], index: RegionIndex, coun
             by_column.setdefault(column, []).extend(lines)
     cells = tuple(_cell(c, "other" if c in unplaced else columns[c].layout, lines, index)
                   for c, lines in sorted(by_column.items()))
-    # A period's '—' says nothing is due then: no cell.
-    nothing = [c for c in cells if columns[c.column].layout == "period" and c.text in _NOTHING_DUE]
-    counts["table_period_cell_empty"] += len(nothing)
+    # A time cell printed '—' says nothing is due: no cell.
+    nothing = [c for c in cells if columns[c.column].layout in ("period", "due", "limit") and c.text in _NOTHING_DUE]
+    counts["table_time_cell_empty"] += len(nothing)
     return Row(draft.label, draft.number_line, tuple(c for c in cells if c not in nothing))
 
 
@@ -543,6 +547,8 @@ def _score(role: str, position: int, texts: list[str], kinds: list[str], unit_co
     if role == "period":
         # One short line (完成50%, —); a second line only if nothing else fits; printed even when empty.
         return {0: -1.0, 1: 2.0, 2: 1.0}.get(len(texts)) if "unit" not in kinds else None
+    if role in ("due", "limit") and len(texts) == 1 and texts[0] in _NOTHING_DUE:
+        return 3.0  # — : nothing is due, printed in its cell
     if role in ("due", "limit"):
         # A time cell opens with a time expression and may run on (2023 年5 / 月底前), never into a
         # unit, nor into roles in words (南宁海关牵头，市商务 / 局…配合).

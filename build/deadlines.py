@@ -210,7 +210,7 @@ _MINIMUM = re.compile(
     rf"|{_NUM}{_UNIT}(?:及以上|以上)"
 )
 _LIMIT = re.compile(
-    r"(?P<qual>最长不超过|最多不超过|不得超过|不超过|不超出|最长|压缩至|压缩到|压减至|压减到|缩短至|缩短到|减至|控制在)?"
+    r"(?P<qual>最长不超过|最多不超过|不得超过|不超过|不超出|最长|压缩至|压缩到|压减至|压减到|缩短至|缩短到|减至|控制在|≤|＜|<)?"
     rf"(?P<num>{_NUM})(?P<unit>{_UNIT})(?P<within>以内|之内|内)?"
 )
 _DONE_IN = ("办结", "办毕", "办理完毕", "完成")
@@ -802,7 +802,8 @@ def _scan_date_list(sc: _Scan, first: re.Match[str]) -> int:
 def _emit_range(sc: _Scan, atoms: list[re.Match[str]], start: int, stop: int, prefix: str) -> None:
     """A range is one expression: in a validity context it is valid_until its end, else skipped."""
     opens_clause = prefix == "" and sc.compact[stop:stop + 1] in ("，", ",")
-    if opens_clause and atoms[0].re is _YEAR_RANGE:
+    # …, and a time cell holding the years (2023—2025年): the row is done by their end.
+    if (opens_clause or sc.cell(start) in _TIME_ROLES) and atoms[0].re is _YEAR_RANGE:
         # 2023—2025年，各地每年组织…: the years a programme runs, to its end.
         first, last = int(atoms[0].group("first")), int(atoms[0].group("last"))
         if FIRST_YEAR <= first <= last <= LAST_YEAR:

@@ -201,6 +201,10 @@ GOLD = {
                                                    "tests/fixtures/provincial11/gold.json"),
     "thirteenth fixture (6 provincial documents)": ("tests/fixtures/provincial12/compilation.txt",
                                                     "tests/fixtures/provincial12/gold.json"),
+    "fourteenth fixture (6 documents, PDF page furniture)": ("tests/fixtures/provincial13/compilation.txt",
+                                                             "tests/fixtures/provincial13/gold.json"),
+    "fifteenth fixture (6 provincial documents)": ("tests/fixtures/provincial14/compilation.txt",
+                                                   "tests/fixtures/provincial14/gold.json"),
 }
 
 

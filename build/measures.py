@@ -18,7 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .agencies import GENERIC, ROLE_MARKS, ROLE_WORDS, add_agency_row, resolve_unit, split_issuers
+from .agencies import (GENERIC, ROLE_MARKS, ROLE_WORDS, add_agency_row, looks_like_unit, resolve_unit, split_issuers,
+                       split_units)
 from .blocks import RenderedCell, RenderedTable
 from .numerals import cn_int
 from .deadlines import Skipped, find_deadlines
@@ -285,7 +286,10 @@ def _document(
             found = find_responsibilities(body, doc["region_code"], index)
         if first_lead:
             found = first_leads(found)
-        if found.links and p.path in with_children and _HEADING_WITH_NOTE.fullmatch(body[len(p.label or ""):].strip()):
+        named = _units_named(p, body, doc["region_code"], index) if p.path in with_children and not found.links else None
+        if named is not None:
+            sections[p.path] = named  # 一、省发展改革委（3项）: the group's rows are that unit's
+        elif found.links and p.path in with_children and _HEADING_WITH_NOTE.fullmatch(body[len(p.label or ""):].strip()):
             sections[p.path] = found
             found = Responsibilities(unresolved=found.unresolved, ignored=found.ignored)
         else:
@@ -339,6 +343,26 @@ def _cell_responsibilities(cells: tuple[RenderedCell, ...], region_code: str, in
             if agency.resolved_by == "document_jurisdiction":
                 found.unresolved[name] += 1
             found.links.append(Responsibility(agency, role, f"{cell.column.name}：{cell.text}", name))
+    return found
+
+
+# A group heading that is only units and how many rows they lead: 三、省自然资源厅、省住房城乡建设厅（2项）.
+_TASK_COUNT = re.compile(r"[（(]\d+\s*项[）)]$")
+
+
+def _units_named(p: Provision, body: str, region_code: str, index: RegionIndex) -> Responsibilities | None:
+    """The units a group heading of a table consists of, as leads of its rows; None if it says more."""
+    if p.kind != "heading" or not p.path.startswith("t"):
+        return None
+    units = split_units(_TASK_COUNT.sub("", body[len(p.label or ""):].strip()))
+    if not units or not all(looks_like_unit(u, index) and u not in GENERIC for u in units):
+        return None
+    found = Responsibilities()
+    for unit in units:
+        agency = resolve_unit(unit, region_code, index)
+        if agency.resolved_by == "document_jurisdiction":
+            found.unresolved[unit] += 1
+        found.links.append(Responsibility(agency, "lead", f"group heading: {body}", unit))
     return found
 
 

@@ -46,8 +46,8 @@ class Source:
     running_heads_dropped: int = 0  # a header or footer line repeated across pages
 
 
-# A running page number (folio): "23", "- 23 -", "—23—", "第 23 页".
-_FOLIO = re.compile(r"^\s*(?:[-－—–]\s*)?(?:第\s*)?(\d{1,4})(?:\s*页)?(?:\s*[-－—–])?\s*$")
+# A running page number (folio): "23", "- 23 -", "—23—", "·23·", "第 23 页".
+_FOLIO = re.compile(r"^\s*(?:[-－—–·•]\s*)?(?:第\s*)?(\d{1,4})(?:\s*页)?(?:\s*[-－—–·•])?\s*$")
 
 
 def drop_folios(page: Page) -> tuple[Page, int]:
@@ -55,6 +55,8 @@ def drop_folios(page: Page) -> tuple[Page, int]:
 
     >>> drop_folios(Page(23, ("- 23 -", "正文。", "23")))
     (Page(number=23, lines=('正文。',)), 2)
+    >>> drop_folios(Page(2, ("目录", "·2·")))
+    (Page(number=2, lines=('目录',)), 1)
     >>> drop_folios(Page(23, ("正文。", "24")))
     (Page(number=23, lines=('正文。', '24')), 0)
     """

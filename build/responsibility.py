@@ -66,6 +66,8 @@ _ANCHORS = re.compile(
     r"|(?P<lead>牵头)(?!单位|部门|处室|领导|抓总)"
     r"|(?P<coop>配合|参与)(?!单位|部门|处室|其中|了)"
     r"|(?P<resp>负责)(?!人|同志|的)"
+    # 各设区市人民政府是本地区…的责任主体: the units before 是 answer for it.
+    r"|(?P<owner>是[^，。；]{0,24}?的?责任主体)"
     # （A牵头，B、C落实）: 落实 closing a note names who carries the measure out.
     r"|(?P<carry>落实)(?=[）)；;]|$)"
     r"|(?P<with>会同)(?!意)"
@@ -309,7 +311,7 @@ def find_responsibilities(text: str, region_code: str, index: RegionIndex) -> Re
                 break
             units, start = more + units, earlier
         role = {"duty": "responsible", "lead": "lead", "coop": "cooperating", "resp": "responsible",
-                "carry": "responsible"}[kind]
+                "carry": "responsible", "owner": "responsible"}[kind]
         if kind == "coop" and responsible_until is not None and text[responsible_until:start].strip("，,、 ") == "":
             # 由X负责，Y配合: the unit helped leads.
             found[responsible_from:] = [(o, u, "lead", e) for o, u, _, e in found[responsible_from:]]

@@ -229,7 +229,7 @@ def test_a_schedule_over_period_columns(index: RegionIndex) -> None:
     assert [(c.name, c.role) for c in table.columns] == [
         ("序号", "number"), ("重点任务", "task"), ("一季度", "due"), ("二季度", "due"), ("三季度", "due"),
         ("四季度", "due"), ("责任单位", "responsible")]
-    assert counts["table_period_cell_empty"] == 2
+    assert counts["table_time_cell_empty"] == 2
     out = render(blocks)
     cells = [[(c.column.name, out.text.text[c.start:c.end]) for c in r.cells] for r in out.tables[0].rows]
     assert cells == [
@@ -298,6 +298,31 @@ def test_two_leads_an_empty_cooperating_cell_and_a_status_remark(index: RegionIn
         [("重点任务", "开展涉企违规收费专项整治"), ("牵头单位", "省市场监管局、省发展改革委"), ("完成时限", "12月31日前")]]
     from policydata_build.agencies import looks_like_unit
     assert not looks_like_unit("国家高新技术企业", index) and looks_like_unit("国网洛阳供电公司", index)
+
+
+def test_an_indicator_table_empty_time_cells_and_a_date_cut_before_its_qian(index: RegionIndex) -> None:
+    """tests/fixtures/provincial14: the 黑龙江 评价指标 table (一级指标 / 二级指标 / 目标值) is a table; in the
+    蚌埠 清单 a 法定时限 printed '—' is an empty time cell, not part of the unit before it; in the 湖北 清单 a
+    date cut before its 前 (2023 年9 月30 日 / 前) does not end the table as a signature date would, and
+    2023—2025 年 is a time cell."""
+    lines = ["序号", "一级指标", "二级指标", "目标值", "责任单位", "1", "开办企业", "办理时间", "≤0.5 个工作日", "省市场监管局"]
+    table = split_blocks([(t, 8) for t in lines], index)[0][0]
+    assert isinstance(table, Table) and [c.role for c in table.columns] == ["number", "task", "task", "other", "responsible"]
+    lines = ["序号", "事项名称", "实施部门", "法定时限", "承诺时限",
+             "6", "公共场所卫生许可", "市卫生健康委", "—", "即办"]
+    blocks, counts = split_blocks([(t, 13) for t in lines], index)
+    assert [(blocks[0].columns[c.column].name, c.text) for c in blocks[0].rows[0].cells] == [
+        ("事项名称", "公共场所卫生许可"), ("实施部门", "市卫生健康委"), ("承诺时限", "即办")]
+    assert counts["table_time_cell_empty"] == 1
+    lines = ["序号", "重点任务", "配合单位", "完成时限",
+             "3", "建立营商环境评价长效机制", "2023—2025 年",
+             "4", "深化“证照分离”改革", "省政务管理办，各市、州、", "县人民政府", "2023 年9 月30 日", "前",
+             "5", "开展涉企违规收费专项整治", "长期坚持"]
+    table = split_blocks([(t, 14) for t in lines], index)[0][0]
+    assert [[(table.columns[c.column].name, c.text) for c in r.cells] for r in table.rows] == [
+        [("重点任务", "建立营商环境评价长效机制"), ("完成时限", "2023—2025年")],
+        [("重点任务", "深化“证照分离”改革"), ("配合单位", "省政务管理办、各市、州、县人民政府"), ("完成时限", "2023年9月30日前")],
+        [("重点任务", "开展涉企违规收费专项整治"), ("完成时限", "长期坚持")]]
 
 
 def test_a_sentence_cut_before_its_period_and_supervising_columns(index: RegionIndex) -> None:

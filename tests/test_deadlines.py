@@ -164,6 +164,17 @@ def test_long_term_in_a_time_slot_and_progress_in_a_remark() -> None:
     assert [(s.expression, s.reason) for s in skipped] == [("持续推进", "status")]
 
 
+def test_an_upper_bound_and_a_span_of_years_in_a_time_cell() -> None:
+    """tests/fixtures/provincial14: ≤0.5个工作日 is a time limit like 不超过; 2023—2025年 in a time cell is
+    done by the end of 2025 (in running text it stays a range)."""
+    hits, _ = find_deadlines("≤0.5 个工作日", ISSUED, [(0, 10, "other")])
+    assert [(h.expression, h.kind, h.duration) for h in hits] == [("0.5个工作日", "time_limit", "P0.5WD")]
+    hits, _ = find_deadlines("2023—2025 年", ISSUED, [(0, 11, "due")])
+    assert [(h.expression, h.kind, h.due_on) for h in hits] == [("2023—2025年", "target", D(2025, 12, 31))]
+    hits, skipped = find_deadlines("在2023—2025 年间开展", ISSUED)
+    assert hits == [] and [s.reason for s in skipped] == ["date_range"]
+
+
 def test_a_cap_on_the_validity_of_policies_is_no_deadline() -> None:
     """tests/fixtures/provincial9 (绍兴, 第六条): 有效期一般不超过3年 caps every policy's validity; a
     cap on a procedure (制定周期一般不超过24个月, above) stays a time limit."""

@@ -62,7 +62,11 @@ their text, never from the parser's output:
   blind on the code before provincial11's fixes (第一条… 若干措施 with
   完成时限：长期 notes, a 惠企政策清单 with 受理部门 and 咨询电话 columns, 协同单位,
   two leads in one cell, a 备注 status column): responsibility recall 87.6%,
-  precision 94.0%, deadlines 83.1% and 94.2%.
+  precision 94.0%, deadlines 83.1% and 94.2%;
+* ``fixtures/provincial13`` and ``provincial14``: a fourteenth and fifteenth,
+  written at the same time and scored blind after those (PDF page furniture,
+  a table without 序号, 附件1/附件2; a 通报, a 评价指标 table, 章/节/条, group
+  rows naming units). Two checks each are not yet met: ``KNOWN_SHORTFALLS``.
 """
 
 from __future__ import annotations
@@ -93,6 +97,8 @@ SOURCES = {
     "provincial10": (FIXTURES / "provincial10" / "compilation.txt", FIXTURES / "provincial10" / "gold.json"),
     "provincial11": (FIXTURES / "provincial11" / "compilation.txt", FIXTURES / "provincial11" / "gold.json"),
     "provincial12": (FIXTURES / "provincial12" / "compilation.txt", FIXTURES / "provincial12" / "gold.json"),
+    "provincial13": (FIXTURES / "provincial13" / "compilation.txt", FIXTURES / "provincial13" / "gold.json"),
+    "provincial14": (FIXTURES / "provincial14" / "compilation.txt", FIXTURES / "provincial14" / "gold.json"),
 }
 
 
@@ -128,20 +134,40 @@ def test_document_metadata_is_exact(built) -> None:
     assert {k: v for k, v in errors.items() if k not in known} == {}
 
 
+# Fixtures the parser does not yet meet, with the reason (README, "Accuracy on provincial fixtures").
+# Each check is still run: one that starts to pass fails here, so the entry is removed.
+KNOWN_SHORTFALLS = {
+    ("provincial13", "provisions"): "a task table without a 序号 column (大同 任务清单) is not read as a table",
+    ("provincial13", "responsibility"): "a task table without a 序号 column (大同 任务清单) is not read as a table",
+    ("provincial14", "provisions"): "a 通报's progress items are provisions in the dataset; the fixture counts "
+                                    "only its next steps, labelled （一）–（三） without their section",
+    ("provincial14", "responsibility"): "the same labels: the scorer cannot tell which （一） the fixture means",
+}
+
+
+def _check(name: str, check: str, ok: bool, message: object) -> None:
+    reason = KNOWN_SHORTFALLS.get((name, check))
+    if reason is None:
+        assert ok, message
+        return
+    assert not ok, f"{name} now meets the {check} check: remove it from KNOWN_SHORTFALLS"
+    pytest.xfail(reason)
+
+
 def test_every_gold_provision_is_found_and_none_split(built) -> None:
     """Every gold label is found, and the provisions of the document's main label style are at most 10%
     more than the gold's. The style count alone would miss a measure at another depth (（二） between
     （一）1.–3. and （三）1.–2. in provincial10): the labels check finds those."""
     name, rows, _, gold = built
-    for d in score(rows, gold).docs:
-        assert d.provisions_found <= 1.1 * d.provisions_gold, (d.key, d.provisions_found)
-        assert d.labels_missing == [], d.key
+    wrong = [(d.key, d.provisions_found, d.labels_missing) for d in score(rows, gold).docs
+             if d.provisions_found > 1.1 * d.provisions_gold or d.labels_missing]
+    _check(name, "provisions", not wrong, wrong)
 
 
 def test_responsibility_recall_and_precision(built) -> None:
     name, rows, _, gold = built
     result = score(rows, gold)
-    assert result.link_recall >= 0.90 and result.link_precision >= 0.95, result.summary()
+    _check(name, "responsibility", result.link_recall >= 0.90 and result.link_precision >= 0.95, result.summary())
 
 
 def test_deadline_recall_with_the_right_value(built) -> None:
@@ -233,6 +259,19 @@ def test_a_headings_own_note_goes_to_the_measures_of_its_section() -> None:
     assert links["1.1"] == [("市行政审批服务局", "lead"), ("市司法局", "cooperating"), ("各镇（街道）", "cooperating")]
     assert links["1.3"] == [("市行政审批服务局", "lead")]
     assert links["3.6"] == [("市自然资源和规划局", "lead"), ("市住房和城乡建设局", "cooperating")]
+
+
+def test_a_group_heading_that_names_units_gives_them_to_its_rows() -> None:
+    """tests/fixtures/provincial14 (湖北 清单, pp. 14-15): 三、省自然资源厅、省住房城乡建设厅（2项） names
+    the leads of rows 6 and 7, which add their own 配合单位."""
+    rows = build_tables(read_source(SOURCES["provincial14"][0]))[0]
+    doc = next(d["doc_id"] for d in rows["documents"] if d["group_name"] == "湖北")
+    links = {}
+    for ma in rows["measure_agencies"]:
+        if ma["measure_id"].startswith(doc + "/"):
+            links.setdefault(ma["measure_id"].split("/", 1)[1], []).append((ma["name_raw"], ma["role"]))
+    assert links["t1/3.6"] == [("省自然资源厅", "lead"), ("省住房城乡建设厅", "lead"), ("省生态环境厅", "cooperating")]
+    assert links["t1/2.5"] == [("省市场监管局", "lead")]
 
 
 def test_a_tag_on_a_row_may_come_from_its_group_heading() -> None:

@@ -116,6 +116,15 @@ def test_units_labelled_as_working_alongside_cooperate(index):
         ("市数据资源局", "lead"), ("市公安局", "cooperating"), ("市市场监管局", "cooperating")]
 
 
+def test_the_body_a_text_makes_answerable_is_responsible(index):
+    """tests/fixtures/provincial14 (安徽 实施细则 第三条): X是…的责任主体; an enterprise is named by no unit."""
+    def raw(text):
+        return [(x.name_raw, x.role) for x in find_responsibilities(text, "340000", index).links]
+
+    assert raw("第三条 各设区市人民政府是本地区优化营商环境工作的责任主体。") == [("各设区市人民政府", "responsible")]
+    assert raw("企业是安全生产的责任主体。") == []
+
+
 @pytest.mark.parametrize("said", ["清单中责任单位排在第一位的为牵头单位，其余为配合单位。",
                                   "列在首位的为牵头单位", "第一个单位为牵头单位"])
 def test_a_document_saying_the_first_unit_leads(said):
