@@ -215,13 +215,30 @@ def _header_length(texts: list[str], i: int) -> int:
         return 0
     roles = [column_role(n) for n in names]
     known = sum(r is not None for r in roles)
-    # A 序号 column, a column saying who or when, and most names telling what they hold.
-    if len(names) < _MIN_HEADER or "number" not in roles or not set(roles) & {*UNIT_ROLES, "due", "limit"} \
-            or known * 2 < len(names):
+    # A column saying who or when, and most names telling what they hold.
+    if len(names) < _MIN_HEADER or not set(roles) & {*UNIT_ROLES, "due", "limit"} or known * 2 < len(names):
         return 0
+    if "number" not in roles:
+        return _unnumbered_header_length(texts, i, length)
     if j >= len(texts) or not (ROW_NUMBER.fullmatch(texts[j]) or _GROUP_ROW.fullmatch(texts[j])):
         return 0
     return length
+
+
+def _unnumbered_header_length(texts: list[str], i: int, longest: int) -> int:
+    """How many lines from ``i`` form the header of a table without 序号 (0: none).
+
+    Its rows end with their time cell (see :func:`_read_table`), so the header
+    ends with a time column; the first cell of the first row (企业开办) may read
+    like a name, so the header is the longest run of names that ends there.
+    Every name is a known one: a run of short lines of prose never passes.
+    """
+    for length in range(longest, 0, -1):
+        roles = [column_role(n) for n in column_names(texts[i:i + length])]
+        if roles[-1] in ("due", "limit"):
+            ok = len(roles) >= 4 and None not in roles and set(roles) & set(UNIT_ROLES) and set(roles) & {"task", "action"}
+            return length if ok and i + length < len(texts) else 0
+    return 0
 
 
 def is_time_text(text: str) -> bool:
@@ -272,6 +289,8 @@ def _read_table(lines: list[Line], texts: list[str], start: int, length: int, in
     items: list[_RowDraft | GroupRow] = []
     pos = start + length
     expected: int | None = None
+    numbered = any(c.role == "number" for c in columns)
+    timed = False  # without 序号: the current row's time cell, its last, has begun
     while pos < len(lines):
         text = texts[pos]
         if texts[pos:pos + length] == header_texts:
@@ -279,6 +298,20 @@ def _read_table(lines: list[Line], texts: list[str], start: int, length: int, in
             if items and isinstance(items[-1], _RowDraft):
                 items[-1].segments.append([])
             pos += length
+            continue
+        if not numbered:
+            # A row ends with its time cell: the first line after it that neither is a time nor goes
+            # on with one (2023 年 6 月 / 30 日前) opens the next row, with its first cell.
+            if _ends_table(texts, pos, None):
+                break
+            time_line = is_time_text(text)
+            if not items or (timed and not time_line and not _TIME_GOES_ON.match(text)):
+                items.append(_RowDraft("", lines[pos], [[]]))
+                counts["table_row_without_number"] += 1
+                timed = False
+            items[-1].segments[-1].append(lines[pos])
+            timed = timed or time_line
+            pos += 1
             continue
         if ROW_NUMBER.fullmatch(text) and (expected is None or _row_number(text) == expected):
             items.append(_RowDraft(text, lines[pos]))
@@ -352,6 +385,8 @@ def _row_number(text: str) -> int:
 
 
 _DATE_GOES_ON = re.compile(r"(?:之|以)?前")
+# The rest of a time the width cut (2023 年 12 / 月 31 日前, 2023 年9 月30 日 / 前).
+_TIME_GOES_ON = re.compile(r"\d{0,2}\s*[月日]|(?:之|以)?前|底|末")
 _ALIAS_LINE = re.compile(r"（([\u4e00-\u9fff]{2,12})）")
 # How far a wide line looks for the next row before it is taken for prose.
 _LOOKAHEAD = 12

@@ -139,7 +139,12 @@ def _find_measure(label: str, measures: list[dict[str, Any]], chains: dict[str, 
     if len(exact) == 1:
         return exact[0]
     suffix = [mid for mid, chain in chains.items() if chain.endswith(label)]
-    return suffix[0] if len(suffix) == 1 else None
+    if len(suffix) == 1:
+        return suffix[0]
+    # A row of a table without 序号 has no printed label: the gold names it by its task cell.
+    named = [m["measure_id"] for m in measures if m["kind"] == "table_row" and m["label"] is None
+             and m["heading"] is not None and _compact(m["heading"]) == label]
+    return named[0] if len(named) == 1 else None
 
 
 def _deadline_value(d: dict[str, Any]) -> str:

@@ -201,14 +201,16 @@ def _table_provisions(tables: tuple[RenderedTable, ...]) -> tuple[list[Provision
             groups.append(path)
             heading = group.text[len(label or ""):] or None
             out.append(Provision(path, None, 1, label, heading, group.start, group.end, "heading"))
-        for row in table.rows:
+        for r, row in enumerate(table.rows, start=1):
             parent = groups[row.group] if row.group is not None else None
-            number = re.match(r"\d+", row.label).group()  # 1 or 1. as printed
+            # 1 or 1. as printed; a table without 序号 numbers its rows in printed order.
+            number = re.match(r"\d+", row.label).group() if row.label else str(r)
             path = unique(f"{parent}.{number}" if parent else f"t{k}/{number}")
             # Of two task columns (领域 | 重点任务), the later names the row.
             task = next((c.text for c in reversed(row.cells) if c.column.role == "task"), None)
             heading = task if task and len(task) <= 40 else None
-            out.append(Provision(path, parent, 2 if parent else 1, row.label, heading, row.start, row.end, "table_row"))
+            out.append(Provision(path, parent, 2 if parent else 1, row.label or None, heading, row.start, row.end,
+                                 "table_row"))
             rows[path] = _Row(row.cells, table.groups[row.group].text if row.group is not None else None)
     return out, rows
 

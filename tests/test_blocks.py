@@ -325,6 +325,26 @@ def test_an_indicator_table_empty_time_cells_and_a_date_cut_before_its_qian(inde
         [("重点任务", "开展涉企违规收费专项整治"), ("完成时限", "长期坚持")]]
 
 
+def test_a_table_without_row_numbers_is_cut_into_rows_after_each_time_cell(index: RegionIndex) -> None:
+    """The 大同 任务清单 of tests/fixtures/provincial13 (pp. 6-7): no 序号 column. The header ends with its
+    time column (the first row's 企业开办 reads like a column name, and is not one); each row ends with its
+    time cell, which may wrap (2023 年 6 月 / 30 日前); the next line opens the next row. A run of short
+    prose lines does not pass for such a header: every name must be known and the last a time."""
+    lines = ["重点任务", "工作措施", "牵头单位", "配合单位", "完成时限",
+             "企业开办", "（1）推行企业开办“一网通办”；", "市行政审批服务管理", "局", "市市场监管局、市公安", "局",
+             "2023 年 6 月", "30 日前",
+             "纳税服务", "拓展“非接触式”办税缴费范围；", "国家税务总局大同市", "税务局", "市财政局", "持续推进"]
+    blocks, counts = split_blocks([(t, 6) for t in lines], index)
+    table = blocks[0]
+    assert isinstance(table, Table) and [c.role for c in table.columns] == ["task", "action", "lead", "cooperating", "due"]
+    assert [r.label for r in table.rows] == ["", ""] and counts["table_row_without_number"] == 2
+    assert [[c.text for c in r.cells] for r in table.rows] == [
+        ["企业开办", "（1）推行企业开办“一网通办”；", "市行政审批服务管理局", "市市场监管局、市公安局", "2023年6月30日前"],
+        ["纳税服务", "拓展“非接触式”办税缴费范围；", "国家税务总局大同市税务局", "市财政局", "持续推进"]]
+    prose = ["工作任务", "工作措施", "牵头单位", "完成时限", "推进改革"]
+    assert not any(isinstance(b, Table) for b in split_blocks([(t, 1) for t in prose[:3] + ["其他"]], index)[0])
+
+
 def test_a_sentence_cut_before_its_period_and_supervising_columns(index: RegionIndex) -> None:
     """The 温州 整改清单 and the 大庆 table of tests/fixtures/provincial7 (pp. 5, 19): 10 日内… after
     …之日起 goes on in its cell, no time cell opens there; 立行立改 opens one; a 督办单位 column holds
