@@ -71,10 +71,11 @@ _ROLE_BY_ENDING: tuple[tuple[tuple[str, ...], str], ...] = (
     (("牵头单位", "牵头部门"), "lead"),
     (("配合单位", "配合部门", "协办单位", "参与单位"), "cooperating"),
     (("单位", "部门", "处室", "主体"), "responsible"),
-    (("措施", "内容", "举措"), "action"),
+    (("措施", "内容", "举措", "目标"), "action"),
     (("事项", "任务", "名称", "指标"), "task"),
 )
 UNIT_ROLES = ("responsible", "lead", "cooperating")
+_NAME_GLOSS = re.compile(r"（[^（）]{1,4}）$")
 # A column named by a period of the year (一季度 … 四季度, 上半年, 6月) under a schedule
 # (2023 年进度安排): its cells say what is due by the end of that period (完成50%),
 # one short line each, '—' where nothing is.
@@ -167,11 +168,15 @@ def column_role(name: str) -> str | None:
     ('lead', 'limit', 'lead', None)
     >>> column_role("督办单位"), column_role("实施主体")
     ('other', 'responsible')
+    >>> column_role("责任单位（部门）"), column_role("工作内容及目标")
+    ('responsible', 'action')
     """
     if name in COLUMN_NAMES:
         return COLUMN_NAMES[name]
     if name in SUPERVISING:
         return "other"
+    if _NAME_GLOSS.search(name) and _NAME_GLOSS.sub("", name) in COLUMN_NAMES:
+        return COLUMN_NAMES[_NAME_GLOSS.sub("", name)]  # 责任单位（部门）: the name and a gloss on it
     if PERIOD_NAME.fullmatch(name):
         return "due"
     return next((role for endings, role in _ROLE_BY_ENDING if name.endswith(endings)), None)

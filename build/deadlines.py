@@ -185,7 +185,9 @@ _RECURRING = re.compile(
     # 每家企业每年最高50万元: an amount per body and period, not a duty.
     rf"(?P<rate>每(?:[家户个名位]?(?:企业|单位|项目|机构)|人|户|家|名|位|个|件|次))?每(?P<num>{_NUM_FREE})?"
     r"(?P<per>年度|年|季度|季|个月|双月|月|旬|周|星期|日|天|学期)"
-    r"(?:(?:首月|末月|第一个月|最后一个月|最后一月)?\d{1,2}日|年底|年末|底|末|\d{1,2}月(?:\d{1,2}日|底|末)?"
+    # 每年3月—5月: a window each year, the whole of it.
+    r"(?:(?:首月|末月|第一个月|最后一个月|最后一月)?\d{1,2}日|年底|年末|底|末"
+    r"|\d{1,2}月(?:\d{1,2}日|底|末)?(?:[—–\-～~至到]\d{1,2}月(?:\d{1,2}日|底|末)?)?"
     r"|(?<=年)第?[一二三四]季度(?:末|底)?|(?<=年)[上下]半年)?"
     r"(?:之前|以前|前)?"
     # 每年至少开展一次: how often belongs to the expression.
@@ -335,6 +337,8 @@ def _atom_year(m: re.Match[str], issued_on: datetime.date | None, carried: int |
     word = m.group("year")
     if word is not None and word.isdigit():
         return int(word)
+    if word == "当" and carried is None and issued_on is not None:
+        return issued_on.year  # 当年9月底前, with no year before it: this year
     if word == "当" or (word is None and carried is not None):
         return carried
     if issued_on is None:

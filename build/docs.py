@@ -205,6 +205,8 @@ GOLD = {
                                                              "tests/fixtures/provincial13/gold.json"),
     "fifteenth fixture (6 provincial documents)": ("tests/fixtures/provincial14/compilation.txt",
                                                    "tests/fixtures/provincial14/gold.json"),
+    "sixteenth fixture (5 provincial documents)": ("tests/fixtures/provincial15/compilation.txt",
+                                                   "tests/fixtures/provincial15/gold.json"),
 }
 
 

@@ -58,7 +58,8 @@ from .regions import RegionIndex
 ROLES = CURRENT.vocabulary("agency_role").values
 _LIST_ROLES = {"牵头": "lead", "责任": "responsible", "主责": "responsible", "配合": "cooperating",
                "协办": "cooperating", "协同": "cooperating", "参与": "cooperating"}
-_LIST = re.compile(r"(牵头|责任|主责|配合|协办|协同|参与)(?:单位|部门|处室)?\s*[：:]")
+# 责任单位（部门）： a label may carry a gloss.
+_LIST = re.compile(r"(牵头|责任|主责|配合|协办|协同|参与)(?:单位|部门|处室)?(?:（[^（）]{1,4}）)?\s*[：:]")
 # Where a clause (and so a unit list before an anchor word) begins.
 _BOUNDARY = "，。；：（）()\n,;:"
 _ANCHORS = re.compile(

@@ -175,6 +175,14 @@ def test_an_upper_bound_and_a_span_of_years_in_a_time_cell() -> None:
     assert hits == [] and [s.reason for s in skipped] == ["date_range"]
 
 
+def test_a_yearly_window_and_this_year() -> None:
+    """tests/fixtures/provincial15 (盐城 申报指南): 每年3月—5月 is one yearly window; 当年9月底前 with no
+    year before it is this year (of issue)."""
+    hits, _ = find_deadlines("每年3月—5月\t当年9月底前", ISSUED, [(0, 7, "due"), (8, 14, "due")])
+    assert [(h.expression, h.kind, h.due_on, h.duration) for h in hits] == [
+        ("每年3月—5月", "recurring", None, "P1Y"), ("当年9月底前", "due_by", D(2023, 9, 30), None)]
+
+
 def test_a_cap_on_the_validity_of_policies_is_no_deadline() -> None:
     """tests/fixtures/provincial9 (绍兴, 第六条): 有效期一般不超过3年 caps every policy's validity; a
     cap on a procedure (制定周期一般不超过24个月, above) stays a time limit."""

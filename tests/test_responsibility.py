@@ -125,6 +125,12 @@ def test_the_body_a_text_makes_answerable_is_responsible(index):
     assert raw("企业是安全生产的责任主体。") == []
 
 
+def test_a_list_label_may_carry_a_gloss(index):
+    """tests/fixtures/provincial15 (江门): （责任单位（部门）：市财政局；完成时间节点：2023年9月底前）."""
+    found = find_responsibilities("（责任单位（部门）：市发展改革局、市财政局；完成时间节点：2023年9月底前）", "440700", index)
+    assert [(x.name_raw, x.role) for x in found.links] == [("市发展改革局", "responsible"), ("市财政局", "responsible")]
+
+
 @pytest.mark.parametrize("said", ["清单中责任单位排在第一位的为牵头单位，其余为配合单位。",
                                   "列在首位的为牵头单位", "第一个单位为牵头单位"])
 def test_a_document_saying_the_first_unit_leads(said):
