@@ -397,7 +397,7 @@ def ends_unit(text: str) -> bool:
 
 
 # A development zone governs like a jurisdiction but is no GB/T 2260 division: 西咸新区行政审批服务局.
-_ZONE = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:新区|开发区|高新区|经开区|片区|园区|示范区|试验区)")
+_ZONE = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:新区|开发区|高新区|经开区|片区|园区|示范区|试验区|实验区)")
 
 
 def opens_unit(text: str, index: RegionIndex) -> bool:

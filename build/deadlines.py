@@ -77,6 +77,7 @@ treated as deadlines.
 - before_issue_date: (set by the caller, which knows the issue date) a resolved
   date before the document was issued (2022年底到期的阶段性政策).
 - status: how far a row has got, in a table's remark (备注) cell (持续推进, 已完成).
+- quotation: a time in the text an amending decision quotes (修改为“2025年底前”, “第十六条 …每年1月31日前…”).
 
 ``effective_date`` skips carry the day they name (自2023年7月1日起施行; 自印发之日起施行
 gives ``issued_on``): the document's ``effective_on``.
@@ -94,14 +95,14 @@ from functools import cached_property
 from policydata.schema import CURRENT
 
 from .numerals import CN_NUMERAL, DIGITS, cn_int
-from .repair import without
+from .repair import AMENDMENT_QUOTE, without
 
 KINDS = CURRENT.vocabulary("deadline_kind").values
 SKIP_REASONS = (
     "minimum_period", "invalid_date", "out_of_range", "historical_reference",
     "effective_date", "start_date", "as_of_date", "date_range",
     "rate_per_period", "period_length", "reference_date", "year_reference",
-    "eligibility_period", "before_issue_date", "status",
+    "eligibility_period", "before_issue_date", "status", "quotation",
 )
 # Table cells whose time expressions are when the row is due (see find_deadlines).
 _TIME_ROLES = ("due", "limit")
@@ -877,4 +878,9 @@ def find_deadlines(
     for scan in (_scan_recurring, _scan_validity_spans, _scan_not_deadlines, _scan_ongoing, _scan_month_spans,
                  _scan_span_targets, _scan_limits, _scan_dates, _scan_event_limits):
         scan(sc)
-    return (sorted(sc.hits, key=lambda h: h.char_start), sorted(sc.skipped, key=lambda s: s.char_start))
+    # What an amending decision quotes is the amended text's: its times are left out.
+    quoted = [(sc.where[m.start()], sc.where[m.end() - 1] + 1) for m in AMENDMENT_QUOTE.finditer(compact)]
+    inside = [h for h in sc.hits if any(a <= h.char_start < b for a, b in quoted)]
+    sc.skipped += [Skipped(h.expression, "quotation", h.char_start, h.char_end, None) for h in inside]
+    hits = [h for h in sc.hits if h not in inside]
+    return (sorted(hits, key=lambda h: h.char_start), sorted(sc.skipped, key=lambda s: s.char_start))

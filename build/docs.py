@@ -207,6 +207,8 @@ GOLD = {
                                                    "tests/fixtures/provincial14/gold.json"),
     "sixteenth fixture (5 provincial documents)": ("tests/fixtures/provincial15/compilation.txt",
                                                    "tests/fixtures/provincial15/gold.json"),
+    "seventeenth fixture (5 provincial documents)": ("tests/fixtures/provincial16/compilation.txt",
+                                                     "tests/fixtures/provincial16/gold.json"),
 }
 
 

@@ -83,6 +83,13 @@ _TRAILING_CLOSERS = "”’）》」』"
 _TRAILING_NOTE = re.compile(r"(?<=[。！？；])（[^（）]*）$")
 
 
+# Text an amending decision quotes: an article of the amended text (“第五条 …”) or the words
+# put in or taken out (修改为“2025年底前”). Its duties and dates are the amended text's, not
+# the decision's.
+AMENDMENT_QUOTE = re.compile(r"“第[一二三四五六七八九十百零〇]+条[^“”]*”|(?:修改为|改为|替换为|增加|新增|删去|删除)“[^“”]*”"
+                             r"|“[^“”]*”(?=(?:修改|改|替换)为)")
+
+
 # A character at least one step of clean() needs: a bracket, an ASCII
 # punctuation mark, a space. Most lines hold none, and clean() is called on
 # every line more than once.

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field, replace
 
 from policydata.schema import CURRENT
 
+from .repair import AMENDMENT_QUOTE
 from .agencies import (
     CLOSE_BRACKETS,
     OPEN_BRACKETS,
@@ -233,7 +234,7 @@ def find_responsibilities(text: str, region_code: str, index: RegionIndex) -> Re
     """Agencies named as carrying out ``text``, in order of appearance."""
     out = Responsibilities()
     found: list[tuple[int, str, str, str]] = []  # (offset, unit as printed, role, evidence)
-    claimed: list[tuple[int, int]] = []
+    claimed: list[tuple[int, int]] = [m.span() for m in AMENDMENT_QUOTE.finditer(text)]
 
     def add(units: list[str], role: str, start: int, end: int) -> None:
         evidence = text[start:end]

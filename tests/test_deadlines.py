@@ -183,6 +183,15 @@ def test_a_yearly_window_and_this_year() -> None:
         ("每年3月—5月", "recurring", None, "P1Y"), ("当年9月底前", "due_by", D(2023, 9, 30), None)]
 
 
+def test_times_quoted_by_an_amending_decision_are_the_amended_texts() -> None:
+    """tests/fixtures/provincial16 (云南 修改决定): the new words (修改为“2025年底前”) and a quoted article
+    (“第十六条 …每年1月31日前…”) are the amended text's times, left out as quotation."""
+    text = "四、将第二十一条第二款中的“2022 年底前”修改为“2025 年底前”。五、增加一条，作为第十六条：“第十六条 项目单位应当于每年1 月31 日前报送。”"
+    hits, skipped = find_deadlines(text, ISSUED)
+    assert hits == []
+    assert {(s.expression, s.reason) for s in skipped} >= {("2025年底前", "quotation"), ("每年1月31日前", "quotation")}
+
+
 def test_a_cap_on_the_validity_of_policies_is_no_deadline() -> None:
     """tests/fixtures/provincial9 (绍兴, 第六条): 有效期一般不超过3年 caps every policy's validity; a
     cap on a procedure (制定周期一般不超过24个月, above) stays a time limit."""

@@ -71,7 +71,11 @@ their text, never from the parser's output:
 * ``fixtures/provincial15``: a sixteenth, scored blind after those (a 申报指南
   with yearly windows, notes under a table, 牵头领导 in notes, 责任单位（部门）
   and 工作内容及目标 headers): responsibility recall 65.3%, precision 100%,
-  deadlines 75.7% and 82.4%.
+  deadlines 75.7% and 82.4%;
+* ``fixtures/provincial16``: a seventeenth, written at the same time and scored
+  blind on the code before the sixteenth's fixes (measures 1. under the title,
+  time-first notes, a 修改决定 quoting articles, （牵头） marks, a contact
+  list): responsibility recall 98.0%, precision 98.0%, deadlines 100% and 95.0%.
 """
 
 from __future__ import annotations
@@ -105,6 +109,7 @@ SOURCES = {
     "provincial13": (FIXTURES / "provincial13" / "compilation.txt", FIXTURES / "provincial13" / "gold.json"),
     "provincial14": (FIXTURES / "provincial14" / "compilation.txt", FIXTURES / "provincial14" / "gold.json"),
     "provincial15": (FIXTURES / "provincial15" / "compilation.txt", FIXTURES / "provincial15" / "gold.json"),
+    "provincial16": (FIXTURES / "provincial16" / "compilation.txt", FIXTURES / "provincial16" / "gold.json"),
 }
 
 
@@ -232,7 +237,7 @@ def test_table_rows_are_provisions_with_cells(built) -> None:
 
 def test_the_header_repeated_on_every_page_is_dropped_and_counted(built) -> None:
     name, rows, quality, _ = built
-    assert quality["ignored"]["table_header_repeated"] >= 3
+    assert quality["ignored"]["table_header_repeated"] >= 2
     for d in rows["documents"]:
         if d["has_text"]:
             printed = [m["text"] for m in rows["measures"] if m["kind"] == "table_header" and m["doc_id"] == d["doc_id"]]

@@ -131,6 +131,17 @@ def test_a_list_label_may_carry_a_gloss(index):
     assert [(x.name_raw, x.role) for x in found.links] == [("市发展改革局", "responsible"), ("市财政局", "responsible")]
 
 
+def test_duties_quoted_by_an_amending_decision_and_a_pilot_zone(index):
+    """tests/fixtures/provincial16: an amended article quoted by a 修改决定 assigns nothing of the
+    decision's own; 平潭综合实验区管委会 is a unit."""
+    def raw(text, region):
+        return [(x.name_raw, x.role) for x in find_responsibilities(text, region, index).links]
+
+    assert raw("一、将第五条修改为：“第五条 县级以上人民政府投资主管部门负责本行政区域内企业投资项目审批。”", "530000") == []
+    assert raw("（责任单位：省商务厅，平潭综合实验区管委会；完成时限：长期）", "350000") == [
+        ("省商务厅", "responsible"), ("平潭综合实验区管委会", "responsible")]
+
+
 @pytest.mark.parametrize("said", ["清单中责任单位排在第一位的为牵头单位，其余为配合单位。",
                                   "列在首位的为牵头单位", "第一个单位为牵头单位"])
 def test_a_document_saying_the_first_unit_leads(said):
