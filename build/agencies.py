@@ -474,6 +474,9 @@ def join_unit_lines(lines: list[str], index: RegionIndex) -> list[str]:
                 or _cut_in_list(units[-1], line, index)
                 # A list the width wrapped right after a separator (…，各市、州、 / 县人民政府).
                 or units[-1].endswith(("、", "，", ","))
+                # Units printed with spaces between them, the last cut by the width
+                # (市自然资源和规划局 市住房和城 / 乡建设局).
+                or (not ends_unit(units[-1]) and len(split_glued(units[-1] + line, index)) > 1)
                 or units[-1].count("（") > units[-1].count("）")):
             units[-1] += line
         else:
@@ -517,6 +520,37 @@ def _place_across(before: str, after: str, index: RegionIndex) -> bool:
         if hit is not None and hit[1] >= len(before):
             return True
     return False
+
+
+def split_glued(name: str, index: RegionIndex) -> list[str]:
+    """Units a list printed with spaces between them ran together once the spaces were dropped
+    (市发展改革委 市财政局 → 市发展改革委市财政局): cut where a name ends with an agency word and
+    the next opens with the same level (市…市…); a vertically managed body's branch stays whole
+    (国家税务总局黄石市税务局), and so does a name whose parts would not each be a unit.
+
+    >>> split_glued("市发展改革委市财政局市商务局", RegionIndex.load())
+    ['市发展改革委', '市财政局', '市商务局']
+    >>> split_glued("省市场监管局", RegionIndex.load()), split_glued("国家税务总局黄石市税务局", RegionIndex.load())
+    (['省市场监管局'], ['国家税务总局黄石市税务局'])
+    >>> split_glued("县纪委县监委", RegionIndex.load())
+    ['县纪委县监委']
+    """
+    level = next((o for o in _LEVELS if name.startswith(o)), None)
+    if level is None:
+        return [name]
+    cuts = [k for k in range(len(level) + 2, len(name) - 1) if name.startswith((level, *_CENTRAL_OPENERS), k)
+            and ends_unit(name[:k]) and _LIST_MARK.split(name[:k])[-1] not in VERTICAL_BODIES]
+    pieces = [name[a:b] for a, b in zip([0, *cuts], [*cuts, len(name)])]
+    # A body with two names runs them together too (县纪委县监委): their parts are short.
+    if len(pieces) > 1 and all(len(piece) >= 4 and looks_like_unit(piece, index) for piece in pieces):
+        return pieces
+    return [name]
+
+
+# The levels a run of units can share (市…市…, 省…省…), and the openers of central bodies'
+# local offices that may follow them (市住房和城乡建设局国网黄石供电公司).
+_LEVELS = ("自治区", "省", "市", "区", "县", "州", "盟", "旗")
+_CENTRAL_OPENERS = ("国网", "国家", "中国", "人民银行")
 
 
 # -- lists of units --------------------------------------------------------------------

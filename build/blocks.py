@@ -39,8 +39,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .agencies import (GENERIC, ROLE_MARKS, ROLE_WORDS, ends_unit, join_unit_lines, looks_like_unit, split_units,
-                       worded_units)
+from .agencies import (GENERIC, ROLE_MARKS, ROLE_WORDS, ends_unit, join_unit_lines, looks_like_unit, split_glued,
+                       split_units, worded_units)
 from .regions import RegionIndex
 from .repair import BRACKET_NOTE, DATE_LINE, LABEL_START, PagedText, clean, concat, join_lines, pieces, printed_width
 
@@ -471,9 +471,10 @@ def _row(draft: _RowDraft, columns: tuple[Column, ...], index: RegionIndex, coun
             by_column.setdefault(column, []).extend(lines)
     cells = tuple(_cell(c, "other" if c in unplaced else columns[c].layout, lines, index)
                   for c, lines in sorted(by_column.items()))
-    # A time cell printed '—' says nothing is due: no cell.
-    nothing = [c for c in cells if columns[c.column].layout in ("period", "due", "limit") and c.text in _NOTHING_DUE]
-    counts["table_time_cell_empty"] += len(nothing)
+    # A time or unit cell printed '—' says nothing is due, or no one: no cell.
+    nothing = [c for c in cells if columns[c.column].layout in ("period", "due", "limit", *UNIT_ROLES)
+               and (c.text in _NOTHING_DUE or c.units in ((t,) for t in _NOTHING_DUE))]
+    counts["table_cell_marked_empty"] += len(nothing)
     return Row(draft.label, draft.number_line, tuple(c for c in cells if c not in nothing))
 
 
@@ -572,6 +573,8 @@ def _score(role: str, position: int, texts: list[str], kinds: list[str], unit_co
     if not texts:
         # A row without a time or a cooperating unit is common; without a responsible or lead unit, not.
         return 0.0 if role in TEXT_ROLES or continued else (-0.5 if role in ("due", "limit", "cooperating") else -1.0)
+    if len(texts) == 1 and texts[0] in _NOTHING_DUE and role in ("due", "limit", *UNIT_ROLES):
+        return 3.0 if role in ("due", "limit") else 0.5  # — : nothing here, printed in its cell
     if role in UNIT_ROLES:
         if unit_count is None:
             return None
@@ -587,8 +590,6 @@ def _score(role: str, position: int, texts: list[str], kinds: list[str], unit_co
     if role == "period":
         # One short line (完成50%, —); a second line only if nothing else fits; printed even when empty.
         return {0: -1.0, 1: 2.0, 2: 1.0}.get(len(texts)) if "unit" not in kinds else None
-    if role in ("due", "limit") and len(texts) == 1 and texts[0] in _NOTHING_DUE:
-        return 3.0  # — : nothing is due, printed in its cell
     if role in ("due", "limit"):
         # A time cell opens with a time expression and may run on (2023 年5 / 月底前), never into a
         # unit, nor into roles in words (南宁海关牵头，市商务 / 局…配合).
@@ -617,7 +618,8 @@ def _cell(column: int, role: str, lines: list[Line] | tuple[Line, ...], index: R
 def _units(texts: list[str], index: RegionIndex) -> list[str]:
     """The units of a unit cell: one a line (rejoined where the width wrapped a name),
     or several on a line separated by 、 (市财政局、市税务局)."""
-    return [unit for joined in join_unit_lines(texts, index) for unit in split_units(joined)]
+    return [glued for joined in join_unit_lines(texts, index) for unit in split_units(joined)
+            for glued in split_glued(unit, index)]
 
 
 def _join(texts: list[str]) -> str:

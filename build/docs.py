@@ -209,6 +209,10 @@ GOLD = {
                                                    "tests/fixtures/provincial15/gold.json"),
     "seventeenth fixture (5 provincial documents)": ("tests/fixtures/provincial16/compilation.txt",
                                                      "tests/fixtures/provincial16/gold.json"),
+    "eighteenth fixture (4 provincial documents)": ("tests/fixtures/provincial17/compilation.txt",
+                                                    "tests/fixtures/provincial17/gold.json"),
+    "nineteenth fixture (4 provincial documents)": ("tests/fixtures/provincial18/compilation.txt",
+                                                    "tests/fixtures/provincial18/gold.json"),
 }
 
 

@@ -51,6 +51,7 @@ from .agencies import (
     central_at,
     ends_unit,
     looks_like_unit,
+    split_glued,
     resolve_unit,
     split_units,
 )
@@ -131,7 +132,7 @@ def _listed_units(text: str, index: RegionIndex) -> list[str]:
     list may run into the next sentence (…保障局本措施自印发之日起实施): a part
     that only begins with a unit's name ends the list with that name."""
     units = []
-    for part in (_clean_unit(u) for u in split_units(text)):
+    for part in (_clean_unit(g) for u in split_units(text) for g in split_glued(u, index)):
         if not part:
             continue
         # What a list of 责任单位 names is a unit, if it ends like one (某某中心); the

@@ -229,7 +229,7 @@ def test_a_schedule_over_period_columns(index: RegionIndex) -> None:
     assert [(c.name, c.role) for c in table.columns] == [
         ("序号", "number"), ("重点任务", "task"), ("一季度", "due"), ("二季度", "due"), ("三季度", "due"),
         ("四季度", "due"), ("责任单位", "responsible")]
-    assert counts["table_time_cell_empty"] == 2
+    assert counts["table_cell_marked_empty"] == 2
     out = render(blocks)
     cells = [[(c.column.name, out.text.text[c.start:c.end]) for c in r.cells] for r in out.tables[0].rows]
     assert cells == [
@@ -313,7 +313,7 @@ def test_an_indicator_table_empty_time_cells_and_a_date_cut_before_its_qian(inde
     blocks, counts = split_blocks([(t, 13) for t in lines], index)
     assert [(blocks[0].columns[c.column].name, c.text) for c in blocks[0].rows[0].cells] == [
         ("事项名称", "公共场所卫生许可"), ("实施部门", "市卫生健康委"), ("承诺时限", "即办")]
-    assert counts["table_time_cell_empty"] == 1
+    assert counts["table_cell_marked_empty"] == 1
     lines = ["序号", "重点任务", "配合单位", "完成时限",
              "3", "建立营商环境评价长效机制", "2023—2025 年",
              "4", "深化“证照分离”改革", "省政务管理办，各市、州、", "县人民政府", "2023 年9 月30 日", "前",
@@ -343,6 +343,24 @@ def test_a_table_without_row_numbers_is_cut_into_rows_after_each_time_cell(index
         ["纳税服务", "拓展“非接触式”办税缴费范围；", "国家税务总局大同市税务局", "市财政局", "持续推进"]]
     prose = ["工作任务", "工作措施", "牵头单位", "完成时限", "推进改革"]
     assert not any(isinstance(b, Table) for b in split_blocks([(t, 1) for t in prose[:3] + ["其他"]], index)[0])
+
+
+def test_units_printed_with_spaces_and_a_cell_marked_empty(index: RegionIndex) -> None:
+    """tests/fixtures/provincial17 (黄石 清单): units printed with spaces between them run together once
+    the spaces are dropped, and are cut apart again, the last one wrapped by the width; provincial18
+    (贵州 分工): a 配合单位 cell printed '—' is empty, so the lead before it stays in its column."""
+    lines = ["序号", "重点任务", "责任单位", "完成时限",
+             "2", "推行“拿地即开工”", "市自然资源和规划局 市住房和城", "乡建设局", "2023 年上半年",
+             "3", "开展惠企政策兑现", "市住房和城乡建设局 国网黄石供电公司", "今年底前"]
+    table = split_blocks([(t, 7) for t in lines], index)[0][0]
+    assert [next(c.units for c in r.cells if c.column == 2) for r in table.rows] == [
+        ("市自然资源和规划局", "市住房和城乡建设局"), ("市住房和城乡建设局", "国网黄石供电公司")]
+    lines = ["序号", "工作任务", "牵头单位", "配合单位", "完成时限",
+             "4", "开展全省营商环境监测评价", "省发展改革委", "—", "长期坚持"]
+    blocks, counts = split_blocks([(t, 9) for t in lines], index)
+    assert [(blocks[0].columns[c.column].name, c.text) for c in blocks[0].rows[0].cells] == [
+        ("工作任务", "开展全省营商环境监测评价"), ("牵头单位", "省发展改革委"), ("完成时限", "长期坚持")]
+    assert counts["table_cell_marked_empty"] == 1
 
 
 def test_a_sentence_cut_before_its_period_and_supervising_columns(index: RegionIndex) -> None:

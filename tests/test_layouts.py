@@ -75,7 +75,13 @@ their text, never from the parser's output:
 * ``fixtures/provincial16``: a seventeenth, written at the same time and scored
   blind on the code before the sixteenth's fixes (measures 1. under the title,
   time-first notes, a 修改决定 quoting articles, （牵头） marks, a contact
-  list): responsibility recall 98.0%, precision 98.0%, deadlines 100% and 95.0%.
+  list): responsibility recall 98.0%, precision 98.0%, deadlines 100% and 95.0%;
+* ``fixtures/provincial17`` and ``provincial18``: an eighteenth and nineteenth,
+  written at the same time and scored blind after those (units printed with
+  spaces between them, a row over a page without its header, other places
+  named in the text; a joint document, a 办法 attached to a 通知, 省 dropped
+  after the first unit, '—' in a unit cell): responsibility recall 56.4% and
+  93.5%, precision 79.5% and 93.5%, deadlines 100% / 100% and 96.3% / 92.9%.
 """
 
 from __future__ import annotations
@@ -110,6 +116,8 @@ SOURCES = {
     "provincial14": (FIXTURES / "provincial14" / "compilation.txt", FIXTURES / "provincial14" / "gold.json"),
     "provincial15": (FIXTURES / "provincial15" / "compilation.txt", FIXTURES / "provincial15" / "gold.json"),
     "provincial16": (FIXTURES / "provincial16" / "compilation.txt", FIXTURES / "provincial16" / "gold.json"),
+    "provincial17": (FIXTURES / "provincial17" / "compilation.txt", FIXTURES / "provincial17" / "gold.json"),
+    "provincial18": (FIXTURES / "provincial18" / "compilation.txt", FIXTURES / "provincial18" / "gold.json"),
 }
 
 
@@ -237,7 +245,8 @@ def test_table_rows_are_provisions_with_cells(built) -> None:
 
 def test_the_header_repeated_on_every_page_is_dropped_and_counted(built) -> None:
     name, rows, quality, _ = built
-    assert quality["ignored"]["table_header_repeated"] >= 2
+    # provincial17's one table prints its header once, on purpose.
+    assert quality["ignored"].get("table_header_repeated", 0) >= (0 if name == "provincial17" else 2)
     for d in rows["documents"]:
         if d["has_text"]:
             printed = [m["text"] for m in rows["measures"] if m["kind"] == "table_header" and m["doc_id"] == d["doc_id"]]
