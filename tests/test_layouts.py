@@ -269,15 +269,21 @@ def test_group_rows_are_headings_and_rows_sit_under_them() -> None:
     assert row3["responsible"] == "市市场监管局、市税务局、市人力资源社会保障局"
 
 
-def test_a_headings_own_note_goes_to_the_measures_of_its_section() -> None:
-    """tests/fixtures/provincial11 (寿光, pp. 12-13): 一、提升政务服务便利度（牵头单位：市行政审批服务局）
-    names the lead of 1、–3、, each of which adds its own 配合单位; the heading itself carries no link."""
-    rows = build_tables(read_source(SOURCES["provincial11"][0]))[0]
-    doc = next(d["doc_id"] for d in rows["documents"] if d["group_name"] == "山东")
-    links = {}
+def _links_by_path(fixture: str, group: str) -> dict[str, list[tuple[str, str]]]:
+    """(unit as printed, role) of each provision of the fixture's document in ``group``, by path."""
+    rows = build_tables(read_source(SOURCES[fixture][0]))[0]
+    doc = next(d["doc_id"] for d in rows["documents"] if d["group_name"] == group)
+    links: dict[str, list[tuple[str, str]]] = {}
     for ma in rows["measure_agencies"]:
         if ma["measure_id"].startswith(doc + "/"):
             links.setdefault(ma["measure_id"].split("/", 1)[1], []).append((ma["name_raw"], ma["role"]))
+    return links
+
+
+def test_a_headings_own_note_goes_to_the_measures_of_its_section() -> None:
+    """tests/fixtures/provincial11 (寿光, pp. 12-13): 一、提升政务服务便利度（牵头单位：市行政审批服务局）
+    names the lead of 1、–3、, each of which adds its own 配合单位; the heading itself carries no link."""
+    links = _links_by_path("provincial11", "山东")
     assert "1" not in links and "2" not in links
     assert links["1.1"] == [("市行政审批服务局", "lead"), ("市司法局", "cooperating"), ("各镇（街道）", "cooperating")]
     assert links["1.3"] == [("市行政审批服务局", "lead")]
@@ -287,12 +293,7 @@ def test_a_headings_own_note_goes_to_the_measures_of_its_section() -> None:
 def test_a_group_heading_that_names_units_gives_them_to_its_rows() -> None:
     """tests/fixtures/provincial14 (湖北 清单, pp. 14-15): 三、省自然资源厅、省住房城乡建设厅（2项） names
     the leads of rows 6 and 7, which add their own 配合单位."""
-    rows = build_tables(read_source(SOURCES["provincial14"][0]))[0]
-    doc = next(d["doc_id"] for d in rows["documents"] if d["group_name"] == "湖北")
-    links = {}
-    for ma in rows["measure_agencies"]:
-        if ma["measure_id"].startswith(doc + "/"):
-            links.setdefault(ma["measure_id"].split("/", 1)[1], []).append((ma["name_raw"], ma["role"]))
+    links = _links_by_path("provincial14", "湖北")
     assert links["t1/3.6"] == [("省自然资源厅", "lead"), ("省住房城乡建设厅", "lead"), ("省生态环境厅", "cooperating")]
     assert links["t1/2.5"] == [("省市场监管局", "lead")]
 
