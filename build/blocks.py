@@ -241,7 +241,8 @@ def _unnumbered_header_length(texts: list[str], i: int, longest: int) -> int:
     for length in range(longest, 0, -1):
         roles = [column_role(n) for n in column_names(texts[i:i + length])]
         if roles[-1] in ("due", "limit"):
-            ok = len(roles) >= 4 and None not in roles and set(roles) & set(UNIT_ROLES) and set(roles) & {"task", "action"}
+            ok = (len(roles) >= 4 and None not in roles and set(roles) & set(UNIT_ROLES)
+                  and set(roles) & {"task", "action"})
             return length if ok and i + length < len(texts) else 0
     return 0
 
@@ -391,7 +392,7 @@ def _row_number(text: str) -> int:
 
 _DATE_GOES_ON = re.compile(r"(?:之|以)?前")
 # The rest of a time the width cut (2023 年 12 / 月 31 日前, 2023 年9 月30 日 / 前).
-_TIME_GOES_ON = re.compile(r"\d{0,2}\s*[月日]|(?:之|以)?前|底|末")
+_TIME_GOES_ON = re.compile(r"\d{1,2}\s*[月日]|月\s*\d|日(?:之|以)?前|(?:之|以)?前|底前?|末")
 _ALIAS_LINE = re.compile(r"（([\u4e00-\u9fff]{2,12})）")
 # How far a wide line looks for the next row before it is taken for prose.
 _LOOKAHEAD = 12
@@ -473,7 +474,7 @@ def _row(draft: _RowDraft, columns: tuple[Column, ...], index: RegionIndex, coun
                   for c, lines in sorted(by_column.items()))
     # A time or unit cell printed '—' says nothing is due, or no one: no cell.
     nothing = [c for c in cells if columns[c.column].layout in ("period", "due", "limit", *UNIT_ROLES)
-               and (c.text in _NOTHING_DUE or c.units in ((t,) for t in _NOTHING_DUE))]
+               and (c.text in _NOTHING_DUE or (len(c.units) == 1 and c.units[0] in _NOTHING_DUE))]
     counts["table_cell_marked_empty"] += len(nothing)
     return Row(draft.label, draft.number_line, tuple(c for c in cells if c not in nothing))
 
