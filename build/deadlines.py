@@ -425,6 +425,10 @@ class _Scan:
         j = bisect_left(self._sentence_breaks, pos) - 1
         return years[i] if j < 0 or self._sentence_breaks[j] < starts[i] else None
 
+    def after_time_slot(self, pos: int) -> bool:
+        """Whether a label asking for a time (完成时限：, 时间节点：) stands right before ``pos``."""
+        return _TIME_SLOT.search(self.compact, max(0, pos - 8), pos) is not None
+
     def claimed_end_before(self, pos: int) -> int:
         i = bisect_left(self.claimed, (pos, pos))
         return self.claimed[i - 1][1] if i else 0
@@ -504,7 +508,7 @@ def _scan_ongoing(sc: _Scan) -> None:
         bounded = before in _CLAUSE_EDGE and after in _CLAUSE_EDGE
         closes = m.group() in _ONGOING_POLICY and after in _CLAUSE_EDGE
         # 长期 alone is an adverb (长期以来) unless a time slot holds it: a cell, or 完成时限：长期.
-        slot = role in _TIME_ROLES or (bounded and _TIME_SLOT.search(sc.compact, max(0, m.start() - 8), m.start()))
+        slot = role in _TIME_ROLES or (bounded and sc.after_time_slot(m.start()))
         if (slot or closes or (bounded and m.group() != "长期")) and sc.free(m.start(), m.end()):
             sc.hit(m.start(), m.end(), "ongoing")
 
@@ -603,7 +607,7 @@ def _scan_month_spans(sc: _Scan) -> None:
         year, first, last = int(m.group("year")), int(m.group("first")), int(m.group("last"))
         if not sc.free(m.start(), m.end()) or not 1 <= first < last <= 12:
             continue
-        if sc.cell(m.start()) not in _TIME_ROLES and not _TIME_SLOT.search(sc.compact, max(0, m.start() - 8), m.start()):
+        if sc.cell(m.start()) not in _TIME_ROLES and not sc.after_time_slot(m.start()):
             sc.skip(m.start(), m.end(), "date_range")  # the months something ran or runs, no commitment
         elif FIRST_YEAR <= year <= LAST_YEAR:
             end = datetime.date(year, last, calendar.monthrange(year, last)[1])
@@ -690,7 +694,7 @@ def _emit_dates(sc: _Scan, items: list[_Item], label: str) -> None:
                 # 对2023年营业收入超过…的企业 names who qualifies, not a goal.
                 goal = _QUANTITY_GOAL.match(sc.compact, end) and not sc.compact.endswith("对", 0, start)
                 kind = "target" if goal else "year_reference"
-            elif sc.cell(start) == "due" or _TIME_SLOT.search(sc.compact, max(0, start - 8), start) \
+            elif sc.cell(start) == "due" or sc.after_time_slot(start) \
                     or _closes_note(sc.compact, start, end) \
                     or (_group(atom, "day", "day2") is None and _PLAN_VERB.match(sc.compact, end)):
                 kind = "target"
@@ -880,7 +884,10 @@ def find_deadlines(
         scan(sc)
     # What an amending decision quotes is the amended text's: its times are left out.
     quoted = [(sc.where[m.start()], sc.where[m.end() - 1] + 1) for m in AMENDMENT_QUOTE.finditer(compact)]
-    inside = [h for h in sc.hits if any(a <= h.char_start < b for a, b in quoted)]
-    sc.skipped += [Skipped(h.expression, "quotation", h.char_start, h.char_end, None) for h in inside]
-    hits = [h for h in sc.hits if h not in inside]
+    hits = []
+    for h in sc.hits:
+        if any(a <= h.char_start < b for a, b in quoted):
+            sc.skipped.append(Skipped(h.expression, "quotation", h.char_start, h.char_end, None))
+        else:
+            hits.append(h)
     return (sorted(hits, key=lambda h: h.char_start), sorted(sc.skipped, key=lambda s: s.char_start))

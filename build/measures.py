@@ -341,11 +341,17 @@ def _cell_responsibilities(cells: tuple[RenderedCell, ...], region_code: str, in
                 found.ignored[unit] += 1
                 continue
             role, name = (mark, unit[:-4]) if mark is not None else (unmarked, unit)
-            agency = resolve_unit(name, region_code, index)
-            if agency.resolved_by == "document_jurisdiction":
-                found.unresolved[name] += 1
-            found.links.append(Responsibility(agency, role, f"{cell.column.name}：{cell.text}", name))
+            _add_link(found, name, role, f"{cell.column.name}：{cell.text}", region_code, index)
     return found
+
+
+def _add_link(found: Responsibilities, name: str, role: str, evidence: str, region_code: str,
+              index: RegionIndex) -> None:
+    """A unit named in a table, resolved (an unknown name is kept under the document's jurisdiction and counted)."""
+    agency = resolve_unit(name, region_code, index)
+    if agency.resolved_by == "document_jurisdiction":
+        found.unresolved[name] += 1
+    found.links.append(Responsibility(agency, role, evidence, name))
 
 
 # A group heading that is only units and how many rows they lead: 三、省自然资源厅、省住房城乡建设厅（2项）.
@@ -361,10 +367,7 @@ def _units_named(p: Provision, body: str, region_code: str, index: RegionIndex) 
         return None
     found = Responsibilities()
     for unit in units:
-        agency = resolve_unit(unit, region_code, index)
-        if agency.resolved_by == "document_jurisdiction":
-            found.unresolved[unit] += 1
-        found.links.append(Responsibility(agency, "lead", f"group heading: {body}", unit))
+        _add_link(found, unit, "lead", f"group heading: {body}", region_code, index)
     return found
 
 
