@@ -374,10 +374,11 @@ UNIT_SUFFIXES = AGENCY_SUFFIXES + (
     "馆", "台", "团", "庭", "机构", "企业", "学校", "大学", "医院", "政府", "管委会", "工委", "司",
     "室",  # a body's division: 市行政审批服务局督查室
 )
+_LONGEST_UNIT = 30  # characters: 中国（广西）自由贸易试验区南宁片区管委会 has 21
 # What a unit named by its jurisdiction or kind starts with (市住房城乡建设局, 各区人民政府).
 UNIT_OPENERS = (
     "各", "市", "省", "区", "县", "旗", "州", "盟", "镇", "乡", "街道", "自治区", "国网", "国家", "中国",
-    "人民银行", "中共", "共青团", "团", "开发区", "高新区", "新区",
+    "人民银行", "中共", "共青团", "团", "开发区", "高新区", "新区", "经开区", "经济开发区", "综保区", "自贸区",
 ) + NATIONAL_MARKERS
 
 
@@ -387,6 +388,8 @@ _FALSE_ENDS = ("社会", "技术企业", "小微企业", "中小企业", "型企
 
 
 _TRAILING_ALIAS = re.compile(r"（[^（）]{2,20}）$")
+# What a name says in brackets (…办公室（设在市住房城乡建设局）) does not make it longer.
+_BRACKETED = re.compile(r"（[^（）]*）")
 
 
 def ends_unit(text: str) -> bool:
@@ -397,12 +400,30 @@ def ends_unit(text: str) -> bool:
 
 
 # A development zone governs like a jurisdiction but is no GB/T 2260 division: 西咸新区行政审批服务局.
-_ZONE = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:新区|开发区|高新区|经开区|片区|园区|示范区|试验区|实验区)")
+_ZONE = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:新区|开发区|高新区|经开区|工业区|保税区|合作区|度假区|片区|园区|产业园"
+                   r"|示范区|试验区|实验区)")
+
+
+# Marks printed before a unit's name (★省发展改革委), which a legend explains (标注“★”的为
+# 牵头单位): the name begins after the mark.
+UNIT_MARKS = "★☆▲△*＊※"
+
+
+def unit_mark(text: str) -> tuple[str | None, str]:
+    """The mark printed before a unit's name, if any, and the name.
+
+    >>> unit_mark("★自治区财政厅"), unit_mark("自治区财政厅")
+    (('★', '自治区财政厅'), (None, '自治区财政厅'))
+    """
+    if text[:1] and text[0] in UNIT_MARKS:
+        return text[0], text[1:].lstrip()
+    return None, text
 
 
 def opens_unit(text: str, index: RegionIndex) -> bool:
     """Whether a unit's name begins at the start of ``text`` (its jurisdiction, a development zone,
-    a central body, 各…)."""
+    a central body, 各…), after any mark (★)."""
+    text = unit_mark(text)[1]
     if text.startswith(UNIT_OPENERS) or _ZONE.match(text):
         return True
     try:
@@ -421,11 +442,15 @@ def looks_like_unit(text: str, index: RegionIndex) -> bool:
     """A whole unit's name: it opens like one and ends with an agency word.
 
     >>> index = RegionIndex.load()
-    >>> [looks_like_unit(t, index) for t in ("市人力资源社会保障局", "市直各有关部门", "优化营商环境格局", "长春水务集团")]
-    [True, True, False, True]
+    >>> [looks_like_unit(t, index) for t in ("市人力资源社会保障局", "市直各有关部门", "优化营商环境格局", "长春水务集团",
+    ...                                      "★市财政局")]
+    [True, True, False, True, True]
     """
+    text = unit_mark(text)[1]
     if is_central_name(text):  # 党中央, 国务院: names of their own
         return True
+    if len(_BRACKETED.sub("", text)) > _LONGEST_UNIT:  # a sentence that happens to end in 企业 or 单位
+        return False
     if text.startswith("各") and 3 <= len(text) <= 16 and (_COLLECTIVE_ALIAS.sub("", text) or text).endswith(_COLLECTIVE_ENDS):
         return True
     return len(text) >= 3 and ends_unit(text) and opens_unit(text, index)
@@ -456,9 +481,16 @@ def join_unit_lines(lines: list[str], index: RegionIndex) -> list[str]:
     ['省公安厅、国家税务总局陕西省税务局']
     >>> join_unit_lines(["省政务管理办，各市、州、", "县人民政府"], RegionIndex.load())
     ['省政务管理办，各市、州、县人民政府']
+    >>> join_unit_lines(["★自治区司法厅、自治区", "有关部门"], RegionIndex.load())
+    ['★自治区司法厅、自治区有关部门']
+    >>> join_unit_lines(["自治区司法厅", "有关部门"], RegionIndex.load())
+    ['自治区司法厅', '有关部门']
     """
     units: list[str] = []
     for line in lines:
+        if units and line in GENERIC and _qualifies(_split_last(units[-1]), index):
+            units[-1] += line  # 省司法厅、自治区 / 有关部门: the class of that jurisdiction's bodies
+            continue
         # A class word (有关部门) stands for itself: it never continues a name, nor does a date
         # (市不动产登记事务中心 / 2024 年1 月起 in the next column).
         if units and line not in GENERIC and not _DATED.match(line) and not _DASH.fullmatch(line) and (
@@ -492,6 +524,11 @@ VERTICAL_BODIES = frozenset({"国家税务总局", "国家金融监督管理总�
                              "国家统计局", "中国证监会"})
 
 _LIST_MARK = re.compile(r"[、，,]")
+
+
+def _qualifies(part: str, index: RegionIndex) -> bool:
+    """Whether ``part`` only says whose bodies follow (自治区, 市直, 各县（市、区）): it opens a name, ends none."""
+    return bool(part) and len(unit_mark(part)[1]) <= 8 and opens_unit(part, index) and not ends_unit(part)
 
 
 def _split_last(text: str) -> str:
@@ -566,6 +603,11 @@ OPEN_BRACKETS = "（(“《"
 CLOSE_BRACKETS = "）)”》"
 
 
+def _grass_roots(name: str) -> bool:
+    """A collective of grass-roots bodies: 各乡镇（街道）, 各街镇."""
+    return name.startswith("各") and (_COLLECTIVE_ALIAS.sub("", name) or name).endswith(_GRASS_ROOTS)
+
+
 def split_units(text: str) -> list[str]:
     """The units of a list, split at 、 and ， outside brackets and quotes.
 
@@ -578,6 +620,8 @@ def split_units(text: str) -> list[str]:
     ['市、县（市、区）政务数据主管部门']
     >>> split_units("各乡镇（街道）、县直各相关单位")
     ['各乡镇（街道）', '县直各相关单位']
+    >>> split_units("各街镇、莘庄工业区管委会"), split_units("各乡镇、街道")
+    (['各街镇', '莘庄工业区管委会'], ['各乡镇、街道'])
     """
     parts, depth, current = [], 0, ""
     for ch in text:
@@ -596,14 +640,15 @@ def split_units(text: str) -> list[str]:
     for part in (p.strip() for p in parts):
         if not part:
             continue
-        if pending:
+        if pending and _grass_roots(pending) and ends_unit(TRAILING_UNNAMED.sub("", part)):
+            units.append(pending)  # 各街镇、莘庄工业区管委会: the towns, then a unit of its own
+        elif pending:
             part = pending + "、" + part
-            pending = ""
+        pending = ""
         name = TRAILING_UNNAMED.sub("", part)
         # Grass-roots bodies with their alias (各乡镇（街道）) end a unit too; 各县（市）、区人民政府 is one
         # collective (the governments of the counties and districts), and 各市 may qualify the next part.
-        aliased = name.startswith("各") and _COLLECTIVE_ALIAS.search(name) is not None \
-            and _COLLECTIVE_ALIAS.sub("", name).endswith(_GRASS_ROOTS)
+        aliased = _COLLECTIVE_ALIAS.search(name) is not None and _grass_roots(name)
         if ends_unit(name) or name in GENERIC or is_central_name(name) or aliased:
             units.append(part)
         else:
@@ -619,9 +664,8 @@ def split_units(text: str) -> list[str]:
 # The words are those responsibility.py anchors a note's roles on, and the labels of
 # its lists (牵头：A / 配合：B, 牵头单位：A；配合单位：B).
 ROLE_WORDS = re.compile(r"(?:牵头|责任|主责|配合|协办|协同|参与)(?:单位|部门|处室)?[：:]"
-                        r"|按(?:照)?(?:各自)?职责(?:分工)?[，,]?负责|(?<!（)牵头(?!单位|部门|处室|领导|抓总)"
+                        r"|按(?:照)?(?:各自)?职责(?:分工)?[，,]?(?:负责|做好|抓好)|(?<!（)牵头(?!单位|部门|处室|领导|抓总)"
                         r"|(?<!（)(?:配合|参与)(?!单位|部门|处室|其中|了)|负责(?!人|同志|的)")
-_LONGEST_UNIT = 30  # characters: 中国（广西）自由贸易试验区南宁片区管委会 has 21
 # A role marked after a unit's name in a unit cell; an unmarked unit keeps the column's role.
 ROLE_MARKS = {"（牵头）": "lead", "（配合）": "cooperating", "（协办）": "cooperating", "（参与）": "cooperating"}
 

@@ -266,9 +266,10 @@ class _RowDraft:
 
 def split_blocks(lines: list[Line], index: RegionIndex) -> tuple[list[Block], Counter[str]]:
     """The body as prose runs and tables; counts of what was dropped or could not be placed."""
+    counts: Counter[str] = Counter()
+    lines = _one_cell_a_line(lines, index, counts)
     texts = [clean(line) for line, _ in lines]
     blocks: list[Block] = []
-    counts: Counter[str] = Counter()
     prose: list[Line] = []
     i = 0
     while i < len(lines):
@@ -286,6 +287,69 @@ def split_blocks(lines: list[Line], index: RegionIndex) -> tuple[list[Block], Co
     if prose:
         blocks.append(Prose(tuple(prose)))
     return blocks, counts
+
+
+# A space pypdf put between cells that share a baseline (1 企业开办 市市场监管局 2023 年6 月底前).
+# The extraction's own spaces follow digits (2023 年6 月), never a character that is none:
+# a space after one separates cells.
+_CELL_SPACE = re.compile(r"(?<=[^\d\s]) +")
+# A row number opening such a line, not the number of a time (6 月底前, 10 个工作日).
+_NUMBER_FIRST = re.compile(r"(\d{1,3}[.．、]?) +(?![年月日个周天小时季度%％])(?=\S)")
+
+
+_ANY_ROW = 0  # row numbers start at 1: a table's first row may start anywhere (an excerpt)
+
+
+def _one_cell_a_line(lines: list[Line], index: RegionIndex, counts: Counter[str]) -> list[Line]:
+    """``lines`` with the cells that pypdf printed on one line, as they share a baseline, one a line.
+
+    A header printed on one line (序号 主要任务 责任单位 完成时限) is split wherever
+    every word is a column name. Below a header, so is a line that opens with
+    the next row's number (3 市政数局、市市场监管局 2023 年6 月底前; not 160 千瓦…
+    nor a note's 2. after the table), or whose last cell is a time and whose
+    others are units (市发展改革委 — 长期坚持). Anything else is left as printed:
+    units printed with spaces between them in their own cell (市住房和城乡建设局
+    国网黄石供) are a cell's line, and prose has no such spaces.
+    """
+    out: list[Line] = []
+    expected: int | None = None  # the next row's number below a header (_ANY_ROW: the first row's, any)
+    for line, page in lines:
+        text = clean(line)
+        words = line.split()
+        # A header atop a page (maybe under 续表) repeats the table's: its numbers go on.
+        repeated = expected is not None and bool(out) and (out[-1][1] != page or clean(out[-1][0]) in _CONTINUED)
+        if len(words) >= _MIN_HEADER and all(column_role(clean(w)) is not None for w in words):
+            out += [(w, page) for w in words]
+            counts["table_header_on_one_line"] += 1
+            expected = expected if repeated else _ANY_ROW
+            continue
+        if column_role(text) == "number":
+            expected = expected if repeated else _ANY_ROW
+        elif expected is not None and ROW_NUMBER.fullmatch(text) and expected in (_ANY_ROW, _row_number(text)):
+            expected = _row_number(text) + 1
+        elif expected is not None and (cells := _shared_line(line, expected, index)) is not None:
+            out += [(cell, page) for cell in cells]
+            counts["table_cells_on_one_line"] += 1
+            if ROW_NUMBER.fullmatch(cells[0]):
+                expected = _row_number(cells[0]) + 1
+            continue
+        out.append((line, page))
+    return out
+
+
+def _shared_line(line: str, number: int, index: RegionIndex) -> list[str] | None:
+    """The cells of a table line that holds several, as :func:`_one_cell_a_line` says; None for one."""
+    first = _NUMBER_FIRST.match(line.strip())
+    if first and number in (_ANY_ROW, _row_number(first.group(1))):
+        cells = [c for c in _CELL_SPACE.split(line.strip()[first.end():]) if c]
+        return [first.group(1), *cells] if cells else None
+    cells = [c for c in _CELL_SPACE.split(line.strip()) if c]
+    texts = [clean(c) for c in cells]
+    if len(cells) < 2 or not (is_time_text(texts[-1]) or texts[-1] in _NOTHING_DUE):
+        return None
+    if all(t in _NOTHING_DUE or t in GENERIC or all(looks_like_unit(u, index) for u in split_units(t)) for t in texts[:-1]):
+        return cells
+    return None
 
 
 def _read_table(lines: list[Line], texts: list[str], start: int, length: int, index: RegionIndex,
@@ -319,8 +383,22 @@ def _read_table(lines: list[Line], texts: list[str], start: int, length: int, in
             timed = timed or time_line
             pos += 1
             continue
+        if text in _CONTINUED:
+            counts["table_continued_label"] += 1  # 续表 above a repeated header
+            pos += 1
+            continue
         if ROW_NUMBER.fullmatch(text) and (expected is None or _row_number(text) == expected):
-            items.append(_RowDraft(text, lines[pos]))
+            row = _RowDraft(text, lines[pos])
+            last = items[-1] if items and isinstance(items[-1], _RowDraft) else None
+            if last is not None and _without_text(texts, pos + 1, index):
+                moved = _text_after_time(last, index)
+                if moved:
+                    # The row's first cell printed above its number line (its short cells share the
+                    # baseline of the cell's last line): it ended the row above, after its time.
+                    counts["table_cell_above_number"] += 1
+                    same_page = moved[-1][-1][1] == lines[pos][1]
+                    row.segments = moved if same_page else [*moved, []]
+            items.append(row)
             expected = _row_number(text) + 1
             pos += 1
             continue
@@ -347,6 +425,40 @@ def _read_table(lines: list[Line], texts: list[str], start: int, length: int, in
     table = Table(columns, tuple(lines[start:start + length]),
                   tuple(item if isinstance(item, GroupRow) else _row(item, columns, index, counts) for item in items))
     return _split_text_columns(_same_as_above(table, counts), counts), pos
+
+
+# A label over a table's part on a new page.
+_CONTINUED = frozenset({"续表", "（续表）", "(续表)", "续上表"})
+
+
+def _without_text(texts: list[str], pos: int, index: RegionIndex) -> bool:
+    """Whether the row whose lines start at ``pos`` has only units and times before the next row."""
+    kinds = []
+    while pos < len(texts) and not ROW_NUMBER.fullmatch(texts[pos]) and texts[pos] not in COLUMN_NAMES \
+            and texts[pos] not in _CONTINUED and len(kinds) < _LOOKAHEAD:
+        kinds.append(_line_kind(texts[pos], index))
+        pos += 1
+    return bool(kinds) and "time" in kinds and set(kinds) <= {"unit", "time"}
+
+
+def _text_after_time(row: _RowDraft, index: RegionIndex) -> list[list[Line]]:
+    """Take the text lines that follow a row's time cell out of it, by page (none: [])."""
+    flat = [(k, line) for k, segment in enumerate(row.segments) for line in segment]
+    kinds = [_line_kind(clean(line), index) for _, (line, _) in flat]
+    times = [i for i, kind in enumerate(kinds) if kind == "time"]
+    if not times:
+        return []
+    start = times[-1] + 1
+    while start < len(flat) and _TIME_GOES_ON.match(clean(flat[start][1][0])):
+        start += 1  # the rest of the time the width wrapped (2023 年9 月底 / 前)
+    if start == len(flat) or set(kinds[start:]) != {"text"}:
+        return []
+    moved: dict[int, list[Line]] = {}
+    for k, line in flat[start:]:
+        moved.setdefault(k, []).append(line)
+    for k, taken in moved.items():
+        del row.segments[k][-len(taken):]
+    return list(moved.values())
 
 
 # A unit cell that repeats the one above it.
@@ -440,7 +552,8 @@ def _line_kind(text: str, index: RegionIndex) -> str:
         return "time"
     if text == SAME_AS_ABOVE:
         return "same"
-    if looks_like_unit(text, index):
+    # A class word alone on its line (有关部门) is a unit cell's, or the end of one's last name.
+    if text in GENERIC or looks_like_unit(text, index):
         return "unit"
     # A list of units the width cut after a separator (市政务服务中心，各县 / （市、区）人民政府): its first name is whole.
     first = _FIRST_OF_LIST.match(text)
@@ -554,8 +667,9 @@ class _UnitCounter:
         return len(worded) if worded and all(self._unit(u) for u in worded) else None
 
     def _split_units(self, joined: str) -> list[str]:
+        # As _units splits a cell: units printed with spaces between them are cut apart again.
         if joined not in self._split:
-            self._split[joined] = split_units(joined)
+            self._split[joined] = [glued for unit in split_units(joined) for glued in split_glued(unit, self._index)]
         return self._split[joined]
 
     def _unit(self, text: str) -> bool:

@@ -147,10 +147,11 @@ _ATOM = re.compile(
     # 次年: the year after (the year of issue).
     r"(?:(?P<year>(?<!\d)\d{4}|[今明去当次])年"
     # 5月份 is the whole month, like 5月底; 2023年年中 the middle of the year (30 June).
-    r"(?:(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日|(?P<month_end>底|末|份))?"
+    # 11月中旬: the end of the month's middle ten days (the 20th).
+    r"(?:(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日|(?P<month_end>底|末|份)|(?P<dekad>[上中下])旬)?"
     r"|年?(?P<year_end>底|末)|(?P<half>[上下])半年|(?P<mid>年中)(?![央国华共])"
     r"|第?(?P<quarter>[一二三四1-4])季度(?:末|底)?|度)?"
-    r"|(?<!\d)(?P<month2>\d{1,2})月(?:(?P<day2>\d{1,2})日|(?P<month_end2>底|末|份))"
+    r"|(?<!\d)(?P<month2>\d{1,2})月(?:(?P<day2>\d{1,2})日|(?P<month_end2>底|末|份)|(?P<dekad2>[上中下])旬)"
     r"|(?<![\d每前])第?(?P<quarter2>[一二三四])季度(?:末|底)?"
     r"|(?<![\d每前])(?P<half2>[上下])半年"
     r"|(?<![\d今明去当次每年])年(?P<year_end2>底|末)"
@@ -363,6 +364,9 @@ def _atom_date(m: re.Match[str], year: int | None) -> _Resolved | None:
             return None
         if year is None:
             return None, None
+        dekad = _group(m, "dekad", "dekad2")
+        if dekad is not None:  # a computed day: the 10th, the 20th, the month's last
+            return datetime.date(year, mon, {"上": 10, "中": 20, "下": last}[dekad]), "day"
         return (datetime.date(year, mon, int(day)), "day") if day else (datetime.date(year, mon, last), "month")
     if year is None:
         return None, None
@@ -808,9 +812,13 @@ def _scan_date_list(sc: _Scan, first: re.Match[str]) -> int:
     return stop
 
 
+_GOAL_OVER = re.compile(r"累计|共计|合计|力争|争取|确保")
+
+
 def _emit_range(sc: _Scan, atoms: list[re.Match[str]], start: int, stop: int, prefix: str) -> None:
     """A range is one expression: in a validity context it is valid_until its end, else skipped."""
-    opens_clause = prefix == "" and sc.compact[stop:stop + 1] in ("，", ",")
+    # 2023—2025年，…; 2023年至2025年累计盘活…: the years open the clause, a goal over them follows.
+    opens_clause = prefix == "" and (sc.compact[stop:stop + 1] in ("，", ",") or _GOAL_OVER.match(sc.compact, stop))
     # …, and a time cell holding the years (2023—2025年): the row is done by their end.
     if (opens_clause or sc.cell(start) in _TIME_ROLES) and atoms[0].re is _YEAR_RANGE:
         # 2023—2025年，各地每年组织…: the years a programme runs, to its end.

@@ -147,6 +147,25 @@ def _find_measure(label: str, measures: list[dict[str, Any]], chains: dict[str, 
     return named[0] if len(named) == 1 else None
 
 
+def _listed_owner(measures: list[dict[str, Any]], listed: set[str]) -> dict[str, str]:
+    """measure_id → the provision the gold lists that holds it (itself, or its nearest listed
+    ancestor); itself when none does.
+
+    The gold counts the provisions a document numbers as its measures (第五条) and
+    gives each its units; the dataset keeps the items inside one (第五条（一）…（三）,
+    款 of an article) as provisions of their own, with the units each names. A unit
+    found on such an item is found for the provision the gold lists.
+    """
+    by_id = {m["measure_id"]: m for m in measures}
+    owner = {}
+    for m in measures:
+        cur = m
+        while cur["measure_id"] not in listed and cur["parent_id"] in by_id:
+            cur = by_id[cur["parent_id"]]
+        owner[m["measure_id"]] = cur["measure_id"] if cur["measure_id"] in listed else m["measure_id"]
+    return owner
+
+
 def _deadline_value(d: dict[str, Any]) -> str:
     if d["kind"] == "ongoing":
         return "none"
@@ -190,7 +209,9 @@ def score(rows: dict[str, list[dict[str, Any]]], gold: dict[str, Any]) -> Score:
         s.labels_missing = [label for label in g["provision_labels"] if _find_measure(label, measures, chains) is None]
 
         doc_measures = {m["measure_id"] for m in measures}
-        ours = {(ma["measure_id"], _compact(ma["name_raw"]), ma["role"])
+        listed = {_find_measure(label, measures, chains) for label in g["provision_labels"]} - {None}
+        owner = _listed_owner(measures, listed)
+        ours = {(owner[ma["measure_id"]], _compact(ma["name_raw"]), ma["role"])
                 for ma in rows["measure_agencies"] if ma["measure_id"] in doc_measures and ma["role"] in _GOLD_ROLES}
         s.links_found = len(ours)
         matched = set()

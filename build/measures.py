@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .agencies import (GENERIC, ROLE_MARKS, ROLE_WORDS, add_agency_row, looks_like_unit, resolve_unit, split_issuers,
-                       split_units)
+                       split_units, unit_mark)
 from .blocks import RenderedCell, RenderedTable
 from .numerals import cn_int
 from .deadlines import Skipped, find_deadlines
@@ -27,7 +27,8 @@ from .errors import BuildError
 from .provisions import Provision, parse_provisions
 from .regions import RegionIndex, province_of
 from .repair import PagedText
-from .responsibility import FIRST_LEADS, Responsibilities, Responsibility, find_responsibilities, first_leads
+from .responsibility import (FIRST_LEADS, MARK_LEADS, Responsibilities, Responsibility, find_responsibilities, first_leads,
+                             marked_leads)
 from .tags import TagDef, focus_by_heading, load_codebook, tag_text
 from .workers import Workers
 
@@ -235,11 +236,14 @@ def _document(
     }
     doc_tags: dict[str, dict[str, str]] = {}  # measure_id -> tag_id -> evidence
     first_lead = FIRST_LEADS.search(text) is not None
+    lead_mark = MARK_LEADS.search(text)
     parents = {p.path: p.parent_path for p in provisions}
+    provisions_by_path = {p.path: p for p in provisions}
     with_children = {p.parent_path for p in provisions if p.parent_path is not None}
     # A heading's own note (一、提升政务服务便利度（牵头单位：市行政审批服务局）) names who
     # takes each measure of its section in hand: its links go to those measures.
     sections: dict[str, Responsibilities] = {}
+    lifted = _closing_notes(provisions, text)
     for p in provisions:
         mid = f"{doc_id}/{p.path}"
         body = text[p.char_start : p.char_end]
@@ -285,9 +289,18 @@ def _document(
                 })
             found = _cell_responsibilities(row.cells, doc["region_code"], index)
         else:
-            found = find_responsibilities(body, doc["region_code"], index)
+            found = find_responsibilities(body[:lifted.get(p.path, len(body))], doc["region_code"], index)
+            for item, cut in lifted.items():
+                if parents[item] == p.path:
+                    note = find_responsibilities(text[provisions_by_path[item].char_start + cut:
+                                                      provisions_by_path[item].char_end], doc["region_code"], index)
+                    found.links += note.links
+                    found.unresolved.update(note.unresolved)
+                    found.ignored.update(note.ignored)
         if first_lead:
             found = first_leads(found)
+        if lead_mark is not None:
+            found = marked_leads(found, lead_mark.group("mark"))
         named = _units_named(p, body, doc["region_code"], index) if p.path in with_children and not found.links else None
         if named is not None:
             sections[p.path] = named  # 一、省发展改革委（3项）: the group's rows are that unit's
@@ -319,6 +332,35 @@ def _document(
         out.document_tags.append({"doc_id": doc_id, "tag_id": tag_id, "measure_count": n})
 
 
+# A note on a line of its own: 责任单位：…, （牵头单位：…）.
+_NOTE_LINE = re.compile(r"\n(?=[（(]?(?:牵头|责任|主责|配合|协办|参与)(?:单位|部门)[：:])")
+# An item's own note: labelled (责任单位：…), or roles in brackets (（市司法局负责）).
+_OWN_NOTE = re.compile(r"(?:牵头|责任|主责|配合|协办|参与)(?:单位|部门)[：:]|[（(][^（）()]*(?:负责|牵头|配合|参与)[^（）()]*[）)]")
+
+
+def _closing_notes(provisions: list[Provision], text: str) -> dict[str, int]:
+    """Items whose note belongs to the measure above them: item path → where its note starts in it.
+
+    A measure's items (5．… / （1）… （2）… （3）…) followed by a note on a line
+    of its own (责任单位：…) print the note inside the last item's text, but it
+    names who carries out the whole measure: when no other item of the measure
+    has a note, the note's units are the measure's, not the last item's.
+    """
+    children: dict[str, list[Provision]] = {}
+    for p in provisions:
+        if p.parent_path is not None and p.kind == "numbered":
+            children.setdefault(p.parent_path, []).append(p)
+    parents = {p.parent_path for p in provisions}
+    out = {}
+    for items in children.values():
+        *others, last = items
+        m = _NOTE_LINE.search(text, last.char_start, last.char_end)
+        if (m and others and last.path not in parents
+                and not any(_OWN_NOTE.search(text, o.char_start, o.char_end) for o in others)):
+            out[last.path] = m.end() - last.char_start
+    return out
+
+
 def _cell_responsibilities(cells: tuple[RenderedCell, ...], region_code: str, index: RegionIndex) -> Responsibilities:
     """The units of a row's unit columns, in the column's role."""
     found = Responsibilities()
@@ -336,22 +378,24 @@ def _cell_responsibilities(cells: tuple[RenderedCell, ...], region_code: str, in
         # unit keeps the column's role, but one beside helpers is the unit they help: it leads.
         marks = [ROLE_MARKS.get(unit[-4:]) for unit in cell.units]
         unmarked = "lead" if cell.column.role == "responsible" and "cooperating" in marks else cell.column.role
-        for unit, mark in zip(cell.units, marks):
-            if unit in GENERIC:  # 有关部门 names no one, in a cell as in running text
-                found.ignored[unit] += 1
+        for unit, role_mark in zip(cell.units, marks):
+            if unit_mark(unit)[1] in GENERIC:  # 有关部门 names no one, in a cell as in running text
+                found.ignored[unit_mark(unit)[1]] += 1
                 continue
-            role, name = (mark, unit[:-4]) if mark is not None else (unmarked, unit)
+            role, name = (role_mark, unit[:-4]) if role_mark is not None else (unmarked, unit)
             _add_link(found, name, role, f"{cell.column.name}：{cell.text}", region_code, index)
     return found
 
 
 def _add_link(found: Responsibilities, name: str, role: str, evidence: str, region_code: str,
               index: RegionIndex) -> None:
-    """A unit named in a table, resolved (an unknown name is kept under the document's jurisdiction and counted)."""
+    """A unit named in a table, resolved (an unknown name is kept under the document's jurisdiction and counted);
+    a mark before it (★) is kept apart, for a legend to explain."""
+    mark, name = unit_mark(name)
     agency = resolve_unit(name, region_code, index)
     if agency.resolved_by == "document_jurisdiction":
         found.unresolved[name] += 1
-    found.links.append(Responsibility(agency, role, evidence, name))
+    found.links.append(Responsibility(agency, role, evidence, name, mark))
 
 
 # A group heading that is only units and how many rows they lead: 三、省自然资源厅、省住房城乡建设厅（2项）.

@@ -189,7 +189,8 @@ def join_lines(lines: list[tuple[str, int]]) -> PagedText:
     发文字号 or a note in brackets, after a title that the text quotes
     elsewhere in 《》, after a labelled heading much shorter than a full line
     (一、总体要求), before a line that starts a provision label
-    (一、 （一） 1. 第一条 附件), around a date standing alone, and between
+    (一、 （一） 1. 第一条 附件) or a measure's field (责任单位：, 完成时限：), after
+    such a field much shorter than a full line, around a date standing alone, and between
     the names of a signature block above such a date. Every other break was
     made by the page width and is removed; a space is kept only between two
     Latin words.
@@ -221,6 +222,9 @@ def join_lines(lines: list[tuple[str, int]]) -> PagedText:
                 i in signature
                 or (short is not None and short in titles)
                 or (len(paragraph) == 1 and _is_short_heading(prev, prev, full))
+                # 完成时限：长期坚持 on a line of its own, ended short: the next line is no part of it.
+                or (len(paragraph) == 1 and _FIELD_LABEL.match(prev) is not None
+                    and printed_width(prev) < _HEADING_WIDTH * full)
                 or _keeps_break(prev, short, paragraph, line)
             ):
                 sep = "\n"
@@ -305,6 +309,11 @@ def _from_last_open(pieces: list[str]) -> str:
     return "".join(pieces[max(0, k - 1):])
 
 
+# A line that opens a measure's field, as notes under a measure print them: 责任单位：…, 完成时限：….
+_FIELD_LABEL = re.compile(r"[（(]?(?:(?:牵头|责任|主责|配合|协办|参与|主办|督办)(?:单位|部门|处室)"
+                          r"|完成时限|完成时间|完成期限|时间节点|时限要求)[：:]")
+
+
 def _keeps_break(prev: str, short: str | None, pieces: list[str], line: str) -> bool:
     """``short`` is the paragraph so far when it is short, else None; ``pieces`` make it up."""
     return (
@@ -314,6 +323,7 @@ def _keeps_break(prev: str, short: str | None, pieces: list[str], line: str) -> 
         or (short is not None and (bool(DOC_NUMBER.match(short)) or bool(_CHAPTER_HEADING.match(short))))
         or bool(BRACKET_NOTE.match(prev))
         or bool(LABEL_START.match(line))
+        or bool(_FIELD_LABEL.match(line))
         or bool(DATE_LINE.match(prev))
         or bool(DATE_LINE.match(line))
     )

@@ -53,7 +53,9 @@ from .agencies import (
     looks_like_unit,
     split_glued,
     resolve_unit,
+    UNIT_MARKS,
     split_units,
+    unit_mark,
 )
 from .regions import RegionIndex
 
@@ -63,9 +65,9 @@ _LIST_ROLES = {"牵头": "lead", "责任": "responsible", "主责": "responsible
 # 责任单位（部门）： a label may carry a gloss.
 _LIST = re.compile(r"(牵头|责任|主责|配合|协办|协同|参与)(?:单位|部门|处室)?(?:（[^（）]{1,4}）)?\s*[：:]")
 # Where a clause (and so a unit list before an anchor word) begins.
-_BOUNDARY = "，。；：（）()\n,;:"
+_BOUNDARY = "，。；：（）()【】\n,;:"
 _ANCHORS = re.compile(
-    r"(?P<duty>按(?:照)?(?:各自)?职责(?:分工)?[，,]?负责)"
+    r"(?P<duty>按(?:照)?(?:各自)?职责(?:分工)?[，,]?(?:负责|做好|抓好))"
     r"|(?P<lead>牵头)(?!单位|部门|处室|领导|抓总)"
     r"|(?P<coop>配合|参与)(?!单位|部门|处室|其中|了)"
     r"|(?P<resp>负责)(?!人|同志|的)"
@@ -78,6 +80,9 @@ _ANCHORS = re.compile(
     r"|(?P<to>向)"
 )
 _ROLE_IN_CLAUSE = re.compile(r"负责|牵头|配合|参与")
+# A bracket opening a provision, right after its label: 1.【市发展改革委】…, （一）（市财政局）….
+_OPENING_NOTE = re.compile(r"(?:第[零〇一二三四五六七八九十百]+条|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、"
+                           r"|\d+[.．、])\s*[【〔（(](?P<units>[^【】〔〕（）()\n]{2,80})[】〕）)]")
 _TIME_LABEL = re.compile(r"(?:完成时限|完成时间|时间节点|完成期限|时限)[：:]")
 _BY_DUTY = re.compile(r"按(?:照)?(?:各自)?职责(?:分工)?$")
 # What may stand before the units of a clause: a provision's label, 由, a separator.
@@ -92,7 +97,8 @@ class Responsibility:
     agency: AgencyName
     role: str
     evidence: str
-    name_raw: str  # the unit as printed, whitespace removed
+    name_raw: str  # the unit as printed, whitespace and any mark before it (★) removed
+    mark: str | None = None  # the mark printed before the unit, which a legend may explain (see marked_leads)
 
 
 @dataclass
@@ -183,9 +189,28 @@ def _units_after(text: str, pos: int, index: RegionIndex) -> tuple[list[str], in
     stop = role.start() if role else stop
     for end in range(stop, pos, -1):
         units = _unit_list(text[pos:end], index)
-        if units is not None:
+        if units is not None and not _runs_on(units[-1], index):
             return units, end
     return None
+
+
+# Nouns that end a unit's name (市属国有企业, 市直有关单位) and a clause after one as well:
+# 会同市商务局建立重点企业服务名录 names 市商务局, not 市商务局建立重点企业.
+_WEAK_ENDS = ("企业", "单位", "机构", "部门")
+# What may follow a name inside a longer one: a class under it (…有关部门), or more bodies joined
+# to it (各相关部门和单位).
+_QUALIFIERS = ("各", "有关", "相关", "所属", "直属", "下属", "其他", "等", "和", "及", "与", "或")
+
+
+def _runs_on(name: str, index: RegionIndex) -> bool:
+    """Whether ``name`` is a unit's name and then words of the clause, ending in a noun that
+    could end a name (市商务局建立重点企业), not a class of bodies under it (县级以上人民政府有关部门)."""
+    if not name.endswith(_WEAK_ENDS):
+        return False
+    for k in range(len(name) - 2, 2, -1):
+        if looks_like_unit(name[:k], index):
+            return not name[k:].startswith(_QUALIFIERS)
+    return False
 
 
 _SUBJECT = re.compile(r"(?P<units>[^，。；：（）\n]{2,40}?)(?:要|应当|应|将|可以|可|须|需|继续|定期)")
@@ -210,6 +235,26 @@ def _sentence_subject(text: str, pos: int, index: RegionIndex) -> tuple[list[str
 # 牵头单位，其余为配合单位; 列在首位的为牵头单位).
 FIRST_LEADS = re.compile(r"(?:排|列)(?:在|于)?(?:第一位|首位|第一|最前)的?(?:单位|部门)?(?:为|是)牵头"
                          r"|(?:首个|第一个)(?:责任)?(?:单位|部门)(?:为|是)牵头")
+
+
+# A legend saying which mark before a unit's name makes it the lead: 责任单位中标注“★”的为牵头单位,
+# 带*的为牵头单位, ★表示牵头单位.
+MARK_LEADS = re.compile(rf"[“\"‘']?(?P<mark>[{UNIT_MARKS}])[”\"’']?(?:号|符号)?(?:的|者)?(?:单位|部门)?"
+                        r"(?:为|是|表示|代表|系)牵头")
+
+
+def marked_leads(found: Responsibilities, mark: str) -> Responsibilities:
+    """``found`` where the document says the units marked with ``mark`` lead: in each list (or
+    cell) that marks one unit or more, those lead and the others named as responsible cooperate.
+
+    >>> r = find_responsibilities("（责任单位：★市发展改革委、市财政局）", "510700", RegionIndex.load())
+    >>> [(x.name_raw, x.role) for x in marked_leads(r, "★").links]
+    [('市发展改革委', 'lead'), ('市财政局', 'cooperating')]
+    """
+    marking = {r.evidence for r in found.links if r.mark == mark}
+    links = [replace(r, role="lead" if r.mark == mark else "cooperating")
+             if r.evidence in marking and r.role == "responsible" else r for r in found.links]
+    return Responsibilities(links, found.unresolved, found.ignored)
 
 
 def first_leads(found: Responsibilities) -> Responsibilities:
@@ -261,6 +306,13 @@ def find_responsibilities(text: str, region_code: str, index: RegionIndex) -> Re
         units = _listed_units(text[begin:end], index)
         if units:
             add(units, _LIST_ROLES[m.group(1)], m.start(), end)
+
+    # （一）【市营商环境局】推行…: units alone in brackets right after the label are the measure's.
+    opening = _OPENING_NOTE.match(text)
+    if opening and not _ROLE_IN_CLAUSE.search(opening.group("units")) and not _LIST.search(opening.group("units")):
+        units = _unit_list(opening.group("units"), index, in_note=True)
+        if units:
+            add(units, "responsible", opening.start("units"), opening.end("units"))
 
     floor = 0
     # Where the units of the last 负责 clause start in found, and where that clause ends.
@@ -335,7 +387,8 @@ def find_responsibilities(text: str, region_code: str, index: RegionIndex) -> Re
             add(units, "responsible", start, m.end())
 
     seen: set[tuple[str, str]] = set()
-    for _, unit, role, evidence in sorted(found, key=lambda f: f[0]):
+    for _, printed, role, evidence in sorted(found, key=lambda f: f[0]):
+        mark, unit = unit_mark(printed)
         if unit in GENERIC:
             out.ignored[unit] += 1
             continue
@@ -345,5 +398,5 @@ def find_responsibilities(text: str, region_code: str, index: RegionIndex) -> Re
         agency = resolve_unit(unit, region_code, index)
         if agency.resolved_by == "document_jurisdiction":
             out.unresolved[unit] += 1
-        out.links.append(Responsibility(agency, role, evidence, unit))
+        out.links.append(Responsibility(agency, role, evidence, unit, mark))
     return out

@@ -324,3 +324,16 @@ def test_grass_roots_collectives_with_their_alias_end_a_unit() -> None:
 
     assert split_units("各乡镇（街道）、县直各相关单位") == ["各乡镇（街道）", "县直各相关单位"]
     assert split_units("市城乡建设局，各县（市）、区人民政府") == ["市城乡建设局", "各县（市）、区人民政府"]
+
+
+def test_zones_and_their_bodies_open_units() -> None:
+    """tests/fixtures/provincial20 (拉萨 清单, 闵行 表): 经开区经济发展局 (the document's own zone, by its
+    short name) and 莘庄工业区管委会 are units; 各街镇 is one before another unit; a sentence that ends in
+    企业 is no unit however it opens; a name's bracketed remark does not count toward its length."""
+    from policydata_build.agencies import looks_like_unit, split_units
+
+    index = RegionIndex.load()
+    assert looks_like_unit("经开区经济发展局", index) and looks_like_unit("莘庄工业区管委会", index)
+    assert split_units("各街镇、莘庄工业区管委会") == ["各街镇", "莘庄工业区管委会"]
+    assert not looks_like_unit("经开区税务局落实各项减税降费政策、惠企资金自资金到位之日起10个工作日内拨付到企业", index)
+    assert looks_like_unit("市工程建设项目审批制度改革工作领导小组办公室（设在市住房城乡建设局）", index)

@@ -363,6 +363,49 @@ def test_units_printed_with_spaces_and_a_cell_marked_empty(index: RegionIndex) -
     assert counts["table_cell_marked_empty"] == 1
 
 
+def test_cells_printed_on_one_line_are_cut_apart(index: RegionIndex) -> None:
+    """tests/fixtures/provincial21 (吉林 清单, pp. 3-4; 克拉玛依 附件1, p. 9): pypdf prints cells that
+    share a baseline on one line. A header of column names on one line is cut into its names; below
+    it, a line opening with the next row's number, or ending with a time after units, is cut at the
+    spaces that follow a character other than a digit (the extraction's own spaces follow digits:
+    2023 年6 月底前). A row's first cell printed above its number line, after the row above's time,
+    is the row's; 续表 is dropped and counted."""
+    lines = [("序号 主要任务 牵头单位 配合单位 完成时限", 3),
+             ("2", 3), ("推行企业开办“一网通办”", 3), ("市市场监管局", 3), ("6 月底前", 3),
+             ("深化“一业一证”改革，将改革行业扩大", 3), ("续表", 4), ("序号 主要任务 牵头单位 配合单位 完成时限", 4),
+             ("认”，推动证照联办", 4), ("3 市政数局 市市场监管局 2023 年6 月底前", 4),
+             ("4 健全惠企政策直达机制，梳理发布惠企政", 4), ("策清单", 4), ("市发展改革委 — 长期坚持", 4)]
+    blocks, counts = split_blocks(lines, index)
+    table = blocks[0]
+    assert [c.name for c in table.columns] == ["序号", "主要任务", "牵头单位", "配合单位", "完成时限"]
+    assert [[c.text for c in r.cells] for r in table.rows] == [
+        ["推行企业开办“一网通办”", "市市场监管局", "6月底前"],
+        ["深化“一业一证”改革，将改革行业扩大认”，推动证照联办", "市政数局", "市市场监管局", "2023年6月底前"],
+        ["健全惠企政策直达机制，梳理发布惠企政策清单", "市发展改革委", "长期坚持"]]
+    assert [r.label for r in table.rows] == ["2", "3", "4"]
+    assert counts["table_header_on_one_line"] == 2 and counts["table_cells_on_one_line"] == 3
+    assert counts["table_cell_above_number"] == 1 and counts["table_continued_label"] == 1
+    # Not a row: a number that is the next row's only when it is (160 千瓦…, a note's 2. after the table).
+    lines = [("序号", 1), ("重点任务", 1), ("责任单位", 1), ("完成时限", 1), ("1", 1), ("低压小微企业", 1),
+             ("160 千瓦及以下的用电报装实行“三零”", 1), ("市发展改革委", 1), ("2023 年底前", 1)]
+    blocks, counts = split_blocks(lines, index)
+    assert [c.text for c in blocks[0].rows[0].cells][0] == "低压小微企业160千瓦及以下的用电报装实行“三零”"
+    assert counts["table_cells_on_one_line"] == 0
+
+
+def test_units_marked_with_a_star_are_units(index: RegionIndex) -> None:
+    """tests/fixtures/provincial19 (宁夏 分工方案, pp. 8-9): ★ before a lead unit's name does not stop
+    the line from opening the unit cell, nor a name wrapped after it (★自治 / 区工业和信息化厅); a class
+    word on the line after a bare jurisdiction ends its name (自治区 / 有关部门)."""
+    lines = ["序号", "重点任务", "具体措施", "责任单位", "完成时限",
+             "3", "1.建设全区统一的惠企政策服务平台；", "2.对符合条件的企业完成资金拨付。",
+             "★自治区财政厅、★自治", "区工业和信息化厅、自治", "区大数据中心", "持续推进",
+             "4", "强化法治保", "障", "1.全面推行涉企行政执法“首违不罚”清单制度。", "★自治区司法厅、自治区", "有关部门", "长期坚持"]
+    table = split_blocks([(t, 8) for t in lines], index)[0][0]
+    assert [next(c.units for c in r.cells if c.column == 3) for r in table.rows] == [
+        ("★自治区财政厅", "★自治区工业和信息化厅", "自治区大数据中心"), ("★自治区司法厅", "自治区有关部门")]
+
+
 def test_a_sentence_cut_before_its_period_and_supervising_columns(index: RegionIndex) -> None:
     """The 温州 整改清单 and the 大庆 table of tests/fixtures/provincial7 (pp. 5, 19): 10 日内… after
     …之日起 goes on in its cell, no time cell opens there; 立行立改 opens one; a 督办单位 column holds

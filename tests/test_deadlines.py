@@ -458,6 +458,13 @@ ISSUE_9_LINES = [
       ("2025年", "target", D(2025, 12, 31), "year", None, None)]),
     ("推动中介服务网上公开比选，2023年12月（长期坚持）。",
      [("2023年12月", "target", D(2023, 12, 31), "month", None, None), ("长期坚持", "ongoing", None, None, None, None)]),
+    # and by tests/fixtures/provincial20: a month's ten-day parts (上旬 to the 10th, 中旬 the 20th,
+    # 下旬 the month's end); years opening a clause with a goal over them.
+    ("责任单位：市司法局、市市场监管局\n完成时限：11月中旬前",
+     [("11月中旬前", "due_by", D(2023, 11, 20), "day", None, None)]),
+    ("于2023年10月下旬前报送", [("2023年10月下旬前", "due_by", D(2023, 10, 31), "day", None, None)]),
+    ("推行产业用地“标准地”出让，2023年至2025年累计盘活低效产业用地1万亩以上。",
+     [("2023年至2025年", "target", D(2025, 12, 31), "year", "P3Y", None)]),
 ]
 
 

@@ -118,6 +118,9 @@ SOURCES = {
     "provincial16": (FIXTURES / "provincial16" / "compilation.txt", FIXTURES / "provincial16" / "gold.json"),
     "provincial17": (FIXTURES / "provincial17" / "compilation.txt", FIXTURES / "provincial17" / "gold.json"),
     "provincial18": (FIXTURES / "provincial18" / "compilation.txt", FIXTURES / "provincial18" / "gold.json"),
+    "provincial19": (FIXTURES / "provincial19" / "compilation.txt", FIXTURES / "provincial19" / "gold.json"),
+    "provincial20": (FIXTURES / "provincial20" / "compilation.txt", FIXTURES / "provincial20" / "gold.json"),
+    "provincial21": (FIXTURES / "provincial21" / "compilation.txt", FIXTURES / "provincial21" / "gold.json"),
 }
 
 
@@ -288,6 +291,38 @@ def test_a_headings_own_note_goes_to_the_measures_of_its_section() -> None:
     assert links["1.1"] == [("市行政审批服务局", "lead"), ("市司法局", "cooperating"), ("各镇（街道）", "cooperating")]
     assert links["1.3"] == [("市行政审批服务局", "lead")]
     assert links["3.6"] == [("市自然资源和规划局", "lead"), ("市住房和城乡建设局", "cooperating")]
+
+
+def test_a_note_after_a_measures_last_item_is_the_measures() -> None:
+    """tests/fixtures/provincial20 (北京 若干措施, p. 4): 5．降低企业融资成本。 / （1）… （2）… （3）… /
+    责任单位：市地方金融监管局、… on a line of its own names who carries out all of 5．, not (3) alone;
+    where every item has a note of its own (provincial2 成都 9. and 10.), each keeps its own."""
+    links = _links_by_path("provincial20", "北京")
+    assert links["2.5"] == [("市地方金融监管局", "responsible"), ("人民银行营业管理部", "responsible"),
+                            ("北京银保监局", "responsible")]
+    assert "2.5.3" not in links
+    links = _links_by_path("provincial2", "四川")
+    assert links["3.5.10"][0] == ("市司法局", "lead") and "3.5" not in links
+
+
+def test_units_found_on_an_item_count_for_the_provision_the_gold_lists() -> None:
+    """tests/fixtures/provincial20 (包头 办法 第五条 （一）–（三）): the gold gives the units to the article,
+    the dataset to the items that name them; they are scored for the article, unless the gold lists
+    the item itself."""
+    import copy
+
+    rows = build_tables(read_source(SOURCES["provincial20"][0]))[0]
+    gold = json.loads(SOURCES["provincial20"][1].read_text(encoding="utf-8"))
+    doc = next(d["doc_id"] for d in rows["documents"] if d["group_name"] == "内蒙古")
+    on_items = {ma["measure_id"].rsplit("/", 1)[1] for ma in rows["measure_agencies"]
+                if ma["measure_id"].startswith(doc + "/") and ma["name_raw"] == "市委组织部"}
+    assert "2.5.1" in on_items and "2.5" not in on_items
+    [found] = [d for d in score(rows, gold).docs if d.key == "内蒙古:1"]
+    assert found.links_missed == [] and found.links_wrong == []
+    listed = copy.deepcopy(gold)
+    listed["docs"]["内蒙古:1"]["provision_labels"].append("第五条（一）")
+    [found] = [d for d in score(rows, listed).docs if d.key == "内蒙古:1"]
+    assert "第五条 市委组织部 responsible" in found.links_missed
 
 
 def test_a_group_heading_that_names_units_gives_them_to_its_rows() -> None:

@@ -90,3 +90,17 @@ def test_a_note_with_brackets_inside_ends_its_paragraph():
         "18．强化服务保障。建立外贸企业服务专员制度，为重点外贸企业提供“一对一”服务。",
         "（牵头单位：市商务局；配合单位：各县（市、区）人民政府）",
         "本措施自印发之日起施行，有效期至2025年12月31日。"]
+
+
+def test_a_measures_fields_keep_their_lines():
+    """tests/fixtures/provincial20 (北京 若干措施, p. 5): 责任单位： and 完成时限： open lines of their own,
+    and a field much shorter than a full line ends there (the next line is no part of it)."""
+    lines = ["7．加强知识产权保护。完善知识产权快速协同保护机制，建立重点企业知识产",
+             "权保护直通车制度。", "牵头单位：市知识产权局；配合单位：市高级人民法院、市公安局、市市场监管",
+             "局", "完成时限：长期坚持", "各区人民政府和市有关部门要于每季度末将贯彻落实情况报送市发展改革委。本",
+             "措施自印发之日起施行。"]
+    assert join_lines([(line, 1) for line in lines]).text.split("\n") == [
+        "7．加强知识产权保护。完善知识产权快速协同保护机制，建立重点企业知识产权保护直通车制度。",
+        "牵头单位：市知识产权局；配合单位：市高级人民法院、市公安局、市市场监管局",
+        "完成时限：长期坚持",
+        "各区人民政府和市有关部门要于每季度末将贯彻落实情况报送市发展改革委。本措施自印发之日起施行。"]

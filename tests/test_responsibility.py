@@ -171,3 +171,49 @@ def test_never_crashes_and_roles_are_known(text):
 def test_names_with_he_are_not_split(index):
     text = "（牵头单位：国家发展和改革委员会、工业和信息化部）"
     assert _links(text, "100000", index) == [("国家发展和改革委员会", "lead"), ("工业和信息化部", "lead")]
+
+
+@pytest.mark.parametrize("said", ["注：责任单位中标注“★”的为牵头单位，未标注的为配合单位。", "带*的为牵头单位", "★表示牵头单位"])
+def test_a_legend_saying_which_mark_leads(said):
+    from policydata_build.responsibility import MARK_LEADS
+
+    assert MARK_LEADS.search(said).group("mark") in "★*"
+
+
+def test_marked_units_lead_and_the_others_cooperate_where_a_legend_says_so(index):
+    """tests/fixtures/provincial19 (宁夏 分工方案): ★ marks the leads of a list; the mark is no part of
+    a name; a list without a marked unit keeps its roles."""
+    from policydata_build.responsibility import marked_leads
+
+    found = find_responsibilities("（责任单位：★自治区财政厅、★自治区工业和信息化厅、自治区大数据中心）"
+                                  "（责任单位：自治区司法厅）", "640000", index)
+    assert [(x.name_raw, x.mark, x.role) for x in marked_leads(found, "★").links] == [
+        ("自治区财政厅", "★", "lead"), ("自治区工业和信息化厅", "★", "lead"),
+        ("自治区大数据中心", None, "cooperating"), ("自治区司法厅", None, "responsible")]
+
+
+def test_units_in_brackets_opening_a_measure_are_its_own(index):
+    """tests/fixtures/provincial21 (牡丹江 若干措施): （一）【市营商环境局】推行… — the units alone in a
+    bracket right after the label; a bracket that holds a time, or a labelled list, is read as before."""
+    assert _links("（二）【市市场监管局、市人社局】推行经营主体歇业备案", "231000", index) == [
+        ("牡丹江市市场监督管理局", "responsible"), ("牡丹江市人力资源和社会保障局", "responsible")]
+    assert _links("（三）【市住房城乡建设局牵头，市自然资源局配合】推行", "231000", index) == [
+        ("牡丹江市住房和城乡建设局", "lead"), ("牡丹江市自然资源局", "cooperating")]
+    assert _links("（二）（2023年6月底前）推进政务服务", "231000", index) == []
+    assert _links("推行政务服务。【市发展改革委】", "231000", index) == []
+
+
+def test_units_after_huitong_end_where_the_clause_goes_on(index):
+    """tests/fixtures/provincial20 (包头 办法 第五条): 市商务局建立重点企业… ends in 企业 like a name, but a
+    name ends at 市商务局; 各相关部门和单位 (2023-01-00-012) and 县级以上人民政府有关部门 stay whole."""
+    assert _links("（二）市工业和信息化局会同市商务局建立重点企业服务名录", "150200", index) == [
+        ("包头市工业和信息化局", "lead"), ("包头市商务局", "cooperating")]
+    found = find_responsibilities("国家发展改革委会同各相关部门和单位加强统筹", "100000", index)
+    assert [(x.name_raw, x.role) for x in found.links][1] == ("各相关部门和单位", "cooperating")
+
+
+def test_units_doing_their_part_by_their_duties_are_responsible(index):
+    """tests/fixtures/provincial20 (包头 办法 第四条): 市市场监管局、市税务局按照各自职责做好…."""
+    assert _links("第四条 市发展改革委负责统筹协调；市市场监管局、市税务局按照各自职责做好涉企诉求的办理工作。",
+                  "150200", index) == [("包头市发展和改革委员会", "responsible"),
+                                       ("包头市市场监督管理局", "responsible"), ("包头市税务局", "responsible")]
