@@ -213,6 +213,12 @@ GOLD = {
                                                     "tests/fixtures/provincial17/gold.json"),
     "nineteenth fixture (4 provincial documents)": ("tests/fixtures/provincial18/compilation.txt",
                                                     "tests/fixtures/provincial18/gold.json"),
+    "twentieth fixture (4 provincial documents)": ("tests/fixtures/provincial19/compilation.txt",
+                                                   "tests/fixtures/provincial19/gold.json"),
+    "twenty-first fixture (4 provincial documents)": ("tests/fixtures/provincial20/compilation.txt",
+                                                      "tests/fixtures/provincial20/gold.json"),
+    "twenty-second fixture (4 local documents, cells on one line)": ("tests/fixtures/provincial21/compilation.txt",
+                                                                     "tests/fixtures/provincial21/gold.json"),
 }
 
 

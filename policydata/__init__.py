@@ -37,7 +37,7 @@ from .errors import (
 )
 from .schema import CURRENT as _CURRENT
 
-__version__ = "0.8.0"
+__version__ = "0.9.0"
 
 # Row models are generated from the schema declaration (see policydata.models).
 _MODEL_NAMES = frozenset({t.model for t in _CURRENT.tables} | {"Manifest"})
