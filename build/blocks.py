@@ -369,6 +369,10 @@ def _read_table(lines: list[Line], texts: list[str], start: int, length: int, in
                 items[-1].segments.append([])
             pos += length
             continue
+        if text in _CONTINUED:
+            counts["table_continued_label"] += 1  # 续表 above a repeated header
+            pos += 1
+            continue
         if not numbered:
             # A row ends with its time cell: the first line after it that neither is a time nor goes
             # on with one (2023 年 6 月 / 30 日前) opens the next row, with its first cell.
@@ -381,10 +385,6 @@ def _read_table(lines: list[Line], texts: list[str], start: int, length: int, in
                 timed = False
             items[-1].segments[-1].append(lines[pos])
             timed = timed or time_line
-            pos += 1
-            continue
-        if text in _CONTINUED:
-            counts["table_continued_label"] += 1  # 续表 above a repeated header
             pos += 1
             continue
         if ROW_NUMBER.fullmatch(text) and (expected is None or _row_number(text) == expected):

@@ -238,12 +238,13 @@ def _document(
     first_lead = FIRST_LEADS.search(text) is not None
     lead_mark = MARK_LEADS.search(text)
     parents = {p.path: p.parent_path for p in provisions}
-    provisions_by_path = {p.path: p for p in provisions}
     with_children = {p.parent_path for p in provisions if p.parent_path is not None}
     # A heading's own note (一、提升政务服务便利度（牵头单位：市行政审批服务局）) names who
     # takes each measure of its section in hand: its links go to those measures.
     sections: dict[str, Responsibilities] = {}
+    # A note after a measure's last item: where it starts in the item, and its span for the measure.
     lifted = _closing_notes(provisions, text)
+    notes = {parents[item.path]: (start, item.char_end) for item, start in lifted.values()}
     for p in provisions:
         mid = f"{doc_id}/{p.path}"
         body = text[p.char_start : p.char_end]
@@ -289,14 +290,13 @@ def _document(
                 })
             found = _cell_responsibilities(row.cells, doc["region_code"], index)
         else:
-            found = find_responsibilities(body[:lifted.get(p.path, len(body))], doc["region_code"], index)
-            for item, cut in lifted.items():
-                if parents[item] == p.path:
-                    note = find_responsibilities(text[provisions_by_path[item].char_start + cut:
-                                                      provisions_by_path[item].char_end], doc["region_code"], index)
-                    found.links += note.links
-                    found.unresolved.update(note.unresolved)
-                    found.ignored.update(note.ignored)
+            own_end = lifted[p.path][1] if p.path in lifted else p.char_end
+            found = find_responsibilities(text[p.char_start:own_end], doc["region_code"], index)
+            if p.path in notes:
+                note = find_responsibilities(text[slice(*notes[p.path])], doc["region_code"], index)
+                found.links += note.links
+                found.unresolved.update(note.unresolved)
+                found.ignored.update(note.ignored)
         if first_lead:
             found = first_leads(found)
         if lead_mark is not None:
@@ -338,8 +338,8 @@ _NOTE_LINE = re.compile(r"\n(?=[（(]?(?:牵头|责任|主责|配合|协办|参�
 _OWN_NOTE = re.compile(r"(?:牵头|责任|主责|配合|协办|参与)(?:单位|部门)[：:]|[（(][^（）()]*(?:负责|牵头|配合|参与)[^（）()]*[）)]")
 
 
-def _closing_notes(provisions: list[Provision], text: str) -> dict[str, int]:
-    """Items whose note belongs to the measure above them: item path → where its note starts in it.
+def _closing_notes(provisions: list[Provision], text: str) -> dict[str, tuple[Provision, int]]:
+    """Items whose note belongs to the measure above them: item path → (item, offset where its note starts).
 
     A measure's items (5．… / （1）… （2）… （3）…) followed by a note on a line
     of its own (责任单位：…) print the note inside the last item's text, but it
@@ -357,7 +357,7 @@ def _closing_notes(provisions: list[Provision], text: str) -> dict[str, int]:
         m = _NOTE_LINE.search(text, last.char_start, last.char_end)
         if (m and others and last.path not in parents
                 and not any(_OWN_NOTE.search(text, o.char_start, o.char_end) for o in others)):
-            out[last.path] = m.end() - last.char_start
+            out[last.path] = (last, m.end())
     return out
 
 
@@ -379,8 +379,8 @@ def _cell_responsibilities(cells: tuple[RenderedCell, ...], region_code: str, in
         marks = [ROLE_MARKS.get(unit[-4:]) for unit in cell.units]
         unmarked = "lead" if cell.column.role == "responsible" and "cooperating" in marks else cell.column.role
         for unit, role_mark in zip(cell.units, marks):
-            if unit_mark(unit)[1] in GENERIC:  # 有关部门 names no one, in a cell as in running text
-                found.ignored[unit_mark(unit)[1]] += 1
+            if (bare := unit_mark(unit)[1]) in GENERIC:  # 有关部门 names no one, in a cell as in running text
+                found.ignored[bare] += 1
                 continue
             role, name = (role_mark, unit[:-4]) if role_mark is not None else (unmarked, unit)
             _add_link(found, name, role, f"{cell.column.name}：{cell.text}", region_code, index)
