@@ -35,6 +35,7 @@ Entry point: :func:`split_blocks`.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -81,6 +82,8 @@ _NAME_GLOSS = re.compile(r"（[^（）]{1,4}）$")
 # one short line each, '—' where nothing is.
 PERIOD_NAME = re.compile(r"(?:第?[一二三四1-4]季度|[上下]半年|(?:\d{1,2}|[一二三四五六七八九十]{1,3})月份?)")
 _NOTHING_DUE = frozenset({"—", "——", "-", "－", "/", "／", "无"})
+# A remark naming the row's lead among its units: 牵头单位为市行政审批服务管理局.
+LEAD_REMARK = re.compile(r"(?:由)?牵头(?:单位|部门)?(?:为|是|：|:)")
 # How far a row has got, as a 备注 column reports it.
 _STATUS = re.compile(r"已完成|基本完成|持续推进|正在推进|推进中|已启动|未完成|长期坚持|按计划推进")
 # Unit columns whose units oversee the row rather than carry it out: role "other".
@@ -310,31 +313,112 @@ def _one_cell_a_line(lines: list[Line], index: RegionIndex, counts: Counter[str]
     others are units (市发展改革委 — 长期坚持). Anything else is left as printed:
     units printed with spaces between them in their own cell (市住房和城乡建设局
     国网黄石供) are a cell's line, and prose has no such spaces.
+
+    Under a header printed on one line, a row whose number line holds several
+    cells and whose next lines do too was printed line by line across its
+    cells (a PDF written by baseline): see :func:`_across_rows`.
     """
     out: list[Line] = []
     expected: int | None = None  # the next row's number below a header (_ANY_ROW: the first row's, any)
+    roles: list[str | None] | None = None  # the columns of a header printed on one line
+    row: list[tuple[list[str], int]] = []  # a row printed across its cells: each line's pieces, and its page
+
+    def flush() -> None:
+        if row:
+            out.extend(_across_rows(row, roles or [], index, counts))
+            row.clear()
+
     for line, page in lines:
         text = clean(line)
         words = line.split()
+        if row and not _opens_row(line, expected) and not _ends_across(text) and text not in _CONTINUED \
+                and len(pieces := [p for p in _CELL_SPACE.split(line.strip()) if p]) < len(roles or []):
+            row.append((pieces, page))
+            continue
+        flush()
         # A header atop a page (maybe under 续表) repeats the table's: its numbers go on.
         repeated = expected is not None and bool(out) and (out[-1][1] != page or clean(out[-1][0]) in _CONTINUED)
         if len(words) >= _MIN_HEADER and all(column_role(clean(w)) is not None for w in words):
             out += [(w, page) for w in words]
             counts["table_header_on_one_line"] += 1
             expected = expected if repeated else _ANY_ROW
+            roles = [column_role(clean(w)) for w in words]
             continue
         if column_role(text) == "number":
             expected = expected if repeated else _ANY_ROW
+            roles = None
         elif expected is not None and ROW_NUMBER.fullmatch(text) and expected in (_ANY_ROW, _row_number(text)):
             expected = _row_number(text) + 1
         elif expected is not None and (cells := _shared_line(line, expected, index)) is not None:
-            out += [(cell, page) for cell in cells]
             counts["table_cells_on_one_line"] += 1
             if ROW_NUMBER.fullmatch(cells[0]):
                 expected = _row_number(cells[0]) + 1
+                if roles is not None and len(cells) >= 3:
+                    row.append((cells, page))  # maybe the first line of a row printed across its cells
+                    continue
+            out += [(cell, page) for cell in cells]
             continue
         out.append((line, page))
+    flush()
     return out
+
+
+def _opens_row(line: str, expected: int | None) -> bool:
+    """Whether ``line`` (as printed) opens the next row: its number, alone or before cells."""
+    line = line.strip()
+    opens = _NUMBER_FIRST.match(line) is not None or ROW_NUMBER.fullmatch(line) is not None
+    return opens and expected is not None and _row_number(line) == expected
+
+
+def _ends_across(text: str) -> bool:
+    """A line that no cell of a table holds: a heading or label of the body, a note, a date alone."""
+    return (bool(LABEL_START.match(text)) and not re.match(r"\d|（\d|\(\d", text)) or bool(BRACKET_NOTE.match(text)) \
+        or text.startswith(("附件", "注：", "注:")) or bool(DATE_LINE.match(text)) or column_role(text) is not None
+
+
+def _across_rows(row: list[tuple[list[str], int]], roles: list[str | None], index: RegionIndex,
+                 counts: Counter[str]) -> list[Line]:
+    """A row whose cells were printed line by line across the row, one cell a line again.
+
+    Each line holds one piece of each cell that still has a line there, in column
+    order (a cell of fewer lines drops out: 化局 alone may end a unit cell). Which
+    cells a line's pieces belong to is chosen as the cells of one-cell-a-line rows
+    are (:func:`_score`), a time cell going on only with the rest of its time
+    (2023 年第四 / 季度前). A row of one line, or one no choice fits, stays as
+    printed (its number line cut into cells).
+    """
+    (first, page), more = row[0], row[1:]
+    number, cells = first[0], first[1:]
+    flat = [(number, page), *((c, page) for c in cells)]
+    if not more:
+        return [*flat, *((" ".join(p), pg) for p, pg in more)]
+    columns = [r or "other" for r in roles if r != "number"]
+    lines = [cells, *(p for p, _ in more)]
+    if any(len(p) > len(columns) for p in lines):
+        return [*flat, *((" ".join(p), pg) for p, pg in more)]
+    units = _UnitCounter(index)
+    best: tuple[float, list[list[str]]] | None = None
+    for choice in itertools.product(*(itertools.combinations(range(len(columns)), len(p)) for p in lines)):
+        by_column: list[list[str]] = [[] for _ in columns]
+        for pieces_, columns_taken in zip(lines, choice):
+            for piece, c in zip(pieces_, columns_taken):
+                by_column[c].append(piece)
+        total = 0.0
+        for c, role in enumerate(columns):
+            texts = [clean(t) for t in by_column[c]]
+            gain = _score(role, c, texts, [_line_kind(t, index) for t in texts],
+                          units.count(texts) if role in UNIT_ROLES and texts else None)
+            if gain is None or (role in ("due", "limit") and not all(_TIME_GOES_ON.match(t) or len(t) <= 4
+                                                                       for t in texts[1:])):
+                break
+            total += gain
+        else:
+            if best is None or total > best[0]:
+                best = (total, by_column)
+    if best is None:
+        return [*flat, *((" ".join(p), pg) for p, pg in more)]
+    counts["table_row_across_cells"] += 1
+    return [(number, page), *((piece, page) for column in best[1] for piece in column)]
 
 
 def _shared_line(line: str, number: int, index: RegionIndex) -> list[str] | None:
@@ -698,6 +782,8 @@ def _score(role: str, position: int, texts: list[str], kinds: list[str], unit_co
         if role == "lead" and continued:
             return 3.0 * len(texts) - 0.5
         return 3.0 * len(texts) + (0.5 if role == "lead" and unit_count == 1 else 0.0)
+    if role == "note" and texts and LEAD_REMARK.match(texts[0]):
+        return 3.2 * len(texts)  # 牵头单位为市住房 / 和城乡建设局: the remark names the row's lead
     if role == "note" and texts and all(_STATUS.fullmatch(t) for t in texts):
         # A remark saying how far the row has got (已完成, 持续推进) follows the time cell; it outweighs
         # the time cell's running on into it, not a time cell of its own (a row whose only time is 持续推进).
@@ -710,7 +796,8 @@ def _score(role: str, position: int, texts: list[str], kinds: list[str], unit_co
         # unit, nor into roles in words (南宁海关牵头，市商务 / 局…配合).
         if kinds == ["same"]:  # 同上: the time of the row above, as printed
             return 3.0
-        if kinds[0] != "time" or "unit" in kinds[1:] or any(ROLE_WORDS.search(t) for t in texts[1:]):
+        if kinds[0] != "time" or "unit" in kinds[1:] or any(ROLE_WORDS.search(t) or LEAD_REMARK.match(t)
+                                                           for t in texts[1:]):
             return None
         return 3.0 * len(texts)
     # Ties between neighbouring text columns go to the later one; the

@@ -71,7 +71,8 @@ treated as deadlines.
 - date_range: 2023—2025年, 2023年1月1日至6月30日 outside a validity context.
 - rate_per_period: 每人每年, 每家企业每年 (a quota or cap, not a duty).
 - period_length: a period stated as a fact, not a limit (公示期限为15日, 任期5年).
-- reference_date: a date with no deadline context (（2023年5月29日）, …通过).
+- reference_date: a date with no deadline context (（2023年5月29日）, …通过), or the
+  period a report covers (将上半年工作推进情况报送…).
 - year_reference: a bare year with no deadline context (2023年降成本重点工作).
 - eligibility_period: a period that decides who qualifies (离校2年内未就业, 近2年内).
 - before_issue_date: (set by the caller, which knows the issue date) a resolved
@@ -482,8 +483,12 @@ def _scan_recurring(sc: _Scan) -> None:
 
 # Expressions that look like time commitments but are not; order within matters
 # (a minimum period is taken before a period length can claim its number).
+# The period a report covers (请于8月15日前将上半年工作推进情况报送…, 掌握全市2023年上半年…推进情况):
+# when, not by when.
+_REPORTED_PERIOD = re.compile(r"(?:(?<=将)|(?<=报送)|(?<=掌握)|(?<=汇总)|(?<=总结))(?:全[市省区县])?(?:\d{4}年)?(?:上半年|下半年|全年|第?[一二三四]季度|上季度|上月|本月|当月)"
+                              r"(?=的?[\u4e00-\u9fff]{0,16}?(?:情况|进展|总结|报告|数据))")
 _NOT_DEADLINES = ((_ISSUE_ENACT, "effective_date"), (_MINIMUM, "minimum_period"),
-                  (_PERIOD_LENGTH, "period_length"))
+                  (_PERIOD_LENGTH, "period_length"), (_REPORTED_PERIOD, "reference_date"))
 
 
 def _scan_not_deadlines(sc: _Scan) -> None:

@@ -84,7 +84,8 @@ _ROLE_IN_CLAUSE = re.compile(r"负责|牵头|配合|参与")
 _OPENING_NOTE = re.compile(r"(?:第[零〇一二三四五六七八九十百]+条|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、"
                            r"|\d+[.．、])\s*[【〔（(](?P<units>[^【】〔〕（）()\n]{2,80})[】〕）)]")
 _TIME_LABEL = re.compile(r"(?:完成时限|完成时间|时间节点|完成期限|时限)[：:]")
-_BY_DUTY = re.compile(r"按(?:照)?(?:各自)?职责(?:分工)?$")
+# What may stand between a clause's units and its role word: 按职责分工负责, 具体负责, 分别牵头.
+_BY_DUTY = re.compile(r"(?:按(?:照)?(?:各自)?职责(?:分工)?|具体|分别|共同)$")
 # What may stand before the units of a clause: a provision's label, 由, a separator.
 _LEADING = re.compile(
     r"^(?:第[零〇一二三四五六七八九十百]+条|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.．、])?"
@@ -176,11 +177,15 @@ def _clause_start(text: str, pos: int, floor: int) -> int:
     return floor
 
 
+# Who to call, in brackets after the unit a report goes to: （联系人：…，联系电话：…）.
+_CONTACT = re.compile(r"[（(]联系")
+
+
 def _units_after(text: str, pos: int, index: RegionIndex) -> tuple[list[str], int] | None:
     """The longest unit list starting at ``pos`` and where it ends."""
     stop = pos
     depth = 0
-    while stop < len(text) and (depth or text[stop] not in "，。；：）)\n,;:"):
+    while stop < len(text) and (depth or text[stop] not in "，。；：）)\n,;:") and not _CONTACT.match(text, stop):
         depth += text[stop] in OPEN_BRACKETS
         depth -= text[stop] in CLOSE_BRACKETS and depth > 0
         stop += 1

@@ -393,6 +393,38 @@ def test_cells_printed_on_one_line_are_cut_apart(index: RegionIndex) -> None:
     assert counts["table_cells_on_one_line"] == 0
 
 
+def test_a_row_printed_line_by_line_across_its_cells(index: RegionIndex) -> None:
+    """tests/fixtures/provincial23 (曲靖 清单, p. 7): a PDF written by baseline prints each line of a row
+    across its cells; each line's pieces go to the cells they continue (a cell of fewer lines drops
+    out: 和信息化局 alone ends the unit cell), the time cell only with the rest of its time (季度前)."""
+    lines = ["序号 主要任务 责任单位 完成时限",
+             "1 企业开办1 个工作日内办结，推行开办 市市场监管局、市公 2023 年6 月",
+             "事项“一网通办”、证照“一窗发放” 安局、市税务局 底前",
+             "2 推动水电气网联合报装，低压小微企业 曲靖供电局、市住房 2023 年第四",
+             "用电报装实现“零上门、零审批、零投 城乡建设局、市工业 季度前",
+             "资” 和信息化局",
+             "3 全面推行证明事项告知承诺制，动态调 市司法局 长期坚持",
+             "整并公布证明事项保留清单"]
+    blocks, counts = split_blocks([(t, 7) for t in lines], index)
+    assert [[c.text for c in r.cells] for r in blocks[0].rows] == [
+        ["企业开办1个工作日内办结，推行开办事项“一网通办”、证照“一窗发放”", "市市场监管局、市公安局、市税务局", "2023年6月底前"],
+        ["推动水电气网联合报装，低压小微企业用电报装实现“零上门、零审批、零投资”",
+         "曲靖供电局、市住房城乡建设局、市工业和信息化局", "2023年第四季度前"],
+        ["全面推行证明事项告知承诺制，动态调整并公布证明事项保留清单", "市司法局", "长期坚持"]]
+    assert counts["table_row_across_cells"] == 3
+
+
+def test_a_remark_naming_the_lead_is_the_remarks(index: RegionIndex) -> None:
+    """tests/fixtures/provincial23 (晋中 分工表, p. 3): 牵头单位为市行政 / 审批服务管理局 under 备注 is the
+    remark's, not the time cell's run-on."""
+    lines = ["序号", "工作任务", "责任单位", "完成时限", "备注",
+             "1", "推行企业开办“一网通办”", "市行政审批服务管理局", "市市场监管局", "2023 年6 月底", "前",
+             "牵头单位为市行政", "审批服务管理局"]
+    table = split_blocks([(t, 3) for t in lines], index)[0][0]
+    assert [c.text for c in table.rows[0].cells] == [
+        "推行企业开办“一网通办”", "市行政审批服务管理局、市市场监管局", "2023年6月底前", "牵头单位为市行政审批服务管理局"]
+
+
 def test_units_marked_with_a_star_are_units(index: RegionIndex) -> None:
     """tests/fixtures/provincial19 (宁夏 分工方案, pp. 8-9): ★ before a lead unit's name does not stop
     the line from opening the unit cell, nor a name wrapped after it (★自治 / 区工业和信息化厅); a class

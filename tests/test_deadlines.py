@@ -465,6 +465,9 @@ ISSUE_9_LINES = [
     ("于2023年10月下旬前报送", [("2023年10月下旬前", "due_by", D(2023, 10, 31), "day", None, None)]),
     ("推行产业用地“标准地”出让，2023年至2025年累计盘活低效产业用地1万亩以上。",
      [("2023年至2025年", "target", D(2025, 12, 31), "year", "P3Y", None)]),
+    # and by tests/fixtures/provincial23 and provincial9: the period a report covers is no deadline.
+    ("请于8月15日前将上半年工作推进情况报送省市场监管局。", [("8月15日前", "due_by", D(2023, 8, 15), "day", None, None)]),
+    ("为全面掌握全市2023年上半年优化营商环境工作推进情况，做好阶段性总结", []),
 ]
 
 

@@ -128,6 +128,7 @@ SOURCES = {
     "provincial19": (FIXTURES / "provincial19" / "compilation.txt", FIXTURES / "provincial19" / "gold.json"),
     "provincial20": (FIXTURES / "provincial20" / "compilation.txt", FIXTURES / "provincial20" / "gold.json"),
     "provincial21": (FIXTURES / "provincial21" / "compilation.txt", FIXTURES / "provincial21" / "gold.json"),
+    "provincial23": (FIXTURES / "provincial23" / "compilation.txt", FIXTURES / "provincial23" / "gold.json"),
 }
 
 
@@ -330,6 +331,17 @@ def test_units_found_on_an_item_count_for_the_provision_the_gold_lists() -> None
     listed["docs"]["内蒙古:1"]["provision_labels"].append("第五条（一）")
     [found] = [d for d in score(rows, listed).docs if d.key == "内蒙古:1"]
     assert "第五条 市委组织部 responsible" in found.links_missed
+
+
+def test_a_remark_naming_the_lead_makes_the_others_cooperate() -> None:
+    """tests/fixtures/provincial23 (晋中 分工表): 备注 牵头单位为X makes X lead and the row's other units
+    cooperate; a lead the unit cell does not list is added (row 5)."""
+    links = _links_by_path("provincial23", "山西")
+    assert links["t1/3"] == [("市自然资源局", "cooperating"), ("市住房和城乡建设局", "lead"),
+                             ("市行政审批服务管理局", "cooperating")]
+    assert links["t1/5"] == [("市直有关部门", "cooperating"), ("各县（区、市）人民政府", "cooperating"),
+                             ("市发展改革委", "lead")]
+    assert links["t1/2"] == [("市行政审批服务管理局", "responsible"), ("市市场监管局", "responsible")]
 
 
 def test_a_group_heading_that_names_units_gives_them_to_its_rows() -> None:

@@ -217,3 +217,13 @@ def test_units_doing_their_part_by_their_duties_are_responsible(index):
     assert _links("第四条 市发展改革委负责统筹协调；市市场监管局、市税务局按照各自职责做好涉企诉求的办理工作。",
                   "150200", index) == [("包头市发展和改革委员会", "responsible"),
                                        ("包头市市场监督管理局", "responsible"), ("包头市税务局", "responsible")]
+
+
+def test_a_unit_doing_its_part_in_particular_and_a_contact_after_a_report(index):
+    """tests/fixtures/provincial23 (四川 市场监管局 通知): 由X牵头，Y具体负责 (Y responsible); the
+    contact in brackets after the unit a report goes to is no part of its name."""
+    assert _links("由省市场监管局信用监督管理处牵头，各市（州）市场监管局具体负责，将信用风险分类结果运用于监管。",
+                  "510000", index)[1:] == [("各市（州）市场监管局", "responsible")]
+    found = find_responsibilities("请于8月15日前将工作推进情况报送省市场监管局登记注册处（联系人：李××，联系电话：028-1）。",
+                                  "510000", index)
+    assert [(x.name_raw, x.role) for x in found.links] == [("省市场监管局登记注册处", "reporting_to")]
