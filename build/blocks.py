@@ -93,7 +93,8 @@ _MIN_HEADER = 3
 # An unlisted column name (办理层级, 政策依据 …, 2023年目标值): a few characters, maybe after a year.
 _OTHER_NAME = re.compile(r"(?:(?:19|20)\d{2}年)?[\u4e00-\u9fff]{1,6}")
 # A row number as printed: 1, 1. or 1、 (the text dump and the PDF layout reader share it).
-ROW_NUMBER = re.compile(r"\d{1,3}[.．、]?")
+# Two levels under group rows too: 1.1, 1.2 (一、…), 2.1 (二、…).
+ROW_NUMBER = re.compile(r"\d{1,3}(?:[.．]\d{1,3})?[.．、]?")
 _GROUP_ROW = re.compile(r"(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)[^。；]{1,30}")
 # A time cell starts with a date, a duration, an open-ended term, or the event a limit counts
 # from (自申报截止之日 / 起30 个工作日 / 内).
@@ -297,10 +298,30 @@ def split_blocks(lines: list[Line], index: RegionIndex) -> tuple[list[Block], Co
 # a space after one separates cells.
 _CELL_SPACE = re.compile(r"(?<=[^\d\s]) +")
 # A row number opening such a line, not the number of a time (6 月底前, 10 个工作日).
-_NUMBER_FIRST = re.compile(r"(\d{1,3}[.．、]?) +(?![年月日个周天小时季度%％])(?=\S)")
+_NUMBER_FIRST = re.compile(r"(\d{1,3}(?:[.．]\d{1,3})?[.．、]?) +(?![年月日个周天小时季度%％])(?=\S)")
 
 
-_ANY_ROW = 0  # row numbers start at 1: a table's first row may start anywhere (an excerpt)
+# The numbers a table's next row may have (1 → 2; 1.3 → 1.4 or 2.1); its first row, any (an excerpt).
+RowKeys = frozenset[tuple[int, ...]]
+_ANY_ROW: RowKeys = frozenset({()})
+
+
+def _row_key(text: str) -> tuple[int, ...]:
+    """A row number as printed, as numbers: 3、 → (3,), 1.2 → (1, 2)."""
+    return tuple(int(n) for n in re.findall(r"\d+", text))
+
+
+def _next_rows(text: str) -> RowKeys:
+    """The numbers the row after the one numbered ``text`` may have."""
+    key = _row_key(text)
+    if len(key) == 1:
+        return frozenset({(key[0] + 1,)})
+    return frozenset({(key[0], key[1] + 1), (key[0] + 1, 1)})
+
+
+def _is_next(text: str, expected: RowKeys | None) -> bool:
+    """Whether a row numbered ``text`` may come next (any may, outside a known run)."""
+    return expected is None or expected is _ANY_ROW or _row_key(text) in expected
 
 
 def _one_cell_a_line(lines: list[Line], index: RegionIndex, counts: Counter[str]) -> list[Line]:
@@ -319,7 +340,7 @@ def _one_cell_a_line(lines: list[Line], index: RegionIndex, counts: Counter[str]
     cells (a PDF written by baseline): see :func:`_across_rows`.
     """
     out: list[Line] = []
-    expected: int | None = None  # the next row's number below a header (_ANY_ROW: the first row's, any)
+    expected: RowKeys | None = None  # the next row's numbers below a header; None: no header yet
     roles: list[str | None] | None = None  # the columns of a header printed on one line
     row: list[tuple[list[str], int]] = []  # a row printed across its cells: each line's pieces, and its page
 
@@ -347,12 +368,12 @@ def _one_cell_a_line(lines: list[Line], index: RegionIndex, counts: Counter[str]
         if column_role(text) == "number":
             expected = expected if repeated else _ANY_ROW
             roles = None
-        elif expected is not None and ROW_NUMBER.fullmatch(text) and expected in (_ANY_ROW, _row_number(text)):
-            expected = _row_number(text) + 1
-        elif expected is not None and (cells := _shared_line(line, expected, index)) is not None:
+        elif expected is not None and ROW_NUMBER.fullmatch(text) and _is_next(text, expected):
+            expected = _next_rows(text)
+        elif expected is not None and (cells := _shared_line(line, expected, roles is not None, index)) is not None:
             counts["table_cells_on_one_line"] += 1
             if ROW_NUMBER.fullmatch(cells[0]):
-                expected = _row_number(cells[0]) + 1
+                expected = _next_rows(cells[0])
                 if roles is not None and len(cells) >= 3:
                     row.append((cells, page))  # maybe the first line of a row printed across its cells
                     continue
@@ -363,11 +384,12 @@ def _one_cell_a_line(lines: list[Line], index: RegionIndex, counts: Counter[str]
     return out
 
 
-def _opens_row(line: str, expected: int | None) -> bool:
+def _opens_row(line: str, expected: RowKeys | None) -> bool:
     """Whether ``line`` (as printed) opens the next row: its number, alone or before cells."""
     line = line.strip()
-    opens = _NUMBER_FIRST.match(line) is not None or ROW_NUMBER.fullmatch(line) is not None
-    return opens and expected is not None and _row_number(line) == expected
+    first = _NUMBER_FIRST.match(line)
+    number = first.group(1) if first else line if ROW_NUMBER.fullmatch(line) else None
+    return number is not None and expected is not None and _is_next(number, expected)
 
 
 def _ends_across(text: str) -> bool:
@@ -421,12 +443,18 @@ def _across_rows(row: list[tuple[list[str], int]], roles: list[str | None], inde
     return [(number, page), *((piece, page) for column in best[1] for piece in column)]
 
 
-def _shared_line(line: str, number: int, index: RegionIndex) -> list[str] | None:
-    """The cells of a table line that holds several, as :func:`_one_cell_a_line` says; None for one."""
+def _shared_line(line: str, expected: RowKeys, one_line_header: bool, index: RegionIndex) -> list[str] | None:
+    """The cells of a table line that holds several, as :func:`_one_cell_a_line` says; None for one.
+
+    Under a header printed on one line, a row's number may share its line with its first cell
+    alone (2 推进工程建设项目…); under one printed a name a line, it opens a row only before a
+    unit or a time (not 10 千伏及以下…, a task cell's line)."""
     first = _NUMBER_FIRST.match(line.strip())
-    if first and number in (_ANY_ROW, _row_number(first.group(1))):
+    if first and _is_next(first.group(1), expected):
         cells = [c for c in _CELL_SPACE.split(line.strip()[first.end():]) if c]
-        return [first.group(1), *cells] if cells else None
+        if one_line_header or any(_line_kind(clean(c), index) in ("unit", "time") for c in cells):
+            return [first.group(1), *cells] if cells else None
+        return None
     cells = [c for c in _CELL_SPACE.split(line.strip()) if c]
     texts = [clean(c) for c in cells]
     if len(cells) < 2 or not (is_time_text(texts[-1]) or texts[-1] in _NOTHING_DUE):
@@ -442,7 +470,7 @@ def _read_table(lines: list[Line], texts: list[str], start: int, length: int, in
     columns = tuple(Column(t, column_role(t) or "other") for t in column_names(header_texts))
     items: list[_RowDraft | GroupRow] = []
     pos = start + length
-    expected: int | None = None
+    expected: RowKeys | None = None
     numbered = any(c.role == "number" for c in columns)
     timed = False  # without 序号: the current row's time cell, its last, has begun
     while pos < len(lines):
@@ -471,7 +499,7 @@ def _read_table(lines: list[Line], texts: list[str], start: int, length: int, in
             timed = timed or time_line
             pos += 1
             continue
-        if ROW_NUMBER.fullmatch(text) and (expected is None or _row_number(text) == expected):
+        if ROW_NUMBER.fullmatch(text) and _is_next(text, expected):
             row = _RowDraft(text, lines[pos])
             last = items[-1] if items and isinstance(items[-1], _RowDraft) else None
             if last is not None and _without_text(texts, pos + 1, index):
@@ -483,16 +511,16 @@ def _read_table(lines: list[Line], texts: list[str], start: int, length: int, in
                     same_page = moved[-1][-1][1] == lines[pos][1]
                     row.segments = moved if same_page else [*moved, []]
             items.append(row)
-            expected = _row_number(text) + 1
+            expected = _next_rows(text)
             pos += 1
             continue
         if _GROUP_ROW.fullmatch(text):
             # A group may number its rows afresh (二、优化市场竞争环境 / 1 …).
-            restart = expected not in (None, 1) and _next_is_row(texts, pos + 1, header_texts, 1)
+            restart = expected not in (None, _FIRST_ROW) and _next_is_row(texts, pos + 1, header_texts, _FIRST_ROW)
             if restart or _next_is_row(texts, pos + 1, header_texts, expected):
                 items.append(GroupRow(lines[pos]))
                 if restart:
-                    expected = 1
+                    expected = _FIRST_ROW
                     counts["table_numbering_restarted"] += 1
                 pos += 1
                 continue
@@ -575,15 +603,13 @@ def _same_as_above(table: Table, counts: Counter[str]) -> Table:
     return Table(table.columns, table.header, tuple(items))
 
 
-def _next_is_row(texts: list[str], pos: int, header: list[str], expected: int | None) -> bool:
+def _next_is_row(texts: list[str], pos: int, header: list[str], expected: RowKeys | None) -> bool:
     if texts[pos:pos + len(header)] == header:
         pos += len(header)
-    return pos < len(texts) and bool(ROW_NUMBER.fullmatch(texts[pos])) and (
-        expected is None or _row_number(texts[pos]) == expected)
+    return pos < len(texts) and bool(ROW_NUMBER.fullmatch(texts[pos])) and _is_next(texts[pos], expected)
 
 
-def _row_number(text: str) -> int:
-    return int(re.match(r"\d+", text).group())
+_FIRST_ROW: RowKeys = frozenset({(1,)})
 
 
 _DATE_GOES_ON = re.compile(r"(?:之|以)?前")
@@ -594,7 +620,7 @@ _ALIAS_LINE = re.compile(r"（([\u4e00-\u9fff]{2,12})）")
 _LOOKAHEAD = 12
 
 
-def _ends_table(texts: list[str], pos: int, expected: int | None) -> bool:
+def _ends_table(texts: list[str], pos: int, expected: RowKeys | None) -> bool:
     text = texts[pos]
     if text in ROLE_MARKS:  # 市自然资源和规划局 / （配合）: the mark of a unit the width wrapped
         return False
@@ -613,7 +639,8 @@ def _ends_table(texts: list[str], pos: int, expected: int | None) -> bool:
         return False
     # A line wider than a cell is prose, unless the next row follows soon
     # (a wide column of a landscape table).
-    return not any(ROW_NUMBER.fullmatch(t) and _row_number(t) == expected for t in texts[pos + 1:pos + _LOOKAHEAD])
+    return not any(ROW_NUMBER.fullmatch(t) and expected is not None and _row_key(t) in expected
+                   for t in texts[pos + 1:pos + _LOOKAHEAD])
 
 
 def _give_back_signature(row: _RowDraft, index: RegionIndex) -> int:

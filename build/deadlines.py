@@ -189,7 +189,7 @@ _RECURRING = re.compile(
     rf"(?P<rate>每(?:[家户个名位]?(?:企业|单位|项目|机构)|人|户|家|名|位|个|件|次))?每(?P<num>{_NUM_FREE})?"
     r"(?P<per>年度|年|季度|季|个月|双月|月|旬|周|星期|日|天|学期)"
     # 每年3月—5月: a window each year, the whole of it.
-    r"(?:(?:首月|末月|第一个月|最后一个月|最后一月)?\d{1,2}日|年底|年末|底|末"
+    r"(?:(?:首月|末月|第一个月|最后一个月|最后一月)?\d{1,2}日|年底|年末|底|末|最后一个?工作日|最后一[天日]"
     r"|\d{1,2}月(?:\d{1,2}日|底|末)?(?:[—–\-～~至到]\d{1,2}月(?:\d{1,2}日|底|末)?)?"
     r"|(?<=年)第?[一二三四]季度(?:末|底)?|(?<=年)[上下]半年)?"
     r"(?:之前|以前|前)?"
@@ -386,6 +386,15 @@ def _printed_day(phrase: str, issued_on: datetime.date | None) -> datetime.date 
         return None
     resolved = _atom_date(atom, _atom_year(atom, issued_on, None))
     return resolved[0] if resolved else None
+
+
+def day_of(phrase: str) -> datetime.date | None:
+    """The day a full date printed in digits names, None for anything else.
+
+    >>> day_of("2023年5月18日"), day_of("2023年5月")
+    (datetime.date(2023, 5, 18), None)
+    """
+    return _printed_day(phrase, None)
 
 
 # ---------------------------------------------------------------- scanning

@@ -22,11 +22,11 @@ from .agencies import (GENERIC, ROLE_MARKS, ROLE_WORDS, add_agency_row, looks_li
                        split_units, unit_mark)
 from .blocks import LEAD_REMARK, RenderedCell, RenderedTable
 from .numerals import cn_int
-from .deadlines import Skipped, find_deadlines
+from .deadlines import Skipped, day_of, find_deadlines
 from .errors import BuildError
 from .provisions import Provision, parse_provisions
 from .regions import RegionIndex, province_of
-from .repair import PagedText
+from .repair import PagedText, clean
 from .responsibility import (FIRST_LEADS, MARK_LEADS, Responsibilities, Responsibility, find_responsibilities, first_leads,
                              marked_leads)
 from .tags import TagDef, focus_by_heading, load_codebook, tag_text
@@ -204,8 +204,12 @@ def _table_provisions(tables: tuple[RenderedTable, ...]) -> tuple[list[Provision
             out.append(Provision(path, None, 1, label, heading, group.start, group.end, "heading"))
         for r, row in enumerate(table.rows, start=1):
             parent = groups[row.group] if row.group is not None else None
-            # 1 or 1. as printed; a table without 序号 numbers its rows in printed order.
-            number = re.match(r"\d+", row.label).group() if row.label else str(r)
+            # 1 or 1. as printed; a table without 序号 numbers its rows in printed order. A number of
+            # two levels (1.3) under the group it names (一、) is that group's row 3: t1/1.3.
+            digits = re.findall(r"\d+", row.label) if row.label else [str(r)]
+            if parent and len(digits) == 2 and parent.endswith(f"/{digits[0]}"):
+                digits = digits[1:]
+            number = ".".join(digits)
             path = unique(f"{parent}.{number}" if parent else f"t{k}/{number}")
             # Of two task columns (领域 | 重点任务), the later names the row.
             task = next((c.text for c in reversed(row.cells) if c.column.role == "task"), None)
@@ -461,6 +465,23 @@ def _responsibilities(mid: str, found: Responsibilities, out: MeasureTables, cou
                                          "name_raw": r.name_raw})
 
 
+# 自印发之日起施行: the text holding it takes effect the day it was signed.
+_ON_ISSUE = re.compile(r"(?:印发|发布|公布|出台|下发)之日")
+
+
+def _signed_after(text: str, pos: int, provisions: list[Provision]) -> dt.date | None:
+    """The date of the first signature after ``pos``: the day the text holding ``pos`` was signed.
+
+    Mostly the document's own; in a 转发 notice, the forwarded document's (its
+    本通知自印发之日起施行 takes effect on its own date, not the forwarding one);
+    an attachment after the signature has none after it (None: the issue date).
+    """
+    for p in provisions:
+        if p.kind == "signature" and p.char_start >= pos:
+            return day_of(clean(text[p.char_start:p.char_end].splitlines()[-1]))
+    return None
+
+
 def _deadlines(
     doc: dict[str, Any], paged: PagedText, ids: list[str], provisions: list[Provision],
     time_cells: list[tuple[int, int, str]], edition: str, out: MeasureTables, counts: _Counts,
@@ -482,7 +503,8 @@ def _deadlines(
     for s in sorted(skips, key=lambda s: s.char_start):
         counts.skipped[s.reason] += 1
         if s.reason == "effective_date" and doc_id not in out.effective:
-            out.effective[doc_id] = (s.expression, s.date)
+            out.effective[doc_id] = (s.expression, _signed_after(text, s.char_end, provisions) or s.date
+                                     if _ON_ISSUE.search(s.expression) else s.date)
         if len(counts.skipped_examples) < _EXAMPLES * 5:
             counts.skipped_examples.append(
                 {"doc_id": doc_id, "expression": s.expression, "reason": s.reason, "page": paged.page_at(s.char_start)}

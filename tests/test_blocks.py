@@ -414,6 +414,19 @@ def test_a_row_printed_line_by_line_across_its_cells(index: RegionIndex) -> None
     assert counts["table_row_across_cells"] == 3
 
 
+def test_rows_numbered_in_two_levels_under_group_rows(index: RegionIndex) -> None:
+    """tests/fixtures/provincial24 (惠州 清单, pp. 9-10): 1.1 … 1.3 under 一、, 2.1 under 二、; a task line
+    opening with 2.0 版 is no row."""
+    lines = ["序号", "重点任务", "责任单位", "完成时限", "一、政务服务（共2 项）",
+             "1.1", "企业开办全流程1 个工作日内办结", "市市场监管局（牵头）", "市公安局", "2023 年6 月底", "前",
+             "1.2", "推行“一件事一次办”集成服务", "2.0 版，新增主题集成服务事项20", "项以上", "市政务服务数据管理局", "持续推进",
+             "二、要素保障（共1 项）",
+             "2.1", "推行工业项目“拿地即开工”", "市自然资源局", "2023 年第三季", "度"]
+    table = split_blocks([(t, 9) for t in lines], index)[0][0]
+    assert [r.label for r in table.rows] == ["1.1", "1.2", "2.1"]
+    assert [c.text for c in table.rows[1].cells][0] == "推行“一件事一次办”集成服务2.0版，新增主题集成服务事项20项以上"
+
+
 def test_a_remark_naming_the_lead_is_the_remarks(index: RegionIndex) -> None:
     """tests/fixtures/provincial23 (晋中 分工表, p. 3): 牵头单位为市行政 / 审批服务管理局 under 备注 is the
     remark's, not the time cell's run-on."""

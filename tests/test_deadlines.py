@@ -468,6 +468,8 @@ ISSUE_9_LINES = [
     # and by tests/fixtures/provincial23 and provincial9: the period a report covers is no deadline.
     ("请于8月15日前将上半年工作推进情况报送省市场监管局。", [("8月15日前", "due_by", D(2023, 8, 15), "day", None, None)]),
     ("为全面掌握全市2023年上半年优化营商环境工作推进情况，做好阶段性总结", []),
+    # and by tests/fixtures/provincial24: a monthly duty by the month's last working day.
+    ("于每月最后一个工作日前报送", [("每月最后一个工作日前", "recurring", None, None, "P1M", None)]),
 ]
 
 
