@@ -221,6 +221,8 @@ GOLD = {
                                                                      "tests/fixtures/provincial21/gold.json"),
     "twenty-fourth fixture (4 documents, a row printed across its cells)": (
         "tests/fixtures/provincial23/compilation.txt", "tests/fixtures/provincial23/gold.json"),
+    "twenty-fifth fixture (4 documents, a 转发 notice)": ("tests/fixtures/provincial24/compilation.txt",
+                                                         "tests/fixtures/provincial24/gold.json"),
 }
 
 
