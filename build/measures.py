@@ -34,8 +34,9 @@ from .workers import Workers
 
 # A resolved date earlier than this before the issue date, or later than this
 # after it, is a parsing error, not a policy (targets reach 2035, 2050 at most).
-PLAUSIBLE_BEFORE = dt.timedelta(days=366)
-PLAUSIBLE_AFTER_YEARS = 30  # to the end of that year
+# A resolved deadline later than this many years after its document (to the end of that year) is
+# a parser error: 2060年前实现碳中和, the farthest goal of the texts, is 37 years after 2023.
+PLAUSIBLE_AFTER_YEARS = 40
 _EXAMPLES = 20
 PLANNING_TAG = "tool:planning"
 APPARATUS = frozenset({"document_number", "addressee", "signature", "note", "attachment", "table_header"})
@@ -77,9 +78,11 @@ class MeasureTables:
 
 
 def _plausible(due: dt.date, issued: dt.date | None, edition: str) -> bool:
+    """Not too far after the document. A date before it is no error: a fact of the past
+    (我市已于2021年底前完成…), left out as ``before_issue_date`` however long ago."""
     base = issued or dt.date(int(edition), 1, 1)
-    # The last day of the year thirty years on: no 29 February to trip over.
-    return base - PLAUSIBLE_BEFORE <= due <= dt.date(base.year + PLAUSIBLE_AFTER_YEARS, 12, 31)
+    # The last day of a year: no 29 February to trip over.
+    return due <= dt.date(base.year + PLAUSIBLE_AFTER_YEARS, 12, 31)
 
 
 def _signatory_test(region_code: str, index: RegionIndex) -> Callable[[str], bool]:

@@ -164,12 +164,29 @@ def test_implausible_deadline_stops_the_build(monkeypatch):
         start = text.find("2023年5月底前")
         if start < 0:
             return [], []
-        hit = DeadlineHit("2023年5月底前", "due_by", dt.date(1995, 5, 31), "month", None, None, start, start + 9)
+        hit = DeadlineHit("2023年5月底前", "due_by", dt.date(2095, 5, 31), "month", None, None, start, start + 9)
         return [hit], []
 
     monkeypatch.setattr(measures, "find_deadlines", fake)
     with pytest.raises(BuildError, match="outside the plausible range"):
         build_tables(bundled())
+
+
+def test_a_deadline_years_before_its_document_is_a_fact_of_the_past(monkeypatch):
+    """我市已于2021年底前完成… in a text of 2023: left out as before_issue_date, however long ago
+    (it once stopped the build, as a date more than a year before the document's)."""
+    import policydata_build.measures as measures
+    from policydata_build.deadlines import DeadlineHit
+
+    def fake(text, issued_on, cells=()):
+        start = text.find("2023年5月底前")
+        if start < 0:
+            return [], []
+        return [DeadlineHit("2023年5月底前", "due_by", dt.date(1995, 5, 31), "month", None, None, start, start + 9)], []
+
+    monkeypatch.setattr(measures, "find_deadlines", fake)
+    rows, quality, _ = build_tables(bundled())
+    assert rows["deadlines"] == [] and quality["time_expressions_left_out"]["before_issue_date"] >= 1
 
 
 def test_document_with_text_but_no_provisions_stops_the_build(monkeypatch):
