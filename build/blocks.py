@@ -38,6 +38,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .agencies import (GENERIC, ROLE_MARKS, ROLE_WORDS, ends_unit, join_unit_lines, looks_like_unit, split_glued,
@@ -384,6 +385,24 @@ def _one_cell_a_line(lines: list[Line], index: RegionIndex, counts: Counter[str]
     return out
 
 
+def _nested_choices(sizes: list[int], columns: tuple[int, ...]) -> Iterator[list[tuple[int, ...]]]:
+    """The columns each line's pieces may fill: ``sizes[k]`` of the columns of the line before.
+
+    A cell's lines run from the row's first line down, so a line holds pieces of
+    the cells the line above held, or of fewer: a few choices per row, not one
+    per line.
+
+    >>> list(_nested_choices([2, 1], (0, 1, 2)))[:4]
+    [[(0, 1), (0,)], [(0, 1), (1,)], [(0, 2), (0,)], [(0, 2), (2,)]]
+    """
+    if not sizes:
+        yield []
+        return
+    for taken in itertools.combinations(columns, sizes[0]):
+        for rest in _nested_choices(sizes[1:], taken):
+            yield [taken, *rest]
+
+
 def _opens_row(line: str, expected: RowKeys | None) -> bool:
     """Whether ``line`` (as printed) opens the next row: its number, alone or before cells."""
     line = line.strip()
@@ -416,11 +435,11 @@ def _across_rows(row: list[tuple[list[str], int]], roles: list[str | None], inde
         return [*flat, *((" ".join(p), pg) for p, pg in more)]
     columns = [r or "other" for r in roles if r != "number"]
     lines = [cells, *(p for p, _ in more)]
-    if any(len(p) > len(columns) for p in lines):
-        return [*flat, *((" ".join(p), pg) for p, pg in more)]
+    if any(len(later) > len(earlier) for earlier, later in zip([columns, *lines], lines)):
+        return [*flat, *((" ".join(p), pg) for p, pg in more)]  # a cell never starts below the row's first line
     units = _UnitCounter(index)
     best: tuple[float, list[list[str]]] | None = None
-    for choice in itertools.product(*(itertools.combinations(range(len(columns)), len(p)) for p in lines)):
+    for choice in _nested_choices([len(p) for p in lines], tuple(range(len(columns)))):
         by_column: list[list[str]] = [[] for _ in columns]
         for pieces_, columns_taken in zip(lines, choice):
             for piece, c in zip(pieces_, columns_taken):
