@@ -664,7 +664,7 @@ def split_units(text: str) -> list[str]:
 # The words are those responsibility.py anchors a note's roles on, and the labels of
 # its lists (牵头：A / 配合：B, 牵头单位：A；配合单位：B).
 ROLE_WORDS = re.compile(r"(?:牵头|责任|主责|配合|协办|协同|参与)(?:单位|部门|处室)?[：:]"
-                        r"|按(?:照)?(?:各自)?职责(?:分工)?[，,]?(?:负责|做好|抓好)|(?<!（)牵头(?!单位|部门|处室|领导|抓总)"
+                        r"|按(?:照)?(?:各自)?职责(?:分工)?[，,]?(?:负责|做好|抓好|落实)|(?<!（)牵头(?!单位|部门|处室|领导|抓总)"
                         r"|(?<!（)(?:配合|参与)(?!单位|部门|处室|其中|了)|负责(?!人|同志|的)")
 # A role marked after a unit's name in a unit cell; an unmarked unit keeps the column's role.
 ROLE_MARKS = {"（牵头）": "lead", "（配合）": "cooperating", "（协办）": "cooperating", "（参与）": "cooperating"}

@@ -360,13 +360,13 @@ def _one_cell_a_line(lines: list[Line], index: RegionIndex, counts: Counter[str]
         flush()
         # A header atop a page (maybe under 续表) repeats the table's: its numbers go on.
         repeated = expected is not None and bool(out) and (out[-1][1] != page or clean(out[-1][0]) in _CONTINUED)
-        if len(words) >= _MIN_HEADER and all(column_role(clean(w)) is not None for w in words):
+        if len(words) >= _MIN_HEADER and all(len(w) <= 8 and column_role(clean(w)) is not None for w in words):
             out += [(w, page) for w in words]
             counts["table_header_on_one_line"] += 1
             expected = expected if repeated else _ANY_ROW
             roles = [column_role(clean(w)) for w in words]
             continue
-        if column_role(text) == "number":
+        if COLUMN_NAMES.get(text) == "number":
             expected = expected if repeated else _ANY_ROW
             roles = None
         elif expected is not None and ROW_NUMBER.fullmatch(text) and _is_next(text, expected):

@@ -219,6 +219,8 @@ GOLD = {
                                                       "tests/fixtures/provincial20/gold.json"),
     "twenty-second fixture (4 local documents, cells on one line)": ("tests/fixtures/provincial21/compilation.txt",
                                                                      "tests/fixtures/provincial21/gold.json"),
+    "twenty-third fixture (4 documents, 专栏 boxes)": ("tests/fixtures/provincial22/compilation.txt",
+                                                     "tests/fixtures/provincial22/gold.json"),
     "twenty-fourth fixture (4 documents, a row printed across its cells)": (
         "tests/fixtures/provincial23/compilation.txt", "tests/fixtures/provincial23/gold.json"),
     "twenty-fifth fixture (4 documents, a 转发 notice)": ("tests/fixtures/provincial24/compilation.txt",

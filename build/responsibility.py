@@ -67,7 +67,7 @@ _LIST = re.compile(r"(牵头|责任|主责|配合|协办|协同|参与)(?:单位
 # Where a clause (and so a unit list before an anchor word) begins.
 _BOUNDARY = "，。；：（）()【】\n,;:"
 _ANCHORS = re.compile(
-    r"(?P<duty>按(?:照)?(?:各自)?职责(?:分工)?[，,]?(?:负责|做好|抓好))"
+    r"(?P<duty>按(?:照)?(?:各自)?职责(?:分工)?[，,]?(?:负责|做好|抓好|落实))"
     r"|(?P<lead>牵头)(?!单位|部门|处室|领导|抓总)"
     r"|(?P<coop>配合|参与)(?!单位|部门|处室|其中|了)"
     r"|(?P<resp>负责)(?!人|同志|的)"

@@ -89,6 +89,10 @@ their text, never from the parser's output:
   【】 opening a measure): responsibility recall 69.7%, 63.8% and 28.1%,
   precision 81.5%, 82.2% and 72.0%, deadlines 97.8% / 95.7%, 91.7% / 97.1% and
   78.6% / 100%;
+* ``fixtures/provincial22``: a twenty-third, written with the twenty-fourth and
+  twenty-fifth and scored blind on the code before their fixes (第一部分 with
+  专栏 boxes, responsibility in running text, a 兑现清单, a 考核办法 with a 评分表):
+  responsibility recall 86.5%, precision 100%, deadlines 96.7% / 90.6%;
 * ``fixtures/provincial23``: a twenty-fourth, scored blind after those (a row
   printed line by line across its cells, a 备注 naming the lead, a 省
   department's 通知): responsibility recall 58.2%, precision 68.1%, deadlines
@@ -139,6 +143,7 @@ SOURCES = {
     "provincial19": (FIXTURES / "provincial19" / "compilation.txt", FIXTURES / "provincial19" / "gold.json"),
     "provincial20": (FIXTURES / "provincial20" / "compilation.txt", FIXTURES / "provincial20" / "gold.json"),
     "provincial21": (FIXTURES / "provincial21" / "compilation.txt", FIXTURES / "provincial21" / "gold.json"),
+    "provincial22": (FIXTURES / "provincial22" / "compilation.txt", FIXTURES / "provincial22" / "gold.json"),
     "provincial23": (FIXTURES / "provincial23" / "compilation.txt", FIXTURES / "provincial23" / "gold.json"),
     "provincial24": (FIXTURES / "provincial24" / "compilation.txt", FIXTURES / "provincial24" / "gold.json"),
 }
@@ -272,8 +277,10 @@ def test_table_rows_are_provisions_with_cells(built) -> None:
 
 def test_the_header_repeated_on_every_page_is_dropped_and_counted(built) -> None:
     name, rows, quality, _ = built
-    # provincial17's one table prints its header once, on purpose; provincial24's runs over one page break.
-    assert quality["ignored"].get("table_header_repeated", 0) >= {"provincial17": 0, "provincial24": 1}.get(name, 2)
+    # provincial17's one table prints its header once, on purpose; provincial22's and 24's tables run over
+    # one page break each.
+    repeated = {"provincial17": 0, "provincial22": 1, "provincial24": 1}.get(name, 2)
+    assert quality["ignored"].get("table_header_repeated", 0) >= repeated
     for d in rows["documents"]:
         if d["has_text"]:
             printed = [m["text"] for m in rows["measures"] if m["kind"] == "table_header" and m["doc_id"] == d["doc_id"]]

@@ -213,7 +213,10 @@ def test_units_after_huitong_end_where_the_clause_goes_on(index):
 
 
 def test_units_doing_their_part_by_their_duties_are_responsible(index):
-    """tests/fixtures/provincial20 (包头 办法 第四条): 市市场监管局、市税务局按照各自职责做好…."""
+    """tests/fixtures/provincial20 (包头 办法 第四条): 市市场监管局、市税务局按照各自职责做好…;
+    provincial22 (重庆 方案 （五）): 市发展改革委、市财政局按职责分工落实."""
+    assert _links("长期坚持。市发展改革委、市财政局按职责分工落实。", "500000", index) == [
+        ("重庆市发展和改革委员会", "responsible"), ("重庆市财政局", "responsible")]
     assert _links("第四条 市发展改革委负责统筹协调；市市场监管局、市税务局按照各自职责做好涉企诉求的办理工作。",
                   "150200", index) == [("包头市发展和改革委员会", "responsible"),
                                        ("包头市市场监督管理局", "responsible"), ("包头市税务局", "responsible")]
