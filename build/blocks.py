@@ -414,7 +414,7 @@ def _opens_row(line: str, expected: RowKeys | None) -> bool:
 def _ends_across(text: str) -> bool:
     """A line that no cell of a table holds: a heading or label of the body, a note, a date alone."""
     return (bool(LABEL_START.match(text)) and not re.match(r"\d|（\d|\(\d", text)) or bool(BRACKET_NOTE.match(text)) \
-        or text.startswith(("附件", "注：", "注:")) or bool(DATE_LINE.match(text)) or column_role(text) is not None
+        or text.startswith(("附件", "注：", "注:")) or bool(DATE_LINE.match(text)) or text in COLUMN_NAMES
 
 
 def _across_rows(row: list[tuple[list[str], int]], roles: list[str | None], index: RegionIndex,
@@ -430,13 +430,12 @@ def _across_rows(row: list[tuple[list[str], int]], roles: list[str | None], inde
     """
     (first, page), more = row[0], row[1:]
     number, cells = first[0], first[1:]
-    flat = [(number, page), *((c, page) for c in cells)]
-    if not more:
-        return [*flat, *((" ".join(p), pg) for p, pg in more)]
+    as_printed = [(number, page), *((c, page) for c in cells), *((" ".join(p), pg) for p, pg in more)]
     columns = [r or "other" for r in roles if r != "number"]
     lines = [cells, *(p for p, _ in more)]
-    if any(len(later) > len(earlier) for earlier, later in zip([columns, *lines], lines)):
-        return [*flat, *((" ".join(p), pg) for p, pg in more)]  # a cell never starts below the row's first line
+    # A cell never starts below the row's first line: no line holds more pieces than the one above.
+    if not more or any(len(later) > len(earlier) for earlier, later in zip([columns, *lines], lines)):
+        return as_printed
     units = _UnitCounter(index)
     best: tuple[float, list[list[str]]] | None = None
     for choice in _nested_choices([len(p) for p in lines], tuple(range(len(columns)))):
@@ -457,7 +456,7 @@ def _across_rows(row: list[tuple[list[str], int]], roles: list[str | None], inde
             if best is None or total > best[0]:
                 best = (total, by_column)
     if best is None:
-        return [*flat, *((" ".join(p), pg) for p, pg in more)]
+        return as_printed
     counts["table_row_across_cells"] += 1
     return [(number, page), *((piece, page) for column in best[1] for piece in column)]
 
