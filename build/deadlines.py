@@ -494,7 +494,8 @@ def _scan_recurring(sc: _Scan) -> None:
 # (a minimum period is taken before a period length can claim its number).
 # The period a report covers (请于8月15日前将上半年工作推进情况报送…, 掌握全市2023年上半年…推进情况):
 # when, not by when.
-_REPORTED_PERIOD = re.compile(r"(?:(?<=将)|(?<=报送)|(?<=掌握)|(?<=汇总)|(?<=总结))(?:全[市省区县])?(?:\d{4}年)?(?:上半年|下半年|全年|第?[一二三四]季度|上季度|上月|本月|当月)"
+_REPORTED_PERIOD = re.compile(r"(?:(?<=将)|(?<=报送)|(?<=掌握)|(?<=汇总)|(?<=总结))(?:全[市省区县])?(?:\d{4}年)?"
+                              r"(?:上半年|下半年|全年|第?[一二三四]季度|上季度|上月|本月|当月)"
                               r"(?=的?[\u4e00-\u9fff]{0,16}?(?:情况|进展|总结|报告|数据))")
 _NOT_DEADLINES = ((_ISSUE_ENACT, "effective_date"), (_MINIMUM, "minimum_period"),
                   (_PERIOD_LENGTH, "period_length"), (_REPORTED_PERIOD, "reference_date"))
