@@ -69,7 +69,7 @@ treated as deadlines.
 - start_date: other dates followed by 起 / 开始 / 后 / 以后.
 - as_of_date: 截至2022年底 when that is before the issue date.
 - date_range: 2023—2025年, 2023年1月1日至6月30日 outside a validity context.
-- rate_per_period: 每人每年, 每家企业每年 (a quota or cap, not a duty).
+- rate_per_period: 每人每年, 每家企业每年, 每年不超过1次 (a quota or cap, not a duty).
 - period_length: a period stated as a fact, not a limit (公示期限为15日, 任期5年).
 - reference_date: a date with no deadline context (（2023年5月29日）, …通过), or the
   period a report covers (将上半年工作推进情况报送…).
@@ -470,10 +470,16 @@ class _Scan:
         return None
 
 
+# A cap on how often something may happen (涉企检查原则上每年不超过1次): a limit, not a duty.
+_CAP_PER_PERIOD = re.compile(r"每(?:年度|年|季度|季|个月|月|周)(?:原则上)?(?:不超过|不得超过|最多|至多)"
+                             r"(?:\d+|[一二三四五六七八九十两]+)次")
+
+
 def _scan_recurring(sc: _Scan) -> None:
     for m in _RECURRING.finditer(sc.compact):
-        if m.group("rate"):
-            sc.skip(m.start(), m.end(), "rate_per_period")
+        cap = _CAP_PER_PERIOD.match(sc.compact, m.start())
+        if m.group("rate") or cap:
+            sc.skip(m.start(), cap.end() if cap else m.end(), "rate_per_period")
             continue
         period = _PER_PERIOD[m.group("per")]
         iso = None
@@ -490,13 +496,13 @@ def _scan_recurring(sc: _Scan) -> None:
             sc.hit(m.start(), m.end(), "recurring", duration="P1Y")
 
 
-# Expressions that look like time commitments but are not; order within matters
-# (a minimum period is taken before a period length can claim its number).
 # The period a report covers (请于8月15日前将上半年工作推进情况报送…, 掌握全市2023年上半年…推进情况):
 # when, not by when.
 _REPORTED_PERIOD = re.compile(r"(?:(?<=将)|(?<=报送)|(?<=掌握)|(?<=汇总)|(?<=总结))(?:全[市省区县])?(?:\d{4}年)?"
                               r"(?:上半年|下半年|全年|第?[一二三四]季度|上季度|上月|本月|当月)"
                               r"(?=的?[\u4e00-\u9fff]{0,16}?(?:情况|进展|总结|报告|数据))")
+# Expressions that look like time commitments but are not; order within matters
+# (a minimum period is taken before a period length can claim its number).
 _NOT_DEADLINES = ((_ISSUE_ENACT, "effective_date"), (_MINIMUM, "minimum_period"),
                   (_PERIOD_LENGTH, "period_length"), (_REPORTED_PERIOD, "reference_date"))
 

@@ -337,3 +337,11 @@ def test_zones_and_their_bodies_open_units() -> None:
     assert split_units("各街镇、莘庄工业区管委会") == ["各街镇", "莘庄工业区管委会"]
     assert not looks_like_unit("经开区税务局落实各项减税降费政策、惠企资金自资金到位之日起10个工作日内拨付到企业", index)
     assert looks_like_unit("市工程建设项目审批制度改革工作领导小组办公室（设在市住房城乡建设局）", index)
+
+
+def test_a_prefectures_own_bodies_are_units() -> None:
+    """tests/fixtures/provincial26 (阿克苏地区 通知): 地区市场监管局, 行署办公室 open like a city's bodies."""
+    from policydata_build.agencies import looks_like_unit
+
+    index = RegionIndex.load()
+    assert all(looks_like_unit(t, index) for t in ("地区市场监管局", "地区发展改革委", "行署办公室", "地区各有关部门"))

@@ -470,6 +470,8 @@ ISSUE_9_LINES = [
     ("为全面掌握全市2023年上半年优化营商环境工作推进情况，做好阶段性总结", []),
     # and by tests/fixtures/provincial24: a monthly duty by the month's last working day.
     ("于每月最后一个工作日前报送", [("每月最后一个工作日前", "recurring", None, None, "P1M", None)]),
+    # and by tests/fixtures/provincial26: a cap on how often is no duty.
+    ("同一部门对同一企业的现场检查原则上每年不超过1 次。", []),
 ]
 
 
