@@ -57,7 +57,8 @@ COLUMN_NAMES: dict[str, str] = {
                      "具体举措", "举措", "工作举措", "具体任务", "目标任务", "工作目标", "改革举措", "任务措施",
                      "实施内容", "具体工作", "工作要求", "主要举措", "具体事项"), "action"),
     **dict.fromkeys(("责任单位", "责任部门", "实施部门", "实施单位", "承办单位", "责任主体", "主责部门", "负责单位",
-                     "办理部门", "实施主体", "责任处室", "责任主体单位"), "responsible"),
+                     "办理部门", "实施主体", "责任处室", "责任主体单位", "实施机关", "受理机关", "执法机关",
+                     "审批机关"), "responsible"),
     **dict.fromkeys(("牵头单位", "牵头部门", "牵头处室", "牵头责任单位", "主办单位", "主办部门"), "lead"),
     **dict.fromkeys(("配合单位", "配合部门", "协办单位", "参与单位", "协同单位", "配合处室", "配合责任单位"), "cooperating"),
     **dict.fromkeys(("完成时限", "完成时间", "时间节点", "时限", "完成期限", "进度安排", "时间安排", "时限要求",
@@ -72,7 +73,7 @@ _ROLE_BY_ENDING: tuple[tuple[tuple[str, ...], str], ...] = (
     (("时限", "时间", "期限", "节点"), "due"),
     (("牵头单位", "牵头部门"), "lead"),
     (("配合单位", "配合部门", "协办单位", "参与单位"), "cooperating"),
-    (("单位", "部门", "处室", "主体"), "responsible"),
+    (("单位", "部门", "处室", "主体", "机关"), "responsible"),
     (("措施", "内容", "举措", "目标"), "action"),
     (("事项", "任务", "名称", "指标"), "task"),
 )
@@ -542,7 +543,7 @@ def _read_table(lines: list[Line], texts: list[str], start: int, length: int, in
                     counts["table_numbering_restarted"] += 1
                 pos += 1
                 continue
-        if not items or isinstance(items[-1], GroupRow) or _ends_table(texts, pos, expected):
+        if not items or isinstance(items[-1], GroupRow) or _ends_table(texts, pos, expected, _open_row(items[-1], index)):
             break
         items[-1].segments[-1].append(lines[pos])
         pos += 1
@@ -638,7 +639,13 @@ _ALIAS_LINE = re.compile(r"（([\u4e00-\u9fff]{2,12})）")
 _LOOKAHEAD = 12
 
 
-def _ends_table(texts: list[str], pos: int, expected: RowKeys | None) -> bool:
+def _open_row(row: _RowDraft, index: RegionIndex) -> bool:
+    """Whether a row's part on this page has neither a unit nor a time yet: its text cells go on
+    (they may quote a law whose lines open with 第三十五条 or （一）, also after a page break)."""
+    return not any(_line_kind(clean(line), index) in ("unit", "time") for line, _ in row.segments[-1])
+
+
+def _ends_table(texts: list[str], pos: int, expected: RowKeys | None, row_open: bool = False) -> bool:
     text = texts[pos]
     if text in ROLE_MARKS:  # 市自然资源和规划局 / （配合）: the mark of a unit the width wrapped
         return False
@@ -648,11 +655,13 @@ def _ends_table(texts: list[str], pos: int, expected: RowKeys | None) -> bool:
     # A date alone is a signature's, unless the next line goes on with it (2023 年9 月30 日 / 前).
     if DATE_LINE.match(text) and not (pos + 1 < len(texts) and _DATE_GOES_ON.match(texts[pos + 1])):
         return True
-    if BRACKET_NOTE.match(text) or text.startswith("附件"):
+    if text.startswith("附件"):
         return True
-    # A provision label of the body (not 1. or （1）, which cells hold too).
-    if LABEL_START.match(text) and not re.match(r"\d|（\d|\(\d", text):
-        return True
+    # A note in brackets or a provision label of the body (not 1. or （1）, which cells hold too),
+    # unless a row's text cell, no wider than a cell, goes on with it: （延续） after 安全生产许可,
+    # 第三十五条：国家对食品生产经 in a 设定依据 cell.
+    if BRACKET_NOTE.match(text) or (LABEL_START.match(text) and not re.match(r"\d|（\d|\(\d", text)):
+        return not (row_open and printed_width(text) <= _MAX_CELL_WIDTH)
     if printed_width(text) <= _MAX_CELL_WIDTH:
         return False
     # A line wider than a cell is prose, unless the next row follows soon

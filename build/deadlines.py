@@ -78,7 +78,8 @@ treated as deadlines.
 - before_issue_date: (set by the caller, which knows the issue date) a resolved
   date before the document was issued (2022年底到期的阶段性政策).
 - status: how far a row has got, in a table's remark (备注) cell (持续推进, 已完成).
-- quotation: a time in the text an amending decision quotes (修改为“2025年底前”, “第十六条 …每年1月31日前…”).
+- quotation: a time in the text an amending decision quotes (修改为“2025年底前”, “第十六条 …每年1月31日前…”),
+  or in a table cell quoting a law (设定依据: 有效期为3年).
 
 ``effective_date`` skips carry the day they name (自2023年7月1日起施行; 自印发之日起施行
 gives ``issued_on``): the document's ``effective_on``.
@@ -699,6 +700,15 @@ def _clause_prefix(sc: _Scan, pos: int) -> str:
 _Item = tuple[re.Match[str], int | None, int, int]  # atom, year carried into it, span start, span end
 
 
+# A work phase and its time in brackets: 实地督查阶段（2023年10月）, 集中攻坚阶段（7月—9月）.
+_PHASE = re.compile(r"阶段[（(]$")
+
+
+def _names_a_phase(compact: str, start: int) -> bool:
+    """Whether the date at ``start`` is the time of a work phase named right before it."""
+    return _PHASE.search(compact, max(0, start - 3), start) is not None
+
+
 def _emit_dates(sc: _Scan, items: list[_Item], label: str) -> None:
     """One hit or skip per list item; ``label`` comes from _classify."""
     for atom, carried, start, end in items:
@@ -719,7 +729,7 @@ def _emit_dates(sc: _Scan, items: list[_Item], label: str) -> None:
                 # 对2023年营业收入超过…的企业 names who qualifies, not a goal.
                 goal = _QUANTITY_GOAL.match(sc.compact, end) and not sc.compact.endswith("对", 0, start)
                 kind = "target" if goal else "year_reference"
-            elif sc.cell(start) == "due" or sc.after_time_slot(start) \
+            elif sc.cell(start) == "due" or sc.after_time_slot(start) or _names_a_phase(sc.compact, start) \
                     or _closes_note(sc.compact, start, end) \
                     or (_group(atom, "day", "day2") is None and _PLAN_VERB.match(sc.compact, end)):
                 kind = "target"
@@ -883,8 +893,10 @@ def find_deadlines(
     limits counted from the issue; it must lie in 1990-2100. ``cells`` are the
     (start, end, role) spans of tables' time cells (role ``due`` or
     ``limit``), read in their column's sense: a bare date there is when the
-    row is to be done, a bare duration its limit, 长期 open-ended; and of
-    remark cells (role ``note``), where 持续推进 reports progress (``status``).
+    row is to be done, a bare duration its limit, 长期 open-ended; of
+    remark cells (role ``note``), where 持续推进 reports progress (``status``);
+    and of cells quoting a law (role ``quote``, a 设定依据 column), whose
+    times are the law's (``quotation``).
 
     >>> hits, skipped = find_deadlines("并于2023 年5 月底前将有关工作报送", None)
     >>> hits[0].expression, hits[0].kind, hits[0].due_on, hits[0].precision
@@ -911,8 +923,10 @@ def find_deadlines(
     for scan in (_scan_recurring, _scan_validity_spans, _scan_not_deadlines, _scan_ongoing, _scan_month_spans,
                  _scan_span_targets, _scan_limits, _scan_dates, _scan_event_limits):
         scan(sc)
-    # What an amending decision quotes is the amended text's: its times are left out.
+    # What an amending decision quotes is the amended text's, and what a table quotes from a law
+    # the law's: their times are left out.
     quoted = [(sc.where[m.start()], sc.where[m.end() - 1] + 1) for m in AMENDMENT_QUOTE.finditer(compact)]
+    quoted += [(start, end) for start, end, role in cells if role == "quote"]
     hits = []
     for h in sc.hits:
         if any(a <= h.char_start < b for a, b in quoted):

@@ -225,6 +225,8 @@ GOLD = {
         "tests/fixtures/provincial23/compilation.txt", "tests/fixtures/provincial23/gold.json"),
     "twenty-fifth fixture (4 documents, a 转发 notice)": ("tests/fixtures/provincial24/compilation.txt",
                                                          "tests/fixtures/provincial24/gold.json"),
+    "twenty-sixth fixture (4 documents, cells quoting laws)": ("tests/fixtures/provincial25/compilation.txt",
+                                                              "tests/fixtures/provincial25/gold.json"),
     "twenty-seventh fixture (4 documents, 州, 盟, 地区)": ("tests/fixtures/provincial26/compilation.txt",
                                                         "tests/fixtures/provincial26/gold.json"),
 }

@@ -321,8 +321,10 @@ def _document(
                 own = {r.role for r in found.links}
                 found.links[:0] = [r for r in section.links if r.role not in own]
         _responsibilities(mid, found, out, counts, report)
-    time_cells = [(c.start, c.end, c.column.role) for t in tables for r in t.rows for c in r.cells
-                  if c.column.role in ("due", "limit", "note")]
+    # A column of the law a row rests on (设定依据, 政策依据) quotes it: its times are the law's.
+    time_cells = [(c.start, c.end, "quote" if c.column.name.endswith("依据") else c.column.role)
+                  for t in tables for r in t.rows for c in r.cells
+                  if c.column.role in ("due", "limit", "note") or c.column.name.endswith("依据")]
     first_deadline = len(out.deadlines)
     _deadlines(doc, paged, [f"{doc_id}/{p.path}" for p in provisions], provisions, time_cells, edition, out, counts)
     # A stated target (到2025年…, 2023年培育100家…) is a goal that steers action:

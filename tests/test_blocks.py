@@ -427,6 +427,22 @@ def test_rows_numbered_in_two_levels_under_group_rows(index: RegionIndex) -> Non
     assert [c.text for c in table.rows[1].cells][0] == "推行“一件事一次办”集成服务2.0版，新增主题集成服务事项20项以上"
 
 
+def test_a_cell_quoting_a_law_goes_on_past_its_articles_and_notes(index: RegionIndex) -> None:
+    """tests/fixtures/provincial25 (咸阳 清单, pp. 8-10): in a row with neither unit nor time yet, a
+    cell line opening with 第三十五条 or （一）, or a bracket alone (（延续）), is the cell's, also on the
+    page after a break; 实施机关 names the units."""
+    lines = [("序号", 9), ("事项名称", 9), ("设定依据", 9), ("实施机关", 9), ("办理时限", 9),
+             ("6", 9), ("建筑施工企业安全生产许可", 9), ("（延续）", 9), ("《安全生产许可证条例》第二条、", 9),
+             ("第九条：安全生产许可证的有效", 9), ("期为3 年。", 9),
+             ("序号", 10), ("事项名称", 10), ("设定依据", 10), ("实施机关", 10), ("办理时限", 10),
+             ("（一）有与其经营业务相适应的车辆；", 10), ("市住房和城乡建设局", 10), ("5 个工作日", 10)]
+    table = split_blocks(lines, index)[0][0]
+    cells = {table.columns[c.column].name: c for c in table.rows[0].cells}
+    assert cells["事项名称"].text == "建筑施工企业安全生产许可（延续）"
+    assert cells["设定依据"].text.endswith("有效期为3年。（一）有与其经营业务相适应的车辆；")
+    assert cells["实施机关"].units == ("市住房和城乡建设局",) and table.columns[3].role == "responsible"
+
+
 def test_a_remark_naming_the_lead_is_the_remarks(index: RegionIndex) -> None:
     """tests/fixtures/provincial23 (晋中 分工表, p. 3): 牵头单位为市行政 / 审批服务管理局 under 备注 is the
     remark's, not the time cell's run-on."""

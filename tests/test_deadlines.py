@@ -470,6 +470,9 @@ ISSUE_9_LINES = [
     ("为全面掌握全市2023年上半年优化营商环境工作推进情况，做好阶段性总结", []),
     # and by tests/fixtures/provincial24: a monthly duty by the month's last working day.
     ("于每月最后一个工作日前报送", [("每月最后一个工作日前", "recurring", None, None, "P1M", None)]),
+    # and by tests/fixtures/provincial25: the time of a work phase, in brackets after it.
+    ("（二）实地督查阶段（2023 年10 月）。督查组采取随机抽查、暗访等方式开展实地督查。",
+     [("2023年10月", "target", D(2023, 10, 31), "month", None, None)]),
     # and by tests/fixtures/provincial26: a cap on how often is no duty.
     ("同一部门对同一企业的现场检查原则上每年不超过1 次。", []),
 ]
