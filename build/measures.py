@@ -374,16 +374,17 @@ def _cell_responsibilities(cells: tuple[RenderedCell, ...], region_code: str, in
     """The units of a row's unit columns, in the column's role; a remark naming the row's lead
     (备注: 牵头单位为X) makes X lead and the row's other responsible units cooperate."""
     found = _unit_cells(cells, region_code, index)
-    remark = next((c for c in cells if c.column.role == "note" and LEAD_REMARK.match(c.text)), None)
+    remark = next(((c, m) for c in cells if c.column.role == "note" and (m := LEAD_REMARK.match(c.text))), None)
     if remark is None:
         return found
-    leads = split_units(remark.text[LEAD_REMARK.match(remark.text).end():].rstrip("。；;"))
+    cell, label = remark
+    leads = split_units(cell.text[label.end():].rstrip("。；;"))
     links = [replace(r, role="lead" if r.name_raw in leads else "cooperating") if r.role == "responsible" else r
              for r in found.links]
     named = {r.name_raw for r in links}
     for name in leads:
         if name not in named:  # a lead the unit cell does not list
-            _add_link(found, name, "lead", f"{remark.column.name}：{remark.text}", region_code, index)
+            _add_link(found, name, "lead", f"{cell.column.name}：{cell.text}", region_code, index)
             links.append(found.links[-1])
     return Responsibilities(links, found.unresolved, found.ignored)
 
